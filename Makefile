@@ -1,0 +1,24 @@
+.PHONY: run test openapi lint bench build docker
+GO ?= go
+
+run: ## start the API with the demo workspace (embedded PostgreSQL without DATABASE_URL)
+	$(GO) run ./cmd/crm serve --demo
+
+test: ## all tests, with the race detector, against PostgreSQL
+	$(GO) test -race -count=1 ./...
+
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags="-s -w" -o bin/crm ./cmd/crm
+
+openapi: ## regenerate docs/ (Swagger 2.0, swag) and openapi.yaml (OpenAPI 3.0)
+	$(GO) tool swag init --quiet -g api/server.go -d ./ -o docs --outputTypes json,yaml --parseInternal --parseDependencyLevel 0
+	$(GO) run ./internal/tools/specgen
+
+lint: ## lint the OpenAPI document
+	npx --yes @redocly/cli@2 lint openapi.yaml --format=stylish
+
+bench: ## load the API and PostgreSQL side by side; see bench/README.md
+	./bench/run.sh
+
+docker:
+	docker build -t crm .

@@ -1,0 +1,118 @@
+package api
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/acme/crm/internal/identity"
+)
+
+// User is a person who logs in to the workspace.
+type User struct {
+	ID          uuid.UUID  `json:"id" example:"0190a6e4-2f3b-7c6e-9a51-3c8e2b1d4f5a"`
+	Email       string     `json:"email" example:"anna@example.com"`
+	Name        string     `json:"name" example:"Anna Svensson"`
+	Role        string     `json:"role" enums:"admin,member" example:"member"`
+	Active      bool       `json:"active" example:"true"`
+	LastLoginAt *time.Time `json:"last_login_at" extensions:"x-nullable"`
+	Version     int64      `json:"version" example:"1"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
+} // @name User
+
+// Workspace is the company (tenant) the caller belongs to.
+type Workspace struct {
+	ID              uuid.UUID `json:"id"`
+	Name            string    `json:"name" example:"Acme AB"`
+	DefaultCurrency string    `json:"default_currency" example:"SEK"`
+	FollowUpDays    int       `json:"follow_up_days" example:"2"`
+	CreatedAt       time.Time `json:"created_at"`
+} // @name Workspace
+
+// Session is returned by signup, log-in and refresh.
+type Session struct {
+	AccessToken      string    `json:"access_token"`
+	TokenType        string    `json:"token_type" example:"Bearer"`
+	ExpiresIn        int       `json:"expires_in" example:"900"`
+	ExpiresAt        time.Time `json:"expires_at"`
+	RefreshToken     string    `json:"refresh_token"`
+	RefreshExpiresAt time.Time `json:"refresh_expires_at"`
+	User             User      `json:"user"`
+	Workspace        Workspace `json:"workspace"`
+} // @name Session
+
+// Me is the caller and their workspace.
+type Me struct {
+	User      User      `json:"user"`
+	Workspace Workspace `json:"workspace"`
+} // @name Me
+
+// UserList is a page of users.
+type UserList struct {
+	Data       []User  `json:"data"`
+	NextCursor *string `json:"next_cursor" extensions:"x-nullable"`
+} // @name UserList
+
+// APIKey describes an integration key; the secret is never shown again.
+type APIKey struct {
+	ID         uuid.UUID  `json:"id"`
+	Name       string     `json:"name" example:"Accounting sync"`
+	Prefix     string     `json:"prefix" example:"crm_3kq9x2ab"`
+	Role       string     `json:"role" enums:"admin,member"`
+	CreatedBy  uuid.UUID  `json:"created_by"`
+	CreatedAt  time.Time  `json:"created_at"`
+	LastUsedAt *time.Time `json:"last_used_at" extensions:"x-nullable"`
+	RevokedAt  *time.Time `json:"revoked_at" extensions:"x-nullable"`
+} // @name APIKey
+
+// CreatedAPIKey is a new key with its secret, shown this once.
+type CreatedAPIKey struct {
+	APIKey
+	Key string `json:"key" example:"crm_3kq9x2ab_Vx0..."`
+} // @name CreatedAPIKey
+
+// APIKeyList is a page of API keys.
+type APIKeyList struct {
+	Data       []APIKey `json:"data"`
+	NextCursor *string  `json:"next_cursor" extensions:"x-nullable"`
+} // @name APIKeyList
+
+func toUser(u identity.User) User {
+	return User{ID: u.ID, Email: u.Email, Name: u.Name, Role: string(u.Role), Active: u.Active,
+		LastLoginAt: utcp(u.LastLoginAt), Version: u.Version, CreatedAt: utc(u.CreatedAt), UpdatedAt: utc(u.UpdatedAt)}
+}
+
+func toWorkspace(w identity.Workspace) Workspace {
+	return Workspace{ID: w.ID, Name: w.Name, DefaultCurrency: w.DefaultCurrency, FollowUpDays: w.FollowUpDays,
+		CreatedAt: utc(w.CreatedAt)}
+}
+
+func toSession(s identity.Session, now time.Time) Session {
+	return Session{AccessToken: s.AccessToken, TokenType: "Bearer", ExpiresIn: int(s.AccessExpiresAt.Sub(now).Round(time.Second).Seconds()),
+		ExpiresAt: utc(s.AccessExpiresAt), RefreshToken: s.RefreshToken, RefreshExpiresAt: utc(s.RefreshExpiresAt),
+		User: toUser(s.User), Workspace: toWorkspace(s.Workspace)}
+}
+
+func toAPIKey(k identity.APIKey) APIKey {
+	return APIKey{ID: k.ID, Name: k.Name, Prefix: k.Prefix, Role: string(k.Role), CreatedBy: k.CreatedBy,
+		CreatedAt: utc(k.CreatedAt), LastUsedAt: utcp(k.LastUsedAt), RevokedAt: utcp(k.RevokedAt)}
+}
+
+func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+func utcp(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := utc(*t)
+	return &u
+}
+
+func mapSlice[A, B any](in []A, f func(A) B) []B {
+	out := make([]B, len(in))
+	for i, a := range in {
+		out[i] = f(a)
+	}
+	return out
+}

@@ -1,0 +1,239 @@
+// Package api is the HTTP layer: the Echo router, one file per resource,
+// request and response types with their swag annotations, middleware and the
+// mapping of errors to RFC 9457 problems. Handlers bind, validate, convert,
+// call one service method, convert and respond.
+//
+//	@title						CRM sales module API
+//	@version					1.0
+//	@description				JSON REST API of the CRM's sales module: relations, pipelines, opportunities, tasks, products, quotes. Errors are RFC 9457 problem documents. Lists use cursor pagination. Single resources carry an ETag; PATCH, PUT and DELETE honour If-Match. POST honours Idempotency-Key.
+//	@BasePath					/
+//	@securityDefinitions.apikey	BearerAuth
+//	@in							header
+//	@name						Authorization
+//	@description				An access token (JWT) or an API key: "Bearer <token>".
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-playground/validator/v10"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/acme/crm/internal/idempotency"
+	"github.com/acme/crm/internal/identity"
+)
+
+// Config is what the HTTP layer needs from the configuration.
+type Config struct {
+	CORSOrigins    []string
+	TrustedProxies []*net.IPNet
+	CursorKey      []byte // signs pagination cursors
+	MaxBodyBytes   int64  // default 1 MiB
+	OpenAPI        []byte // the served openapi.yaml
+}
+
+// Deps are the services behind the handlers.
+type Deps struct {
+	Identity    *identity.Service
+	Idempotency idempotency.Store
+	Ready       func(ctx context.Context) error
+	Registry    *prometheus.Registry
+	Log         *slog.Logger
+}
+
+// Server holds the services the handlers call.
+type Server struct {
+	cfg       Config
+	identity  *identity.Service
+	idem      idempotency.Store
+	ready     func(ctx context.Context) error
+	log       *slog.Logger
+	validator *validator.Validate
+	cursorKey []byte
+	metrics   *httpMetrics
+	registry  *prometheus.Registry
+}
+
+// New builds the router with every route and middleware.
+func New(cfg Config, d Deps) *echo.Echo {
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	s := &Server{cfg: cfg, identity: d.Identity, idem: d.Idempotency, ready: d.Ready, log: d.Log,
+		validator: newValidator(), cursorKey: cfg.CursorKey, registry: d.Registry}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.registry == nil {
+		s.registry = prometheus.NewRegistry()
+	}
+	s.metrics = newHTTPMetrics(s.registry)
+
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
+	e.Use(
+		middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: newRequestID}),
+		s.recoverPanics,
+		s.observe,
+		securityHeaders,
+	)
+	if len(cfg.CORSOrigins) > 0 {
+		e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
+			AllowOrigins:  cfg.CORSOrigins,
+			AllowMethods:  []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete},
+			AllowHeaders:  []string{"Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Request-ID", "X-API-Key"},
+			ExposeHeaders: []string{"ETag", "Location", "Retry-After", "X-Request-ID", "Idempotent-Replayed"},
+			MaxAge:        600,
+		}))
+	}
+	e.Use(limitBody(cfg.MaxBodyBytes))
+	s.registerPlatformRoutes(e)
+
+	public := routes{g: e.Group("/api/v1")}
+	s.registerAuthRoutes(public)
+	// Middleware is added per route, not with Group.Use, which would
+	// register catch-all routes and turn 405s into 404s.
+	authed := public.with(s.authenticate, s.idempotent)
+	s.registerMeRoutes(authed)
+	s.registerUserRoutes(authed)
+	s.registerAPIKeyRoutes(authed)
+	return e
+}
+
+// routes registers handlers under a prefix with middleware of its own.
+type routes struct {
+	g  *echo.Group
+	mw []echo.MiddlewareFunc
+}
+
+func (r routes) with(mw ...echo.MiddlewareFunc) routes {
+	return routes{g: r.g, mw: append(append([]echo.MiddlewareFunc{}, r.mw...), mw...)}
+}
+
+func (r routes) add(method, path string, h echo.HandlerFunc, mw []echo.MiddlewareFunc) {
+	r.g.Add(method, path, h, append(append([]echo.MiddlewareFunc{}, r.mw...), mw...)...)
+}
+
+func (r routes) GET(path string, h echo.HandlerFunc, mw ...echo.MiddlewareFunc) {
+	r.add(http.MethodGet, path, h, mw)
+}
+
+func (r routes) POST(path string, h echo.HandlerFunc, mw ...echo.MiddlewareFunc) {
+	r.add(http.MethodPost, path, h, mw)
+}
+
+func (r routes) PUT(path string, h echo.HandlerFunc, mw ...echo.MiddlewareFunc) {
+	r.add(http.MethodPut, path, h, mw)
+}
+
+func (r routes) PATCH(path string, h echo.HandlerFunc, mw ...echo.MiddlewareFunc) {
+	r.add(http.MethodPatch, path, h, mw)
+}
+
+func (r routes) DELETE(path string, h echo.HandlerFunc, mw ...echo.MiddlewareFunc) {
+	r.add(http.MethodDelete, path, h, mw)
+}
+
+func ipExtractor(trusted []*net.IPNet) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := make([]echo.TrustOption, 0, len(trusted)+1)
+	opts = append(opts, echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false))
+	for _, n := range trusted {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+func newRequestID() string { return strings.ReplaceAll(newUUID().String(), "-", "")[:16] }
+
+func requestID(c echo.Context) string {
+	return c.Response().Header().Get(echo.HeaderXRequestID)
+}
+
+// limitBody caps request bodies; reading past the cap fails with
+// http.MaxBytesError, which decode turns into 413. A declared length over
+// the cap is refused before reading.
+func limitBody(n int64) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			if r.ContentLength > n {
+				return errsTooLarge(n)
+			}
+			r.Body = http.MaxBytesReader(c.Response(), r.Body, n)
+			return next(c)
+		}
+	}
+}
+
+func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cache-Control", "no-store")
+		if !strings.HasPrefix(c.Request().URL.Path, "/docs") {
+			h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+		}
+		return next(c)
+	}
+}
+
+// recoverPanics turns a panic into a 500 problem without internals, and
+// logs the panic with the request id.
+func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				if r == http.ErrAbortHandler {
+					panic(r)
+				}
+				s.log.ErrorContext(c.Request().Context(), "panic", "panic", r, "request_id", requestID(c), "path", c.Path())
+				err = errsInternal()
+			}
+		}()
+		return next(c)
+	}
+}
+
+// observe logs each request as one JSON line and records its metrics.
+func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		route := c.Path()
+		if route == "" {
+			route = "unmatched"
+		}
+		status := c.Response().Status
+		elapsed := time.Since(start)
+		s.metrics.observe(c.Request().Method, route, status, elapsed)
+		attrs := []any{"method", c.Request().Method, "route", route, "path", c.Request().URL.Path,
+			"status", status, "duration_ms", float64(elapsed.Microseconds()) / 1000,
+			"request_id", requestID(c), "ip", c.RealIP()}
+		if p, ok := identity.PrincipalFrom(c.Request().Context()); ok {
+			attrs = append(attrs, "workspace_id", p.WorkspaceID.String(), "principal_id", p.ID.String())
+		}
+		lvl := slog.LevelInfo
+		if status >= 500 {
+			lvl = slog.LevelError
+		}
+		s.log.Log(c.Request().Context(), lvl, "request", attrs...)
+		return nil
+	}
+}

@@ -1,0 +1,160 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/acme/crm/internal/auth"
+)
+
+// config is the whole configuration, from flags and environment.
+type config struct {
+	DatabaseURL    string
+	Addr           string
+	DataDir        string
+	PublicURL      string
+	CORSOrigins    []string
+	TrustedProxies []*net.IPNet
+	SMTPURL        string
+	TokenKeys      string
+	LogLevel       slog.Level
+	Demo           bool
+}
+
+// parseConfig reads flags (which win) and environment variables; every
+// problem is one clear error line.
+func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (config, error) {
+	var c config
+	var cors, proxies, level string
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	env := func(k, def string) string {
+		if v := getenv(k); v != "" {
+			return v
+		}
+		return def
+	}
+	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", ""), "PostgreSQL URL (DATABASE_URL); empty runs an embedded PostgreSQL")
+	fs.StringVar(&c.Addr, "addr", env("CRM_ADDR", ":8080"), "listen address (CRM_ADDR)")
+	fs.StringVar(&c.DataDir, "data-dir", env("CRM_DATA_DIR", "./data"), "data folder (CRM_DATA_DIR)")
+	fs.StringVar(&c.PublicURL, "public-url", env("CRM_PUBLIC_URL", ""), "base of links sent to customers (CRM_PUBLIC_URL); default http://localhost<addr>")
+	fs.StringVar(&cors, "cors-origins", env("CRM_CORS_ORIGINS", ""), "comma-separated origins allowed by CORS (CRM_CORS_ORIGINS)")
+	fs.StringVar(&proxies, "trusted-proxies", env("CRM_TRUSTED_PROXIES", ""), "comma-separated CIDRs of proxies whose X-Forwarded-For is trusted (CRM_TRUSTED_PROXIES)")
+	fs.StringVar(&c.SMTPURL, "smtp-url", env("SMTP_URL", ""), "SMTP server, smtp[s]://user:pass@host:port (SMTP_URL)")
+	fs.StringVar(&c.TokenKeys, "token-keys", env("CRM_TOKEN_KEYS", ""), "access-token keys kid:base64[,kid:base64], first signs (CRM_TOKEN_KEYS)")
+	fs.StringVar(&level, "log-level", env("CRM_LOG_LEVEL", "info"), "debug, info, warn or error (CRM_LOG_LEVEL)")
+	fs.BoolVar(&c.Demo, "demo", false, "load the demo workspace at start")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
+		return c, fmt.Errorf("CRM_LOG_LEVEL: %q is not debug, info, warn or error", level)
+	}
+	return c, c.finish(cors, proxies)
+}
+
+func (c *config) finish(cors, proxies string) error {
+	if c.DatabaseURL != "" {
+		if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			return errors.New("DATABASE_URL: want postgres://user:pass@host:port/db")
+		}
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("CRM_ADDR: %q is not host:port", c.Addr)
+	}
+	if c.PublicURL == "" {
+		_, port, _ := net.SplitHostPort(c.Addr)
+		c.PublicURL = "http://localhost:" + port
+	}
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("CRM_PUBLIC_URL: %q is not an http(s) URL", c.PublicURL)
+	}
+	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+	for _, o := range splitList(cors) {
+		if u, err := url.Parse(o); err != nil || u.Scheme == "" || u.Host == "" {
+			return fmt.Errorf("CRM_CORS_ORIGINS: %q is not an origin like https://app.example.com", o)
+		}
+		c.CORSOrigins = append(c.CORSOrigins, o)
+	}
+	for _, p := range splitList(proxies) {
+		if !strings.Contains(p, "/") {
+			if strings.Contains(p, ":") {
+				p += "/128"
+			} else {
+				p += "/32"
+			}
+		}
+		_, n, err := net.ParseCIDR(p)
+		if err != nil {
+			return fmt.Errorf("CRM_TRUSTED_PROXIES: %q is not an IP or CIDR", p)
+		}
+		c.TrustedProxies = append(c.TrustedProxies, n)
+	}
+	if c.SMTPURL != "" {
+		if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" {
+			return errors.New("SMTP_URL: want smtp://user:pass@host:587 or smtps://…")
+		}
+	}
+	if c.TokenKeys != "" {
+		if _, err := auth.ParseKeyring(c.TokenKeys); err != nil {
+			return fmt.Errorf("CRM_TOKEN_KEYS: %w", err)
+		}
+	} else if c.DatabaseURL != "" {
+		return errors.New("CRM_TOKEN_KEYS is required with DATABASE_URL (all replicas must share it); generate one with: echo k1:$(head -c32 /dev/urandom | base64)")
+	}
+	return nil
+}
+
+// keyring returns the configured keys, or (embedded mode only) keys kept in
+// the data folder, generated on first start.
+func (c *config) keyring(log *slog.Logger) (*auth.Keyring, error) {
+	if c.TokenKeys != "" {
+		return auth.ParseKeyring(c.TokenKeys)
+	}
+	path := filepath.Join(c.DataDir, "token-keys")
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		spec := auth.GenerateKeyring()
+		if err := os.MkdirAll(c.DataDir, 0o755); err != nil {
+			return nil, fmt.Errorf("create data folder: %w", err)
+		}
+		if err := os.WriteFile(path, []byte(spec+"\n"), 0o600); err != nil {
+			return nil, fmt.Errorf("write token keys: %w", err)
+		}
+		log.Warn("generated token signing keys; set CRM_TOKEN_KEYS to manage them yourself", "file", path)
+		return auth.ParseKeyring(spec)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read token keys: %w", err)
+	}
+	kr, err := auth.ParseKeyring(strings.TrimSpace(string(b)))
+	if err != nil {
+		return nil, fmt.Errorf("token keys in %s: %w", path, err)
+	}
+	return kr, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func newLogger(w io.Writer, level slog.Level) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
+}

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/acme/crm/internal/app"
+	"github.com/acme/crm/internal/demo"
+	"github.com/acme/crm/internal/pgembed"
+	"github.com/acme/crm/internal/postgres"
+)
+
+// database opens DATABASE_URL, or starts the embedded PostgreSQL; the
+// returned stop closes the pool and stops the embedded server.
+func database(ctx context.Context, c config, log *slog.Logger) (*postgres.DB, func(), error) {
+	dsn := c.DatabaseURL
+	stopPG := func() {}
+	if dsn == "" {
+		inst, err := pgembed.Start(ctx, pgembed.Config{DataDir: filepath.Join(c.DataDir, "postgres"), Logger: log})
+		if err != nil {
+			return nil, nil, fmt.Errorf("embedded postgres: %w", err)
+		}
+		dsn = inst.DSN()
+		stopPG = func() {
+			sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			if err := inst.Stop(sctx); err != nil {
+				log.Error("stop embedded postgres", "err", err)
+			}
+		}
+	}
+	db, err := postgres.Open(ctx, dsn, postgres.Options{})
+	if err != nil {
+		stopPG()
+		return nil, nil, err
+	}
+	return db, func() { db.Close(); stopPG() }, nil
+}
+
+// build opens the database, applies migrations and assembles the product.
+func build(ctx context.Context, c config, log *slog.Logger) (*app.App, func(), error) {
+	db, closeDB, err := database(ctx, c, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := postgres.Migrate(ctx, db.SQL()); err != nil {
+		closeDB()
+		return nil, nil, err
+	}
+	keys, err := c.keyring(log)
+	if err != nil {
+		closeDB()
+		return nil, nil, err
+	}
+	a, err := app.New(app.Config{TokenKeys: keys, PublicURL: c.PublicURL, CORSOrigins: c.CORSOrigins,
+		TrustedProxies: c.TrustedProxies}, db, log)
+	if err != nil {
+		closeDB()
+		return nil, nil, err
+	}
+	return a, closeDB, nil
+}
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	c, err := parseConfig("serve", args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log := newLogger(stderr, c.LogLevel)
+	a, closeDB, err := build(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	if c.Demo {
+		if err := demo.Seed(ctx, a, log); err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+	}
+	srv := &http.Server{Addr: c.Addr, Handler: a.Handler, ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: 60 * time.Second, WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second,
+		MaxHeaderBytes: 64 << 10}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	log.Info("listening", "addr", c.Addr, "public_url", c.PublicURL, "docs", c.PublicURL+"/docs")
+	go a.RunBackground(ctx, log)
+	select {
+	case err := <-errc:
+		return fmt.Errorf("listen %s: %w", c.Addr, err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}

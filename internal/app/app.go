@@ -1,0 +1,99 @@
+// Package app wires the services, storage and HTTP layer together. The
+// server command and the HTTP tests build the product through it, so tests
+// exercise exactly what runs in production.
+package app
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	crm "github.com/acme/crm"
+	"github.com/acme/crm/api"
+	"github.com/acme/crm/internal/auth"
+	"github.com/acme/crm/internal/identity"
+	"github.com/acme/crm/internal/postgres"
+	"github.com/acme/crm/internal/ratelimit"
+)
+
+// Config is what the product needs beyond the database connection.
+type Config struct {
+	TokenKeys      *auth.Keyring
+	PublicURL      string
+	CORSOrigins    []string
+	TrustedProxies []*net.IPNet
+	Argon2         auth.Argon2
+	// LoginPerIP and LoginPerAccount cap log-in attempts per 5 minutes.
+	LoginPerIP      int
+	LoginPerAccount int
+	Now             func() time.Time
+}
+
+// App is the assembled product.
+type App struct {
+	Handler     *echo.Echo
+	Identity    *identity.Service
+	Idempotency *postgres.Idempotency
+	DB          *postgres.DB
+}
+
+// New assembles the product on db.
+func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
+	if cfg.Argon2 == (auth.Argon2{}) {
+		cfg.Argon2 = auth.DefaultArgon2()
+	}
+	if cfg.LoginPerIP == 0 {
+		cfg.LoginPerIP = 50
+	}
+	if cfg.LoginPerAccount == 0 {
+		cfg.LoginPerAccount = 10
+	}
+	limiter := ratelimit.Multi{
+		ByPrefix: map[string]*ratelimit.Window{
+			"ip:":   ratelimit.New(cfg.LoginPerIP, 5*time.Minute),
+			"acct:": ratelimit.New(cfg.LoginPerAccount, 5*time.Minute),
+		},
+		Default: ratelimit.New(cfg.LoginPerIP, 5*time.Minute),
+	}
+	ids := identity.NewService(identity.Config{
+		Store:     postgres.NewIdentity(db),
+		Tokens:    auth.NewTokens(auth.TokensConfig{Keys: cfg.TokenKeys, Now: cfg.Now}),
+		Passwords: cfg.Argon2,
+		Limiter:   limiter,
+		Now:       cfg.Now,
+	})
+	idem := postgres.NewIdempotency(db)
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		collectors.NewDBStatsCollector(db.SQL(), "crm"))
+	h := api.New(api.Config{
+		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, CursorKey: cfg.TokenKeys.Derive("cursor"), OpenAPI: crm.OpenAPI,
+	}, api.Deps{
+		Identity: ids, Idempotency: idem, Registry: reg, Log: log,
+		Ready: func(ctx context.Context) error { return db.Ping(ctx) },
+	})
+	return &App{Handler: h, Identity: ids, Idempotency: idem, DB: db}, nil
+}
+
+// RunBackground runs periodic housekeeping until ctx ends.
+func (a *App) RunBackground(ctx context.Context, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := a.Idempotency.Sweep(ctx); err != nil {
+				log.Error("sweep idempotency keys", "err", err)
+			} else if n > 0 {
+				log.Info("swept idempotency keys", "count", n)
+			}
+		}
+	}
+}

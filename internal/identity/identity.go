@@ -1,0 +1,135 @@
+// Package identity holds workspaces, users, roles, API keys and sessions:
+// who is calling and what they may do. It issues and checks credentials
+// through the AccessTokens and Passwords interfaces, implemented in auth.
+package identity
+
+import (
+	"context"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/acme/crm/internal/errs"
+	"github.com/acme/crm/internal/tenant"
+)
+
+// Role is what a principal may do: admins configure, members sell.
+type Role string
+
+const (
+	RoleAdmin  Role = "admin"
+	RoleMember Role = "member"
+)
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return r == RoleAdmin || r == RoleMember }
+
+// Workspace is a tenant: one company using the product.
+type Workspace struct {
+	ID              uuid.UUID
+	Name            string
+	DefaultCurrency string
+	FollowUpDays    int
+	Version         int64
+	CreatedAt       time.Time
+}
+
+// User is a person who logs in to a workspace.
+type User struct {
+	ID          uuid.UUID
+	WorkspaceID uuid.UUID
+	Email       string
+	Name        string
+	Role        Role
+	Active      bool
+	LastLoginAt *time.Time
+	Version     int64
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// APIKey is a credential for integrations; its secret is shown once.
+type APIKey struct {
+	ID         uuid.UUID
+	Name       string
+	Prefix     string
+	Role       Role
+	CreatedBy  uuid.UUID
+	LastUsedAt *time.Time
+	RevokedAt  *time.Time
+	CreatedAt  time.Time
+}
+
+// Principal is the authenticated caller of a request.
+type Principal struct {
+	WorkspaceID uuid.UUID
+	// ID is the user's id, or the API key's id for integrations.
+	ID     uuid.UUID
+	UserID uuid.UUID // the acting user: the key's creator for API keys
+	Role   Role
+	APIKey bool
+}
+
+type principalKey struct{}
+
+// WithPrincipal returns ctx carrying p and scoped to p's workspace.
+func WithPrincipal(ctx context.Context, p Principal) context.Context {
+	return tenant.With(context.WithValue(ctx, principalKey{}, p), p.WorkspaceID)
+}
+
+// PrincipalFrom returns the caller of ctx.
+func PrincipalFrom(ctx context.Context) (Principal, bool) {
+	p, ok := ctx.Value(principalKey{}).(Principal)
+	return p, ok
+}
+
+// Caller returns the principal or an Unauthorized error.
+func Caller(ctx context.Context) (Principal, error) {
+	p, ok := PrincipalFrom(ctx)
+	if !ok {
+		return Principal{}, errs.New(errs.Unauthorized, "authentication required")
+	}
+	return p, nil
+}
+
+// RequireAdmin returns Forbidden unless the caller is an admin.
+func RequireAdmin(ctx context.Context) error {
+	p, err := Caller(ctx)
+	if err != nil {
+		return err
+	}
+	if p.Role != RoleAdmin {
+		return errs.New(errs.Forbidden, "this action needs the admin role")
+	}
+	return nil
+}
+
+// NormalizeEmail trims and lower-cases an address and checks its form.
+func NormalizeEmail(field, s string) (string, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || !strings.Contains(s, "@") {
+		return "", errs.Field(field, "must be a valid e-mail address")
+	}
+	return s, nil
+}
+
+// CheckPassword enforces the password policy: 10 to 200 characters.
+func CheckPassword(field, pw string) error {
+	n := len([]rune(pw))
+	if n < 10 || n > 200 {
+		return errs.Field(field, "must be between 10 and 200 characters")
+	}
+	return nil
+}
+
+// CheckName requires 1 to 200 characters after trimming.
+func CheckName(field, s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if n := len([]rune(s)); n == 0 || n > 200 {
+		return "", errs.Field(field, "must be between 1 and 200 characters")
+	}
+	return s, nil
+}

@@ -1,0 +1,43 @@
+package identity
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/acme/crm/internal/page"
+)
+
+// Store persists identity data. Methods are scoped to the context's
+// workspace unless the context is marked tenant.System. Missing rows are
+// errs.NotFound, duplicate e-mails errs.Conflict.
+type Store interface {
+	WithTx(ctx context.Context, fn func(ctx context.Context) error) error
+
+	CreateWorkspace(ctx context.Context, ws Workspace) error
+	Workspace(ctx context.Context) (Workspace, error)
+
+	CreateUser(ctx context.Context, u User, passwordHash string) error
+	User(ctx context.Context, id uuid.UUID) (User, error)
+	LockUser(ctx context.Context, id uuid.UUID) (User, error)
+	UserByEmail(ctx context.Context, email string) (User, string, error)
+	ListUsers(ctx context.Context, req page.Request) (page.Page[User], error)
+	UpdateUser(ctx context.Context, id uuid.UUID, patch UserPatch, at time.Time) (User, error)
+	CountActiveAdmins(ctx context.Context) (int, error)
+	PasswordHash(ctx context.Context, id uuid.UUID) (string, error)
+	SetPassword(ctx context.Context, id uuid.UUID, hash string) error
+	TouchLogin(ctx context.Context, id uuid.UUID, at time.Time) error
+
+	CreateRefreshToken(ctx context.Context, rt RefreshToken) error
+	LockRefreshToken(ctx context.Context, hash []byte) (RefreshToken, error)
+	MarkRefreshUsed(ctx context.Context, id uuid.UUID, at time.Time) error
+	RevokeFamily(ctx context.Context, family uuid.UUID, at time.Time) error
+	RevokeUserTokens(ctx context.Context, userID uuid.UUID, at time.Time) error
+
+	CreateAPIKey(ctx context.Context, k APIKey, hash []byte) error
+	APIKeyByHash(ctx context.Context, hash []byte) (APIKey, uuid.UUID, error)
+	TouchAPIKey(ctx context.Context, id uuid.UUID, at time.Time) error
+	ListAPIKeys(ctx context.Context, req page.Request) (page.Page[APIKey], error)
+	RevokeAPIKey(ctx context.Context, id uuid.UUID, at time.Time) error
+}

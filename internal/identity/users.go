@@ -1,0 +1,127 @@
+package identity
+
+import (
+	"context"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/acme/crm/internal/errs"
+)
+
+// NewUser is an admin's request to add a colleague with an initial password.
+type NewUser struct {
+	Email    string
+	Name     string
+	Password string
+	Role     Role
+}
+
+// CreateUser adds a user to the caller's workspace (admins only).
+func (s *Service) CreateUser(ctx context.Context, in NewUser) (User, error) {
+	if err := RequireAdmin(ctx); err != nil {
+		return User{}, err
+	}
+	var fields []errs.FieldError
+	name, err := CheckName("name", in.Name)
+	fields = appendFields(fields, err)
+	email, err := NormalizeEmail("email", in.Email)
+	fields = appendFields(fields, err)
+	fields = appendFields(fields, CheckPassword("password", in.Password))
+	if in.Role == "" {
+		in.Role = RoleMember
+	}
+	if !in.Role.Valid() {
+		fields = append(fields, errs.FieldError{Field: "role", Message: "must be admin or member"})
+	}
+	if err := errs.Fields("invalid user", fields...); err != nil {
+		return User{}, err
+	}
+	hash, err := s.passwords.Hash(in.Password)
+	if err != nil {
+		return User{}, err
+	}
+	p, _ := PrincipalFrom(ctx)
+	now := s.now()
+	u := User{ID: newID(), WorkspaceID: p.WorkspaceID, Email: email, Name: name, Role: in.Role,
+		Active: true, Version: 1, CreatedAt: now, UpdatedAt: now}
+	if err := s.store.CreateUser(ctx, u, hash); err != nil {
+		return User{}, conflictEmail(err)
+	}
+	return u, nil
+}
+
+// UserPatch names the fields to change; nil means unchanged.
+type UserPatch struct {
+	Name   *string
+	Role   *Role
+	Active *bool
+}
+
+// UpdateUser changes a user's name, role or active flag (admins only).
+// ifVersion, when set, must match the stored version (else PreconditionFailed).
+// The workspace always keeps at least one active admin (else Conflict).
+// Deactivating a user revokes their refresh tokens.
+func (s *Service) UpdateUser(ctx context.Context, id uuid.UUID, patch UserPatch, ifVersion *int64) (User, error) {
+	if err := RequireAdmin(ctx); err != nil {
+		return User{}, err
+	}
+	if patch.Name != nil {
+		n, err := CheckName("name", *patch.Name)
+		if err != nil {
+			return User{}, err
+		}
+		patch.Name = &n
+	}
+	if patch.Role != nil && !patch.Role.Valid() {
+		return User{}, errs.Field("role", "must be admin or member")
+	}
+	var out User
+	err := s.store.WithTx(ctx, func(ctx context.Context) error {
+		cur, err := s.store.LockUser(ctx, id)
+		if err != nil {
+			return err
+		}
+		if ifVersion != nil && *ifVersion != cur.Version {
+			return errs.New(errs.PreconditionFailed, "the user was changed by someone else (version %d, you sent %d)", cur.Version, *ifVersion)
+		}
+		if err := s.keepAnAdmin(ctx, cur, patch); err != nil {
+			return err
+		}
+		out, err = s.store.UpdateUser(ctx, id, patch, s.now())
+		if err != nil {
+			return err
+		}
+		if patch.Active != nil && !*patch.Active {
+			return s.store.RevokeUserTokens(ctx, id, s.now())
+		}
+		return nil
+	})
+	return out, err
+}
+
+func (s *Service) keepAnAdmin(ctx context.Context, cur User, patch UserPatch) error {
+	demoted := patch.Role != nil && *patch.Role != RoleAdmin
+	deactivated := patch.Active != nil && !*patch.Active
+	if cur.Role != RoleAdmin || !cur.Active || !(demoted || deactivated) {
+		return nil
+	}
+	n, err := s.store.CountActiveAdmins(ctx)
+	if err != nil {
+		return err
+	}
+	if n <= 1 {
+		return errs.Conflictf("the workspace needs at least one active admin")
+	}
+	return nil
+}
+
+func appendFields(fields []errs.FieldError, err error) []errs.FieldError {
+	if e, ok := errs.As(err); ok {
+		return append(fields, e.Fields...)
+	}
+	return fields
+}
+
+// ParseRole reads a role name.
+func ParseRole(s string) Role { return Role(strings.ToLower(strings.TrimSpace(s))) }

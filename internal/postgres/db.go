@@ -1,0 +1,127 @@
+// Package postgres is the storage layer: GORM rows, repositories for every
+// domain, transactions carried in the context, tenant scoping and the
+// translation of driver errors into the errs vocabulary.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// DB is the connection to PostgreSQL shared by all repositories.
+type DB struct {
+	gorm *gorm.DB
+	sql  *sql.DB
+	pool *pgxpool.Pool
+}
+
+// Options tunes the connection pool.
+type Options struct {
+	MaxConns int32
+}
+
+// Open connects to the database at dsn and checks that it answers.
+func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("parse database url: %w", err)
+	}
+	if opt.MaxConns > 0 {
+		cfg.MaxConns = opt.MaxConns
+	} else if cfg.MaxConns < 20 {
+		cfg.MaxConns = 20
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect database: %w", err)
+	}
+	sqlDB := stdlib.OpenDBFromPool(pool)
+	g, err := gorm.Open(postgres.New(postgres.Config{Conn: sqlDB}), &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+		TranslateError:         false,
+	})
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open gorm: %w", err)
+	}
+	if err := registerTenantScope(g); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	db := &DB{gorm: g, sql: sqlDB, pool: pool}
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.Ping(pingCtx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("ping database: %w", err)
+	}
+	return db, nil
+}
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.pool.Ping(ctx) }
+
+// SQL returns the database/sql handle (for migrations and pool metrics).
+func (db *DB) SQL() *sql.DB { return db.sql }
+
+// Pool returns the pgx pool (for the job queue).
+func (db *DB) Pool() *pgxpool.Pool { return db.pool }
+
+// Close releases all connections.
+func (db *DB) Close() {
+	_ = db.sql.Close()
+	db.pool.Close()
+}
+
+type txKey struct{}
+
+// WithTx runs fn in a transaction carried by the context given to fn. Nested
+// calls join the outer transaction. A serialization failure or deadlock is
+// retried a few times before it is returned as a conflict.
+func (db *DB) WithTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	if _, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
+		return fn(ctx)
+	}
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		err = db.gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			return fn(context.WithValue(ctx, txKey{}, tx))
+		})
+		if !retryable(err) {
+			break
+		}
+	}
+	return translate(err)
+}
+
+// conn returns the transaction in ctx or the pool, bound to ctx.
+func (db *DB) conn(ctx context.Context) *gorm.DB {
+	if tx, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
+		return tx.WithContext(ctx)
+	}
+	return db.gorm.WithContext(ctx)
+}
+
+// SQLTx returns the *sql.Tx behind the transaction in ctx, if any (the job
+// queue enqueues in the same transaction as the rows it refers to).
+func (db *DB) SQLTx(ctx context.Context) (*sql.Tx, bool) {
+	tx, ok := ctx.Value(txKey{}).(*gorm.DB)
+	if !ok {
+		return nil, false
+	}
+	sqlTx, ok := tx.Statement.ConnPool.(*sql.Tx)
+	return sqlTx, ok
+}
+
+var errNoRows = errors.New("no rows")

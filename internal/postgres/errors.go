@@ -1,0 +1,59 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"net"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"gorm.io/gorm"
+
+	"github.com/acme/crm/internal/errs"
+)
+
+// translate turns driver errors into the errs vocabulary; *errs.Error values
+// and nil pass through unchanged.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := errs.As(err); ok {
+		return err
+	}
+	if errors.Is(err, gorm.ErrRecordNotFound) || errors.Is(err, errNoRows) {
+		return errs.Wrap(err, errs.NotFound, "not found")
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch pgErr.Code {
+		case "23505":
+			return errs.Wrap(err, errs.Conflict, "already exists (%s)", pgErr.ConstraintName)
+		case "23503":
+			return errs.Wrap(err, errs.Invalid, "refers to a missing record (%s)", pgErr.ConstraintName)
+		case "23514", "22P02", "22003", "22007", "22008":
+			return errs.Wrap(err, errs.Invalid, "value out of range or malformed")
+		case "40001", "40P01":
+			return errs.Wrap(err, errs.Conflict, "concurrent update, please retry")
+		case "57P01", "57P02", "57P03", "53300":
+			return errs.Wrap(err, errs.Unavailable, "database unavailable")
+		}
+		return err
+	}
+	var netErr net.Error
+	if errors.As(err, &netErr) || errors.Is(err, net.ErrClosed) {
+		return errs.Wrap(err, errs.Unavailable, "database unavailable")
+	}
+	var connErr *pgconn.ConnectError
+	if errors.As(err, &connErr) {
+		return errs.Wrap(err, errs.Unavailable, "database unavailable")
+	}
+	return err
+}
+
+func retryable(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "40001" || pgErr.Code == "40P01")
+}

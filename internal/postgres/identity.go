@@ -1,0 +1,320 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/acme/crm/internal/identity"
+	"github.com/acme/crm/internal/page"
+)
+
+// Identity is the identity.Store over PostgreSQL.
+type Identity struct{ db *DB }
+
+// NewIdentity returns the identity repository.
+func NewIdentity(db *DB) *Identity { return &Identity{db: db} }
+
+// WithTx implements identity.Store.
+func (r *Identity) WithTx(ctx context.Context, fn func(context.Context) error) error {
+	return r.db.WithTx(ctx, fn)
+}
+
+type workspaceRow struct {
+	ID              uuid.UUID `gorm:"primaryKey"`
+	Name            string
+	DefaultCurrency string
+	FollowUpDays    int
+	Version         int64
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+func (workspaceRow) TableName() string { return "workspaces" }
+
+type userRow struct {
+	ID           uuid.UUID `gorm:"primaryKey"`
+	WorkspaceID  uuid.UUID
+	Email        string
+	Name         string
+	PasswordHash string
+	Role         string
+	Active       bool
+	LastLoginAt  *time.Time
+	Version      int64
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+func (userRow) TableName() string { return "users" }
+
+func (u userRow) domain() identity.User {
+	return identity.User{ID: u.ID, WorkspaceID: u.WorkspaceID, Email: u.Email, Name: u.Name,
+		Role: identity.Role(u.Role), Active: u.Active, LastLoginAt: u.LastLoginAt, Version: u.Version,
+		CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
+}
+
+type refreshRow struct {
+	ID          uuid.UUID `gorm:"primaryKey"`
+	WorkspaceID uuid.UUID
+	UserID      uuid.UUID
+	FamilyID    uuid.UUID
+	TokenHash   []byte
+	ExpiresAt   time.Time
+	UsedAt      *time.Time
+	RevokedAt   *time.Time
+	CreatedAt   time.Time
+}
+
+func (refreshRow) TableName() string { return "refresh_tokens" }
+
+type apiKeyRow struct {
+	ID          uuid.UUID `gorm:"primaryKey"`
+	WorkspaceID uuid.UUID
+	Name        string
+	Prefix      string
+	KeyHash     []byte
+	Role        string
+	CreatedBy   uuid.UUID
+	LastUsedAt  *time.Time
+	RevokedAt   *time.Time
+	Version     int64
+	CreatedAt   time.Time
+}
+
+func (apiKeyRow) TableName() string { return "api_keys" }
+
+func (k apiKeyRow) domain() identity.APIKey {
+	return identity.APIKey{ID: k.ID, Name: k.Name, Prefix: k.Prefix, Role: identity.Role(k.Role),
+		CreatedBy: k.CreatedBy, LastUsedAt: k.LastUsedAt, RevokedAt: k.RevokedAt, CreatedAt: k.CreatedAt}
+}
+
+// CreateWorkspace implements identity.Store.
+func (r *Identity) CreateWorkspace(ctx context.Context, ws identity.Workspace) error {
+	row := workspaceRow{ID: ws.ID, Name: ws.Name, DefaultCurrency: ws.DefaultCurrency,
+		FollowUpDays: ws.FollowUpDays, Version: 1, CreatedAt: ws.CreatedAt, UpdatedAt: ws.CreatedAt}
+	return translate(r.db.conn(ctx).Create(&row).Error)
+}
+
+// Workspace implements identity.Store: the context's workspace.
+func (r *Identity) Workspace(ctx context.Context) (identity.Workspace, error) {
+	ws, err := wsID(ctx)
+	if err != nil {
+		return identity.Workspace{}, err
+	}
+	var row workspaceRow
+	if err := r.db.conn(ctx).Take(&row, "id = ?", ws).Error; err != nil {
+		return identity.Workspace{}, translate(err)
+	}
+	return identity.Workspace{ID: row.ID, Name: row.Name, DefaultCurrency: row.DefaultCurrency,
+		FollowUpDays: row.FollowUpDays, Version: row.Version, CreatedAt: row.CreatedAt}, nil
+}
+
+// CreateUser implements identity.Store.
+func (r *Identity) CreateUser(ctx context.Context, u identity.User, hash string) error {
+	row := userRow{ID: u.ID, WorkspaceID: u.WorkspaceID, Email: u.Email, Name: u.Name, PasswordHash: hash, Role: string(u.Role),
+		Active: u.Active, Version: 1, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
+	return translate(r.db.conn(ctx).Create(&row).Error)
+}
+
+// User implements identity.Store.
+func (r *Identity) User(ctx context.Context, id uuid.UUID) (identity.User, error) {
+	var row userRow
+	if err := r.db.conn(ctx).Take(&row, "id = ?", id).Error; err != nil {
+		return identity.User{}, translate(err)
+	}
+	return row.domain(), nil
+}
+
+// LockUser implements identity.Store: reads the user FOR UPDATE.
+func (r *Identity) LockUser(ctx context.Context, id uuid.UUID) (identity.User, error) {
+	var row userRow
+	err := r.db.conn(ctx).Clauses(clause.Locking{Strength: "UPDATE"}).Take(&row, "id = ?", id).Error
+	if err != nil {
+		return identity.User{}, translate(err)
+	}
+	return row.domain(), nil
+}
+
+// UserByEmail implements identity.Store (across workspaces: use a System context).
+func (r *Identity) UserByEmail(ctx context.Context, email string) (identity.User, string, error) {
+	var row userRow
+	if err := r.db.conn(ctx).Take(&row, "lower(email) = lower(?)", email).Error; err != nil {
+		return identity.User{}, "", translate(err)
+	}
+	return row.domain(), row.PasswordHash, nil
+}
+
+var userSorts = map[string]sortCol{
+	"created_at": {"created_at", "timestamptz"},
+	"email":      {"email", "text"},
+	"name":       {"name", "text"},
+}
+
+// ListUsers implements identity.Store.
+func (r *Identity) ListUsers(ctx context.Context, req page.Request) (page.Page[identity.User], error) {
+	var rows []userRow
+	q, err := keyset(r.db.conn(ctx).Model(&userRow{}), req, userSorts)
+	if err != nil {
+		return page.Page[identity.User]{}, err
+	}
+	if err := q.Find(&rows).Error; err != nil {
+		return page.Page[identity.User]{}, translate(err)
+	}
+	return pageOf(rows, req, func(u userRow) identity.User { return u.domain() }, func(u userRow) (uuid.UUID, string) {
+		return u.ID, cursorText(map[string]any{"created_at": u.CreatedAt, "email": u.Email, "name": u.Name}[req.Sort])
+	}), nil
+}
+
+// UpdateUser implements identity.Store: writes exactly the named fields.
+func (r *Identity) UpdateUser(ctx context.Context, id uuid.UUID, p identity.UserPatch, at time.Time) (identity.User, error) {
+	cols := map[string]any{"updated_at": at, "version": gorm.Expr("version + 1")}
+	if p.Name != nil {
+		cols["name"] = *p.Name
+	}
+	if p.Role != nil {
+		cols["role"] = string(*p.Role)
+	}
+	if p.Active != nil {
+		cols["active"] = *p.Active
+	}
+	var row userRow
+	res := r.db.conn(ctx).Model(&row).Clauses(clause.Returning{}).Where("id = ?", id).Updates(cols)
+	if res.Error != nil {
+		return identity.User{}, translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return identity.User{}, translate(errNoRows)
+	}
+	return row.domain(), nil
+}
+
+// CountActiveAdmins implements identity.Store.
+func (r *Identity) CountActiveAdmins(ctx context.Context) (int, error) {
+	var n int64
+	err := r.db.conn(ctx).Model(&userRow{}).Where("role = 'admin' AND active").Count(&n).Error
+	return int(n), translate(err)
+}
+
+// PasswordHash implements identity.Store.
+func (r *Identity) PasswordHash(ctx context.Context, id uuid.UUID) (string, error) {
+	var row userRow
+	if err := r.db.conn(ctx).Select("password_hash").Take(&row, "id = ?", id).Error; err != nil {
+		return "", translate(err)
+	}
+	return row.PasswordHash, nil
+}
+
+// SetPassword implements identity.Store.
+func (r *Identity) SetPassword(ctx context.Context, id uuid.UUID, hash string) error {
+	return r.updateOne(ctx, &userRow{}, id, map[string]any{"password_hash": hash, "updated_at": time.Now().UTC()})
+}
+
+// TouchLogin implements identity.Store.
+func (r *Identity) TouchLogin(ctx context.Context, id uuid.UUID, at time.Time) error {
+	return r.updateOne(ctx, &userRow{}, id, map[string]any{"last_login_at": at})
+}
+
+func (r *Identity) updateOne(ctx context.Context, model any, id uuid.UUID, cols map[string]any) error {
+	res := r.db.conn(ctx).Model(model).Where("id = ?", id).Updates(cols)
+	if res.Error != nil {
+		return translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return translate(errNoRows)
+	}
+	return nil
+}
+
+// CreateRefreshToken implements identity.Store.
+func (r *Identity) CreateRefreshToken(ctx context.Context, rt identity.RefreshToken) error {
+	row := refreshRow{ID: rt.ID, UserID: rt.UserID, FamilyID: rt.FamilyID, TokenHash: rt.Hash,
+		ExpiresAt: rt.ExpiresAt, CreatedAt: time.Now().UTC()}
+	return translate(r.db.conn(ctx).Create(&row).Error)
+}
+
+// LockRefreshToken implements identity.Store: finds a token by hash FOR UPDATE.
+func (r *Identity) LockRefreshToken(ctx context.Context, hash []byte) (identity.RefreshToken, error) {
+	var row refreshRow
+	err := r.db.conn(ctx).Clauses(clause.Locking{Strength: "UPDATE"}).Take(&row, "token_hash = ?", hash).Error
+	if err != nil {
+		return identity.RefreshToken{}, translate(err)
+	}
+	return identity.RefreshToken{ID: row.ID, WorkspaceID: row.WorkspaceID, UserID: row.UserID,
+		FamilyID: row.FamilyID, Hash: row.TokenHash, ExpiresAt: row.ExpiresAt, UsedAt: row.UsedAt,
+		RevokedAt: row.RevokedAt}, nil
+}
+
+// MarkRefreshUsed implements identity.Store.
+func (r *Identity) MarkRefreshUsed(ctx context.Context, id uuid.UUID, at time.Time) error {
+	return r.updateOne(ctx, &refreshRow{}, id, map[string]any{"used_at": at})
+}
+
+// RevokeFamily implements identity.Store.
+func (r *Identity) RevokeFamily(ctx context.Context, family uuid.UUID, at time.Time) error {
+	return translate(r.db.conn(ctx).Model(&refreshRow{}).
+		Where("family_id = ? AND revoked_at IS NULL", family).Update("revoked_at", at).Error)
+}
+
+// RevokeUserTokens implements identity.Store.
+func (r *Identity) RevokeUserTokens(ctx context.Context, userID uuid.UUID, at time.Time) error {
+	return translate(r.db.conn(ctx).Model(&refreshRow{}).
+		Where("user_id = ? AND revoked_at IS NULL", userID).Update("revoked_at", at).Error)
+}
+
+// CreateAPIKey implements identity.Store.
+func (r *Identity) CreateAPIKey(ctx context.Context, k identity.APIKey, hash []byte) error {
+	row := apiKeyRow{ID: k.ID, Name: k.Name, Prefix: k.Prefix, KeyHash: hash, Role: string(k.Role),
+		CreatedBy: k.CreatedBy, Version: 1, CreatedAt: k.CreatedAt}
+	return translate(r.db.conn(ctx).Create(&row).Error)
+}
+
+// APIKeyByHash implements identity.Store (across workspaces: use a System context).
+func (r *Identity) APIKeyByHash(ctx context.Context, hash []byte) (identity.APIKey, uuid.UUID, error) {
+	var row apiKeyRow
+	if err := r.db.conn(ctx).Take(&row, "key_hash = ?", hash).Error; err != nil {
+		return identity.APIKey{}, uuid.Nil, translate(err)
+	}
+	return row.domain(), row.WorkspaceID, nil
+}
+
+// TouchAPIKey implements identity.Store.
+func (r *Identity) TouchAPIKey(ctx context.Context, id uuid.UUID, at time.Time) error {
+	return translate(r.db.conn(ctx).Model(&apiKeyRow{}).Where("id = ?", id).Update("last_used_at", at).Error)
+}
+
+var apiKeySorts = map[string]sortCol{
+	"created_at": {"created_at", "timestamptz"},
+	"name":       {"name", "text"},
+}
+
+// ListAPIKeys implements identity.Store.
+func (r *Identity) ListAPIKeys(ctx context.Context, req page.Request) (page.Page[identity.APIKey], error) {
+	var rows []apiKeyRow
+	q, err := keyset(r.db.conn(ctx).Model(&apiKeyRow{}), req, apiKeySorts)
+	if err != nil {
+		return page.Page[identity.APIKey]{}, err
+	}
+	if err := q.Find(&rows).Error; err != nil {
+		return page.Page[identity.APIKey]{}, translate(err)
+	}
+	return pageOf(rows, req, apiKeyRow.domain, func(k apiKeyRow) (uuid.UUID, string) {
+		return k.ID, cursorText(map[string]any{"created_at": k.CreatedAt, "name": k.Name}[req.Sort])
+	}), nil
+}
+
+// RevokeAPIKey implements identity.Store; revoking twice keeps the first time.
+func (r *Identity) RevokeAPIKey(ctx context.Context, id uuid.UUID, at time.Time) error {
+	res := r.db.conn(ctx).Model(&apiKeyRow{}).Where("id = ?", id).
+		Update("revoked_at", gorm.Expr("COALESCE(revoked_at, ?)", at))
+	if res.Error != nil {
+		return translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return translate(errNoRows)
+	}
+	return nil
+}

@@ -1,0 +1,193 @@
+package testenv
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/acme/crm/internal/app"
+	"github.com/acme/crm/internal/auth"
+	"github.com/acme/crm/internal/postgres"
+)
+
+// Env is the product on a fresh database, driven through its real router.
+type Env struct {
+	T    testing.TB
+	App  *app.App
+	DB   *postgres.DB
+	Keys string // the token keyring spec the app signs with
+}
+
+// Option adjusts the app configuration of a new Env.
+type Option func(*app.Config)
+
+// New builds the product on a new database.
+func New(t testing.TB, opts ...Option) *Env {
+	t.Helper()
+	db := DB(t)
+	spec := auth.GenerateKeyring()
+	keys, err := auth.ParseKeyring(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := app.Config{TokenKeys: keys, PublicURL: "http://crm.test",
+		Argon2: auth.Argon2{Memory: 1024, Time: 1, Threads: 1}}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	a, err := app.New(cfg, db, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatalf("build app: %v", err)
+	}
+	return &Env{T: t, App: a, DB: db, Keys: spec}
+}
+
+// Request describes one call; zero fields are left out.
+type Request struct {
+	Method  string
+	Path    string
+	Token   string
+	Body    any    // marshalled as JSON unless Raw is set
+	Raw     []byte // sent as is with ContentType
+	Header  map[string]string
+	NoCheck bool // skip the openapi.yaml check (for deliberately odd requests)
+	// RemoteAddr is the client's address; by default each request has its own.
+	RemoteAddr string
+}
+
+// Response is a recorded response.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+// Decode unmarshals the body into v, failing the test on error.
+func (r *Response) Decode(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("decode %s: %v", truncate(r.Body), err)
+	}
+}
+
+// Map returns the body as a JSON object.
+func (r *Response) Map(t testing.TB) map[string]any {
+	t.Helper()
+	var m map[string]any
+	r.Decode(t, &m)
+	return m
+}
+
+func (r *Response) String() string { return fmt.Sprintf("%d %s", r.Status, truncate(r.Body)) }
+
+var ipCounter atomic.Uint32
+
+// Do sends the request through the router and checks the response against
+// openapi.yaml. Each Env call comes from its own remote address unless the
+// test sets one, so that log-in rate limits only bite where a test wants.
+func (e *Env) Do(r Request) *Response {
+	e.T.Helper()
+	var body io.Reader
+	ct := ""
+	switch {
+	case r.Raw != nil:
+		body = bytes.NewReader(r.Raw)
+	case r.Body != nil:
+		b, err := json.Marshal(r.Body)
+		if err != nil {
+			e.T.Fatal(err)
+		}
+		body, ct = bytes.NewReader(b), "application/json"
+	}
+	req := httptest.NewRequest(r.Method, r.Path, body)
+	n := ipCounter.Add(1)
+	req.RemoteAddr = fmt.Sprintf("10.%d.%d.%d:1234", n>>16&255, n>>8&255, n&255)
+	if r.RemoteAddr != "" {
+		req.RemoteAddr = r.RemoteAddr
+	}
+	if ct != "" {
+		req.Header.Set("Content-Type", ct)
+	}
+	if r.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+r.Token)
+	}
+	for k, v := range r.Header {
+		req.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	e.App.Handler.ServeHTTP(rec, req)
+	res := &Response{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
+	if !r.NoCheck {
+		CheckResponse(e.T, req, res.Status, res.Header, res.Body)
+	}
+	if res.Status >= 400 && !strings.HasPrefix(res.Header.Get("Content-Type"), "application/problem+json") {
+		e.T.Errorf("%s %s → %d with Content-Type %q, want application/problem+json", r.Method, r.Path, res.Status, res.Header.Get("Content-Type"))
+	}
+	return res
+}
+
+// Account is a signed-up workspace admin.
+type Account struct {
+	Token        string
+	RefreshToken string
+	UserID       string
+	WorkspaceID  string
+	Email        string
+	Password     string
+}
+
+var accountCounter atomic.Uint64
+
+// Signup creates a new workspace and returns its admin.
+func (e *Env) Signup() Account {
+	e.T.Helper()
+	n := accountCounter.Add(1)
+	email := fmt.Sprintf("admin%d-%p@example.com", n, e)
+	pw := "a long password 1"
+	res := e.Do(Request{Method: "POST", Path: "/api/v1/auth/signup", Body: map[string]any{
+		"workspace_name": fmt.Sprintf("Workspace %d", n), "name": "Admin", "email": email, "password": pw, "currency": "SEK"}})
+	if res.Status != http.StatusCreated {
+		e.T.Fatalf("signup: %s", res)
+	}
+	var s struct {
+		AccessToken  string `json:"access_token"`
+		RefreshToken string `json:"refresh_token"`
+		User         struct{ ID string }
+		Workspace    struct{ ID string }
+	}
+	res.Decode(e.T, &s)
+	return Account{Token: s.AccessToken, RefreshToken: s.RefreshToken, UserID: s.User.ID,
+		WorkspaceID: s.Workspace.ID, Email: email, Password: pw}
+}
+
+// Member adds a member to the admin's workspace and logs them in.
+func (e *Env) Member(admin Account) Account {
+	e.T.Helper()
+	n := accountCounter.Add(1)
+	email := fmt.Sprintf("member%d-%p@example.com", n, e)
+	pw := "another long password"
+	res := e.Do(Request{Method: "POST", Path: "/api/v1/users", Token: admin.Token, Body: map[string]any{
+		"email": email, "name": "Member", "password": pw, "role": "member"}})
+	if res.Status != http.StatusCreated {
+		e.T.Fatalf("create member: %s", res)
+	}
+	res = e.Do(Request{Method: "POST", Path: "/api/v1/auth/login", Body: map[string]any{"email": email, "password": pw}})
+	if res.Status != http.StatusOK {
+		e.T.Fatalf("member login: %s", res)
+	}
+	var s struct {
+		AccessToken  string `json:"access_token"`
+		RefreshToken string `json:"refresh_token"`
+		User         struct{ ID string }
+	}
+	res.Decode(e.T, &s)
+	return Account{Token: s.AccessToken, RefreshToken: s.RefreshToken, UserID: s.User.ID,
+		WorkspaceID: admin.WorkspaceID, Email: email, Password: pw}
+}
