@@ -15,7 +15,7 @@ openapi: ## regenerate docs/ (Swagger 2.0, swag) and openapi.yaml (OpenAPI 3.0)
 	$(GO) run ./internal/tools/specgen
 
 lint: ## lint the OpenAPI document
-	npx --yes @redocly/cli@2 lint openapi.yaml --format=stylish
+	npx --yes @redocly/cli@2.77.0 lint openapi.yaml --format=stylish
 
 bench: ## load the API and PostgreSQL side by side; see bench/README.md
 	./bench/run.sh

@@ -138,7 +138,7 @@ func addFormats(s *openapi3.Schema) {
 		}
 		v := p.Value
 		switch {
-		case v.Type.Is("string") && v.Format == "" && (name == "id" || strings.HasSuffix(name, "_id") || strings.HasSuffix(name, "_by")):
+		case v.Type.Is("string") && v.Format == "" && name != "request_id" && (name == "id" || strings.HasSuffix(name, "_id") || strings.HasSuffix(name, "_by")):
 			v.Format = "uuid"
 		case v.Type.Is("string") && v.Format == "" && strings.HasSuffix(name, "_at"):
 			v.Format = "date-time"
