@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
@@ -32,6 +33,12 @@ func translate(err error) error {
 		case "23505":
 			return errs.Wrap(err, errs.Conflict, "already exists (%s)", pgErr.ConstraintName)
 		case "23503":
+			if strings.HasPrefix(pgErr.Message, "update or delete on table") {
+				return errs.Wrap(err, errs.Conflict, "other records still refer to this one")
+			}
+			if f, ok := constraintFields[pgErr.ConstraintName]; ok {
+				return errs.Field(f.Field, f.Message)
+			}
 			return errs.Wrap(err, errs.Invalid, "refers to a missing record (%s)", pgErr.ConstraintName)
 		case "23514", "22P02", "22003", "22007", "22008":
 			return errs.Wrap(err, errs.Invalid, "value out of range or malformed")
@@ -51,6 +58,18 @@ func translate(err error) error {
 		return errs.Wrap(err, errs.Unavailable, "database unavailable")
 	}
 	return err
+}
+
+// constraintFields names the request field behind a foreign key, so that a
+// reference to a missing (or another workspace's) row is a 422 on that field.
+var constraintFields = map[string]errs.FieldError{
+	"opportunities_organization_fk": {Field: "organization_id", Message: "no such organization"},
+	"opportunities_person_fk":       {Field: "person_id", Message: "no such person"},
+	"opportunities_contact_fk":      {Field: "contact_person_id", Message: "no such person"},
+	"opportunities_owner_fk":        {Field: "owner_id", Message: "no such user"},
+	"opportunities_pipeline_fk":     {Field: "pipeline_id", Message: "no such pipeline"},
+	"opportunities_phase_fk":        {Field: "phase_id", Message: "phase belongs to another pipeline"},
+	"opportunities_source_fk":       {Field: "source_id", Message: "no such source"},
 }
 
 func retryable(err error) bool {

@@ -3,6 +3,7 @@ package postgres
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -87,3 +88,5 @@ func cursorText(v any) string {
 	}
 	return fmt.Sprint(v)
 }
+
+func toLower(s string) string { return strings.ToLower(s) }

@@ -566,7 +566,7 @@ const (
 // quote phases set. It passes ValidatePipeline. Storage sets Version,
 // WorkspaceID and the timestamps.
 func DefaultPipeline() Pipeline {
-	p := Pipeline{ID: uuid.New(), Name: "Sales", IsDefault: true}
+	p := Pipeline{ID: newID(), Name: "Sales", IsDefault: true}
 	specs := []struct {
 		name  string
 		prob  int
@@ -584,7 +584,7 @@ func DefaultPipeline() Pipeline {
 	}
 	for i, s := range specs {
 		p.Phases = append(p.Phases, Phase{
-			ID: uuid.New(), PipelineID: p.ID, Name: s.name, Probability: s.prob,
+			ID: newID(), PipelineID: p.ID, Name: s.name, Probability: s.prob,
 			Kind: s.kind, Color: s.color, Position: i,
 		})
 	}
@@ -605,3 +605,5 @@ func sortedPhases(phases []Phase) []Phase {
 	slices.SortStableFunc(out, func(a, b Phase) int { return cmp.Compare(a.Position, b.Position) })
 	return out
 }
+
+func newID() uuid.UUID { return uuid.Must(uuid.NewV7()) }

@@ -1,0 +1,26 @@
+package app
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+
+	"github.com/acme/crm/internal/relations"
+	"github.com/acme/crm/internal/sales"
+)
+
+// salesRelations lets the sales service create an opportunity's
+// organization or person inline, through the relations service's rules.
+type salesRelations struct{ svc *relations.Service }
+
+func (r salesRelations) CreateOrganization(ctx context.Context, in sales.NewOrganization) (uuid.UUID, error) {
+	o, err := r.svc.CreateOrganization(ctx, relations.NewOrganization{Name: in.Name, RegistrationNumber: in.RegistrationNumber,
+		VATNumber: in.VATNumber, Email: in.Email, Phone: in.Phone, Website: in.Website})
+	return o.ID, err
+}
+
+func (r salesRelations) CreatePerson(ctx context.Context, in sales.NewPerson, organizationID *uuid.UUID) (uuid.UUID, error) {
+	p, err := r.svc.CreatePerson(ctx, relations.NewPerson{FirstName: in.FirstName, LastName: in.LastName, Email: in.Email,
+		Phone: in.Phone, JobTitle: in.JobTitle, OrganizationID: organizationID})
+	return p.ID, err
+}

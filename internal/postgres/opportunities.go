@@ -1,0 +1,276 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/acme/crm/internal/page"
+	"github.com/acme/crm/internal/sales"
+)
+
+type opportunityRow struct {
+	ID                  uuid.UUID `gorm:"primaryKey"`
+	WorkspaceID         uuid.UUID
+	Title               string
+	OrganizationID      *uuid.UUID
+	PersonID            *uuid.UUID
+	ContactPersonID     *uuid.UUID
+	OwnerID             uuid.UUID
+	PipelineID          uuid.UUID
+	PhaseID             uuid.UUID
+	Probability         int
+	ProbabilityOverride *int
+	EstimatedAmount     int64
+	Currency            string
+	ExpectedOrderDate   *time.Time `gorm:"type:date"`
+	SourceID            *uuid.UUID
+	Description         string
+	Status              string
+	ClosedAt            *time.Time
+	LostReason          *string
+	CreatedBy           uuid.UUID
+	Version             int64
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
+}
+
+func (opportunityRow) TableName() string { return "opportunities" }
+
+func (r opportunityRow) domain() sales.Opportunity {
+	return sales.Opportunity{ID: r.ID, Title: r.Title, OrganizationID: r.OrganizationID, PersonID: r.PersonID,
+		ContactPersonID: r.ContactPersonID, OwnerID: r.OwnerID, PipelineID: r.PipelineID, PhaseID: r.PhaseID,
+		Probability: r.Probability, ProbabilityOverride: r.ProbabilityOverride, EstimatedAmount: r.EstimatedAmount,
+		Currency: r.Currency, ExpectedOrderDate: dateOf(r.ExpectedOrderDate), SourceID: r.SourceID,
+		Description: r.Description, Status: sales.Status(r.Status), ClosedAt: r.ClosedAt, LostReason: r.LostReason,
+		CreatedBy: r.CreatedBy, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+}
+
+// dateOf normalises a date column to midnight UTC.
+func dateOf(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	return &d
+}
+
+func opportunityRowOf(o sales.Opportunity) opportunityRow {
+	return opportunityRow{ID: o.ID, Title: o.Title, OrganizationID: o.OrganizationID, PersonID: o.PersonID,
+		ContactPersonID: o.ContactPersonID, OwnerID: o.OwnerID, PipelineID: o.PipelineID, PhaseID: o.PhaseID,
+		Probability: o.Probability, ProbabilityOverride: o.ProbabilityOverride, EstimatedAmount: o.EstimatedAmount,
+		Currency: o.Currency, ExpectedOrderDate: o.ExpectedOrderDate, SourceID: o.SourceID, Description: o.Description,
+		Status: string(o.Status), ClosedAt: o.ClosedAt, LostReason: o.LostReason, CreatedBy: o.CreatedBy,
+		Version: 1, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
+}
+
+// CreateOpportunity implements sales.Store.
+func (r *Sales) CreateOpportunity(ctx context.Context, o sales.Opportunity) error {
+	row := opportunityRowOf(o)
+	return translate(r.db.conn(ctx).Create(&row).Error)
+}
+
+// Opportunity implements sales.Store.
+func (r *Sales) Opportunity(ctx context.Context, id uuid.UUID) (sales.Opportunity, error) {
+	var row opportunityRow
+	if err := r.db.conn(ctx).Take(&row, "id = ?", id).Error; err != nil {
+		return sales.Opportunity{}, translate(err)
+	}
+	return row.domain(), nil
+}
+
+// LockOpportunity implements sales.Store.
+func (r *Sales) LockOpportunity(ctx context.Context, id uuid.UUID) (sales.Opportunity, error) {
+	var row opportunityRow
+	err := r.db.conn(ctx).Clauses(clause.Locking{Strength: "UPDATE"}).Take(&row, "id = ?", id).Error
+	if err != nil {
+		return sales.Opportunity{}, translate(err)
+	}
+	return row.domain(), nil
+}
+
+// SaveOpportunity implements sales.Store: every mutable column by name, so
+// that zero values (a 0 override, an empty description) are written too.
+func (r *Sales) SaveOpportunity(ctx context.Context, o sales.Opportunity) error {
+	res := r.db.conn(ctx).Model(&opportunityRow{}).Where("id = ?", o.ID).Updates(map[string]any{
+		"title": o.Title, "organization_id": o.OrganizationID, "person_id": o.PersonID,
+		"contact_person_id": o.ContactPersonID, "owner_id": o.OwnerID, "pipeline_id": o.PipelineID,
+		"phase_id": o.PhaseID, "probability": o.Probability, "probability_override": o.ProbabilityOverride,
+		"estimated_amount": o.EstimatedAmount, "currency": o.Currency, "expected_order_date": o.ExpectedOrderDate,
+		"source_id": o.SourceID, "description": o.Description, "status": string(o.Status), "closed_at": o.ClosedAt,
+		"lost_reason": o.LostReason, "updated_at": o.UpdatedAt, "version": gorm.Expr("version + 1"),
+	})
+	if res.Error != nil {
+		return translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return translate(errNoRows)
+	}
+	return nil
+}
+
+// DeleteOpportunity implements sales.Store.
+func (r *Sales) DeleteOpportunity(ctx context.Context, id uuid.UUID, ifVersion *int64) error {
+	return deleteVersioned[opportunityRow](r.db.conn(ctx), id, ifVersion)
+}
+
+var opportunitySorts = map[string]sortCol{
+	"created_at":          {"opportunities.created_at", "timestamptz"},
+	"updated_at":          {"opportunities.updated_at", "timestamptz"},
+	"estimated_amount":    {"opportunities.estimated_amount", "bigint"},
+	"expected_order_date": {"COALESCE(opportunities.expected_order_date, 'infinity'::date)", "date"},
+}
+
+// ListOpportunities implements sales.Store.
+func (r *Sales) ListOpportunities(ctx context.Context, f sales.OpportunityFilter, req page.Request) (page.Page[sales.Opportunity], error) {
+	q := r.db.conn(ctx).Model(&opportunityRow{})
+	eq := func(col string, v *uuid.UUID) {
+		if v != nil {
+			q = q.Where(col+" = ?", *v)
+		}
+	}
+	eq("pipeline_id", f.PipelineID)
+	eq("phase_id", f.PhaseID)
+	eq("owner_id", f.OwnerID)
+	eq("source_id", f.SourceID)
+	eq("organization_id", f.OrganizationID)
+	if f.PersonID != nil {
+		q = q.Where("(person_id = ? OR contact_person_id = ?)", *f.PersonID, *f.PersonID)
+	}
+	if f.Status != nil {
+		q = q.Where("status = ?", string(*f.Status))
+	}
+	if f.ExpectedFrom != nil {
+		q = q.Where("expected_order_date >= ?", *f.ExpectedFrom)
+	}
+	if f.ExpectedTo != nil {
+		q = q.Where("expected_order_date <= ?", *f.ExpectedTo)
+	}
+	if f.Query != "" {
+		q = q.Where("lower(title) LIKE ?", "%"+escapeLike(f.Query)+"%")
+	}
+	q, err := keyset(q, req, opportunitySorts)
+	if err != nil {
+		return page.Page[sales.Opportunity]{}, err
+	}
+	var rows []opportunityRow
+	if err := q.Find(&rows).Error; err != nil {
+		return page.Page[sales.Opportunity]{}, translate(err)
+	}
+	return pageOf(rows, req, opportunityRow.domain, func(o opportunityRow) (uuid.UUID, string) {
+		switch req.Sort {
+		case "updated_at":
+			return o.ID, cursorText(o.UpdatedAt)
+		case "estimated_amount":
+			return o.ID, cursorText(o.EstimatedAmount)
+		case "expected_order_date":
+			if o.ExpectedOrderDate == nil {
+				return o.ID, "infinity"
+			}
+			return o.ID, o.ExpectedOrderDate.Format(time.DateOnly)
+		}
+		return o.ID, cursorText(o.CreatedAt)
+	}), nil
+}
+
+type phaseChangeRow struct {
+	ID              uuid.UUID `gorm:"primaryKey"`
+	WorkspaceID     uuid.UUID
+	OpportunityID   uuid.UUID
+	FromPhaseID     *uuid.UUID
+	FromPhaseName   *string
+	ToPhaseID       uuid.UUID
+	ToPhaseName     string
+	FromProbability *int
+	ToProbability   int
+	ChangedBy       uuid.UUID
+	ChangedAt       time.Time
+}
+
+func (phaseChangeRow) TableName() string { return "phase_changes" }
+
+// RecordPhaseChange implements sales.Store.
+func (r *Sales) RecordPhaseChange(ctx context.Context, pc sales.PhaseChange) error {
+	row := phaseChangeRow{ID: pc.ID, OpportunityID: pc.OpportunityID, FromPhaseID: pc.FromPhaseID,
+		FromPhaseName: pc.FromPhaseName, ToPhaseID: pc.ToPhaseID, ToPhaseName: pc.ToPhaseName,
+		FromProbability: pc.FromProbability, ToProbability: pc.ToProbability, ChangedBy: pc.ChangedBy, ChangedAt: pc.ChangedAt}
+	return translate(r.db.conn(ctx).Create(&row).Error)
+}
+
+// PhaseChanges implements sales.Store, oldest first.
+func (r *Sales) PhaseChanges(ctx context.Context, opportunityID uuid.UUID, req page.Request) (page.Page[sales.PhaseChange], error) {
+	q, err := keyset(r.db.conn(ctx).Model(&phaseChangeRow{}).Where("opportunity_id = ?", opportunityID), req,
+		map[string]sortCol{"changed_at": {"changed_at", "timestamptz"}})
+	if err != nil {
+		return page.Page[sales.PhaseChange]{}, err
+	}
+	var rows []phaseChangeRow
+	if err := q.Find(&rows).Error; err != nil {
+		return page.Page[sales.PhaseChange]{}, translate(err)
+	}
+	return pageOf(rows, req, func(p phaseChangeRow) sales.PhaseChange {
+		return sales.PhaseChange{ID: p.ID, OpportunityID: p.OpportunityID, FromPhaseID: p.FromPhaseID,
+			FromPhaseName: p.FromPhaseName, ToPhaseID: p.ToPhaseID, ToPhaseName: p.ToPhaseName,
+			FromProbability: p.FromProbability, ToProbability: p.ToProbability, ChangedBy: p.ChangedBy, ChangedAt: p.ChangedAt}
+	}, func(p phaseChangeRow) (uuid.UUID, string) { return p.ID, cursorText(p.ChangedAt) }), nil
+}
+
+// OpportunitiesInPhase implements sales.Store.
+func (r *Sales) OpportunitiesInPhase(ctx context.Context, phaseID uuid.UUID) (int, error) {
+	var n int64
+	err := r.db.conn(ctx).Model(&opportunityRow{}).Where("phase_id = ?", phaseID).Count(&n).Error
+	return int(n), translate(err)
+}
+
+// MovePhaseOpportunities implements sales.Store: it records every move and
+// then moves them all in one statement, with the target phase's rules
+// (override ended, probability and status from the phase, closed_at set on
+// entering a final phase and cleared with the lost reason on reopening).
+func (r *Sales) MovePhaseOpportunities(ctx context.Context, from uuid.UUID, to sales.Phase, by uuid.UUID, at time.Time) error {
+	conn := r.db.conn(ctx)
+	var moving []struct {
+		ID          uuid.UUID
+		Probability int
+		Name        string
+	}
+	err := conn.Model(&opportunityRow{}).Select("opportunities.id, opportunities.probability, phases.name").
+		Joins("JOIN phases ON phases.id = opportunities.phase_id").
+		Where("opportunities.phase_id = ?", from).Clauses(clause.Locking{Strength: "UPDATE", Table: clause.Table{Name: "opportunities"}}).
+		Scan(&moving).Error
+	if err != nil || len(moving) == 0 {
+		return translate(err)
+	}
+	prob := sales.EffectiveProbability(to, nil)
+	history := make([]phaseChangeRow, len(moving))
+	for i, m := range moving {
+		history[i] = phaseChangeRow{ID: uuid.Must(uuid.NewV7()), OpportunityID: m.ID, FromPhaseID: &from,
+			FromPhaseName: &moving[i].Name, ToPhaseID: to.ID, ToPhaseName: to.Name, FromProbability: &moving[i].Probability,
+			ToProbability: prob, ChangedBy: by, ChangedAt: at}
+	}
+	if err := conn.CreateInBatches(&history, 500).Error; err != nil {
+		return translate(err)
+	}
+	cols := map[string]any{"phase_id": to.ID, "probability": prob, "probability_override": nil,
+		"status": string(to.Kind.Status()), "closed_at": nil, "version": gorm.Expr("version + 1"), "updated_at": at}
+	if to.Kind.Final() {
+		cols["closed_at"] = at
+	} else {
+		cols["lost_reason"] = nil
+	}
+	return translate(conn.Model(&opportunityRow{}).Where("phase_id = ?", from).Updates(cols).Error)
+}
+
+// escapeLike lower-cases s and escapes LIKE's wildcards.
+func escapeLike(s string) string {
+	out := make([]rune, 0, len(s))
+	for _, c := range []rune(toLower(s)) {
+		if c == '%' || c == '_' || c == '\\' {
+			out = append(out, '\\')
+		}
+		out = append(out, c)
+	}
+	return string(out)
+}

@@ -1,0 +1,214 @@
+package sales
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/acme/crm/internal/errs"
+	"github.com/acme/crm/internal/identity"
+	"github.com/acme/crm/internal/page"
+)
+
+// NewOpportunity is a request to create an opportunity. Zero values take
+// the defaults: the creator owns it, the default pipeline, its first open
+// phase, the workspace's currency. Organization or Person may describe a
+// relation to create in the same transaction.
+type NewOpportunity struct {
+	Title               string
+	OrganizationID      *uuid.UUID
+	PersonID            *uuid.UUID
+	ContactPersonID     *uuid.UUID
+	OwnerID             *uuid.UUID
+	PipelineID          *uuid.UUID
+	PhaseID             *uuid.UUID
+	ProbabilityOverride *int
+	EstimatedAmount     int64
+	Currency            string
+	ExpectedOrderDate   *time.Time
+	SourceID            *uuid.UUID
+	Description         string
+	Organization        *NewOrganization
+	Person              *NewPerson
+}
+
+// CreateOpportunity validates and stores a new opportunity, records its
+// first phase and gives its creator a follow-up task, all in one transaction.
+func (s *Service) CreateOpportunity(ctx context.Context, in NewOpportunity) (Opportunity, error) {
+	p, err := identity.Caller(ctx)
+	if err != nil {
+		return Opportunity{}, err
+	}
+	var out Opportunity
+	err = s.store.WithTx(ctx, func(ctx context.Context) error {
+		ws, err := s.directory.Workspace(ctx)
+		if err != nil {
+			return err
+		}
+		o, phase, err := s.newOpportunity(ctx, in, p.UserID, ws.DefaultCurrency)
+		if err != nil {
+			return err
+		}
+		if err := s.createRelations(ctx, in, &o); err != nil {
+			return err
+		}
+		if err := s.store.CreateOpportunity(ctx, o); err != nil {
+			return err
+		}
+		if err := s.recordPhase(ctx, o, nil, phase); err != nil {
+			return err
+		}
+		due := s.now().AddDate(0, 0, ws.FollowUpDays)
+		if err := s.followUps.CreateFollowUp(ctx, o.ID, "Follow up: "+o.Title, p.UserID, due); err != nil {
+			return err
+		}
+		out, err = s.store.Opportunity(ctx, o.ID)
+		return err
+	})
+	return out, err
+}
+
+func (s *Service) newOpportunity(ctx context.Context, in NewOpportunity, creator uuid.UUID, currency string) (Opportunity, Phase, error) {
+	now := s.now()
+	o := Opportunity{ID: newID(), Title: strings.TrimSpace(in.Title), OrganizationID: in.OrganizationID,
+		PersonID: in.PersonID, ContactPersonID: in.ContactPersonID, OwnerID: creator, EstimatedAmount: in.EstimatedAmount,
+		Currency: strings.ToUpper(in.Currency), ExpectedOrderDate: in.ExpectedOrderDate, SourceID: in.SourceID,
+		Description: in.Description, CreatedBy: creator, Version: 1, CreatedAt: now, UpdatedAt: now}
+	if o.Currency == "" {
+		o.Currency = currency
+	}
+	if in.OwnerID != nil {
+		o.OwnerID = *in.OwnerID
+	}
+	fields := checkOpportunityFields(o.Title, o.EstimatedAmount, o.Currency, o.Description)
+	if in.OrganizationID == nil && in.PersonID == nil && in.Organization == nil && in.Person == nil {
+		fields = append(fields, errs.FieldError{Field: "organization_id", Message: "name an organization or a person (organization_id, person_id, or a new organization or person)"})
+	}
+	if err := errs.Fields("invalid opportunity", fields...); err != nil {
+		return Opportunity{}, Phase{}, err
+	}
+	if err := s.checkOwner(ctx, o.OwnerID); err != nil {
+		return Opportunity{}, Phase{}, err
+	}
+	pl, phase, err := s.startingPhase(ctx, in.PipelineID, in.PhaseID)
+	if err != nil {
+		return Opportunity{}, Phase{}, err
+	}
+	o.PipelineID = pl.ID
+	st := EnterPhase(PhaseState{}, phase, now)
+	if in.ProbabilityOverride != nil {
+		if st, err = SetOverride(st, phase, in.ProbabilityOverride); err != nil {
+			return Opportunity{}, Phase{}, err
+		}
+	}
+	o.withState(st)
+	return o, phase, nil
+}
+
+// startingPhase resolves the pipeline (default if nil) and the phase (its
+// first open phase if nil).
+func (s *Service) startingPhase(ctx context.Context, pipelineID, phaseID *uuid.UUID) (Pipeline, Phase, error) {
+	var pl Pipeline
+	var err error
+	switch {
+	case pipelineID != nil:
+		pl, err = s.store.Pipeline(ctx, *pipelineID)
+		if errs.Is(err, errs.NotFound) {
+			return Pipeline{}, Phase{}, errs.Field("pipeline_id", "no such pipeline")
+		}
+	case phaseID != nil:
+		ph, _, perr := s.store.PhaseByID(ctx, *phaseID)
+		if errs.Is(perr, errs.NotFound) {
+			return Pipeline{}, Phase{}, errs.Field("phase_id", "no such phase")
+		}
+		if perr != nil {
+			return Pipeline{}, Phase{}, perr
+		}
+		pl, err = s.store.Pipeline(ctx, ph.PipelineID)
+	default:
+		pl, err = s.store.DefaultPipeline(ctx)
+	}
+	if err != nil {
+		return Pipeline{}, Phase{}, err
+	}
+	if phaseID == nil {
+		ph, ok := pl.FirstOfKind(KindOpen)
+		if !ok {
+			return Pipeline{}, Phase{}, errs.Field("pipeline_id", "the pipeline has no open phase")
+		}
+		return pl, ph, nil
+	}
+	ph, ok := pl.Phase(*phaseID)
+	if !ok {
+		if _, _, err := s.store.PhaseByID(ctx, *phaseID); errs.Is(err, errs.NotFound) {
+			return Pipeline{}, Phase{}, errs.Field("phase_id", "no such phase")
+		}
+		return Pipeline{}, Phase{}, ruleField(RulePhaseInPipeline, "phase_id", "phase belongs to another pipeline")
+	}
+	return pl, ph, nil
+}
+
+func (s *Service) checkOwner(ctx context.Context, id uuid.UUID) error {
+	u, err := s.directory.User(ctx, id)
+	if errs.Is(err, errs.NotFound) {
+		return errs.Field("owner_id", "no such user")
+	}
+	if err != nil {
+		return err
+	}
+	if !u.Active {
+		return errs.Field("owner_id", "the user is deactivated")
+	}
+	return nil
+}
+
+func (s *Service) recordPhase(ctx context.Context, o Opportunity, from *Phase, to Phase) error {
+	p, _ := identity.PrincipalFrom(ctx)
+	pc := PhaseChange{ID: newID(), OpportunityID: o.ID, ToPhaseID: to.ID, ToPhaseName: to.Name,
+		ToProbability: o.Probability, ChangedBy: p.UserID, ChangedAt: s.now()}
+	if from != nil {
+		pc.FromPhaseID, pc.FromPhaseName = &from.ID, &from.Name
+		prob := EffectiveProbability(*from, nil)
+		pc.FromProbability = &prob
+	}
+	return s.store.RecordPhaseChange(ctx, pc)
+}
+
+// Opportunity returns one opportunity.
+func (s *Service) Opportunity(ctx context.Context, id uuid.UUID) (Opportunity, error) {
+	return s.store.Opportunity(ctx, id)
+}
+
+// OpportunityFilter narrows a list of opportunities; zero fields do not filter.
+type OpportunityFilter struct {
+	PipelineID     *uuid.UUID
+	PhaseID        *uuid.UUID
+	Status         *Status
+	OwnerID        *uuid.UUID
+	SourceID       *uuid.UUID
+	OrganizationID *uuid.UUID
+	PersonID       *uuid.UUID
+	ExpectedFrom   *time.Time
+	ExpectedTo     *time.Time
+	Query          string
+}
+
+// Opportunities lists opportunities matching f.
+func (s *Service) Opportunities(ctx context.Context, f OpportunityFilter, req page.Request) (page.Page[Opportunity], error) {
+	return s.store.ListOpportunities(ctx, f, req)
+}
+
+// PhaseHistory lists an opportunity's phase changes, oldest first.
+func (s *Service) PhaseHistory(ctx context.Context, id uuid.UUID, req page.Request) (page.Page[PhaseChange], error) {
+	if _, err := s.store.Opportunity(ctx, id); err != nil {
+		return page.Page[PhaseChange]{}, err
+	}
+	return s.store.PhaseChanges(ctx, id, req)
+}
+
+// DeleteOpportunity removes an opportunity with its history and tasks.
+func (s *Service) DeleteOpportunity(ctx context.Context, id uuid.UUID, ifVersion *int64) error {
+	return s.store.DeleteOpportunity(ctx, id, ifVersion)
+}

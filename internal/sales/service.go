@@ -1,0 +1,91 @@
+package sales
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/acme/crm/internal/identity"
+	"github.com/acme/crm/internal/page"
+)
+
+// Store persists pipelines, phases, sources and opportunities, scoped to the
+// context's workspace. Missing rows are errs.NotFound.
+type Store interface {
+	WithTx(ctx context.Context, fn func(ctx context.Context) error) error
+
+	ListPipelines(ctx context.Context, req page.Request) (page.Page[Pipeline], error)
+	Pipeline(ctx context.Context, id uuid.UUID) (Pipeline, error)
+	// LockPipeline reads a pipeline with its phases FOR UPDATE, serialising
+	// every change to its phases.
+	LockPipeline(ctx context.Context, id uuid.UUID) (Pipeline, error)
+	DefaultPipeline(ctx context.Context) (Pipeline, error)
+	CreatePipeline(ctx context.Context, p Pipeline) error
+	// SavePipeline writes the pipeline's settings and its phases exactly as
+	// given (phases missing from p.Phases are deleted) and bumps its version.
+	SavePipeline(ctx context.Context, p Pipeline) (Pipeline, error)
+	ClearDefault(ctx context.Context) error
+	DeletePipeline(ctx context.Context, id uuid.UUID) error
+	PhaseByID(ctx context.Context, id uuid.UUID) (Phase, int64, error)
+	// OpportunitiesInPhase counts the opportunities in a phase.
+	OpportunitiesInPhase(ctx context.Context, phaseID uuid.UUID) (int, error)
+	// MovePhaseOpportunities moves every opportunity of from to the phase to,
+	// applying the phase rules and recording each move.
+	MovePhaseOpportunities(ctx context.Context, from uuid.UUID, to Phase, by uuid.UUID, at time.Time) error
+
+	CreateOpportunity(ctx context.Context, o Opportunity) error
+	Opportunity(ctx context.Context, id uuid.UUID) (Opportunity, error)
+	// LockOpportunity reads an opportunity FOR UPDATE.
+	LockOpportunity(ctx context.Context, id uuid.UUID) (Opportunity, error)
+	ListOpportunities(ctx context.Context, f OpportunityFilter, req page.Request) (page.Page[Opportunity], error)
+	// SaveOpportunity writes every mutable column and bumps the version.
+	SaveOpportunity(ctx context.Context, o Opportunity) error
+	DeleteOpportunity(ctx context.Context, id uuid.UUID, ifVersion *int64) error
+	RecordPhaseChange(ctx context.Context, pc PhaseChange) error
+	PhaseChanges(ctx context.Context, opportunityID uuid.UUID, req page.Request) (page.Page[PhaseChange], error)
+
+	ListSources(ctx context.Context, req page.Request) (page.Page[Source], error)
+	Source(ctx context.Context, id uuid.UUID) (Source, error)
+	CreateSource(ctx context.Context, s Source) error
+	UpdateSource(ctx context.Context, id uuid.UUID, patch SourcePatch, ifVersion *int64) (Source, error)
+	DeleteSource(ctx context.Context, id uuid.UUID, ifVersion *int64) error
+}
+
+// FollowUps creates the follow-up task every new opportunity gets, in the
+// transaction of the context.
+type FollowUps interface {
+	CreateFollowUp(ctx context.Context, opportunityID uuid.UUID, title string, assignee uuid.UUID, due time.Time) error
+}
+
+// Directory tells the sales rules about the workspace and its users.
+type Directory interface {
+	Workspace(ctx context.Context) (identity.Workspace, error)
+	User(ctx context.Context, id uuid.UUID) (identity.User, error)
+}
+
+// Service implements the sales rules on top of a Store.
+type Service struct {
+	store     Store
+	directory Directory
+	followUps FollowUps
+	relations Relations
+	now       func() time.Time
+}
+
+// Deps are what the sales service works with besides its store.
+type Deps struct {
+	Directory Directory
+	FollowUps FollowUps
+	Relations Relations
+	Now       func() time.Time
+}
+
+// NewService returns the sales service.
+func NewService(store Store, d Deps) *Service {
+	s := &Service{store: store, directory: d.Directory, followUps: d.FollowUps, relations: d.Relations, now: d.Now}
+	if s.now == nil {
+		s.now = func() time.Time { return time.Now().UTC() }
+	}
+	return s
+}
