@@ -28,6 +28,7 @@ import (
 
 	"github.com/acme/crm/internal/idempotency"
 	"github.com/acme/crm/internal/identity"
+	"github.com/acme/crm/internal/relations"
 )
 
 // Config is what the HTTP layer needs from the configuration.
@@ -42,6 +43,7 @@ type Config struct {
 // Deps are the services behind the handlers.
 type Deps struct {
 	Identity    *identity.Service
+	Relations   *relations.Service
 	Idempotency idempotency.Store
 	Ready       func(ctx context.Context) error
 	Registry    *prometheus.Registry
@@ -52,6 +54,7 @@ type Deps struct {
 type Server struct {
 	cfg       Config
 	identity  *identity.Service
+	relations *relations.Service
 	idem      idempotency.Store
 	ready     func(ctx context.Context) error
 	log       *slog.Logger
@@ -67,7 +70,8 @@ func New(cfg Config, d Deps) *echo.Echo {
 		cfg.MaxBodyBytes = 1 << 20
 	}
 	s := &Server{cfg: cfg, identity: d.Identity, idem: d.Idempotency, ready: d.Ready, log: d.Log,
-		validator: newValidator(), cursorKey: cfg.CursorKey, registry: d.Registry}
+		validator: newValidator(), cursorKey: cfg.CursorKey, registry: d.Registry,
+		relations: d.Relations}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -106,6 +110,8 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.registerMeRoutes(authed)
 	s.registerUserRoutes(authed)
 	s.registerAPIKeyRoutes(authed)
+	s.registerOrganizationRoutes(authed)
+	s.registerPersonRoutes(authed)
 	return e
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/acme/crm/internal/identity"
 	"github.com/acme/crm/internal/postgres"
 	"github.com/acme/crm/internal/ratelimit"
+	"github.com/acme/crm/internal/relations"
 )
 
 // Config is what the product needs beyond the database connection.
@@ -67,6 +68,7 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 		Limiter:   limiter,
 		Now:       cfg.Now,
 	})
+	rels := relations.NewService(postgres.NewRelations(db), cfg.Now)
 	idem := postgres.NewIdempotency(db)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -75,7 +77,7 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, CursorKey: cfg.TokenKeys.Derive("cursor"), OpenAPI: crm.OpenAPI,
 	}, api.Deps{
 		Identity: ids, Idempotency: idem, Registry: reg, Log: log,
-		Ready: func(ctx context.Context) error { return db.Ping(ctx) },
+		Relations: rels, Ready: func(ctx context.Context) error { return db.Ping(ctx) },
 	})
 	return &App{Handler: h, Identity: ids, Idempotency: idem, DB: db}, nil
 }

@@ -164,5 +164,7 @@ var tags = openapi3.Tags{
 	{Name: "me", Description: "The caller."},
 	{Name: "users", Description: "The workspace's users (admins write)."},
 	{Name: "api-keys", Description: "Keys for integrations (admins)."},
+	{Name: "organizations", Description: "Customers and prospects: companies and other bodies."},
+	{Name: "persons", Description: "Contacts, on their own or working for an organization."},
 	{Name: "platform", Description: "Health and readiness."},
 }

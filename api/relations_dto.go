@@ -1,0 +1,169 @@
+package api
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/acme/crm/internal/errs"
+	"github.com/acme/crm/internal/relations"
+)
+
+// Address is a postal address; unknown parts are empty strings.
+type Address struct {
+	Street     string `json:"street" validate:"max=200" example:"Storgatan 1"`
+	PostalCode string `json:"postal_code" validate:"max=20" example:"111 22"`
+	City       string `json:"city" validate:"max=100" example:"Stockholm"`
+	Country    string `json:"country" validate:"max=2" example:"SE"` // ISO 3166-1 alpha-2
+} // @name Address
+
+// AddressPatch changes parts of an address; absent parts stay, "" clears.
+type AddressPatch struct {
+	Street     *string `json:"street,omitempty" validate:"omitempty,max=200"`
+	PostalCode *string `json:"postal_code,omitempty" validate:"omitempty,max=20"`
+	City       *string `json:"city,omitempty" validate:"omitempty,max=100"`
+	Country    *string `json:"country,omitempty" validate:"omitempty,max=2" example:"SE"`
+} // @name AddressPatch
+
+// Organization is a company the workspace does business with. Unknown
+// optional fields are empty strings.
+type Organization struct {
+	ID                 uuid.UUID `json:"id" example:"0190a6e4-2f3b-7c6e-9a51-3c8e2b1d4f5a"`
+	Name               string    `json:"name" example:"Nordvik Trading AB"`
+	RegistrationNumber string    `json:"registration_number" example:"556677-8899"`
+	VATNumber          string    `json:"vat_number" example:"SE556677889901"`
+	Email              string    `json:"email" example:"info@nordvik.example"`
+	Phone              string    `json:"phone" example:"+46 8 123 456 78"`
+	Website            string    `json:"website" example:"https://nordvik.example"`
+	Address            Address   `json:"address"`
+	Version            int64     `json:"version" example:"1"`
+	CreatedAt          time.Time `json:"created_at"`
+	UpdatedAt          time.Time `json:"updated_at"`
+} // @name Organization
+
+// OrganizationList is a page of organizations.
+type OrganizationList struct {
+	Data       []Organization `json:"data"`
+	NextCursor *string        `json:"next_cursor" extensions:"x-nullable"`
+} // @name OrganizationList
+
+// CreateOrganizationRequest adds an organization; only the name is required.
+type CreateOrganizationRequest struct {
+	Name               string  `json:"name" validate:"required,max=200" example:"Nordvik Trading AB"`
+	RegistrationNumber string  `json:"registration_number,omitempty" validate:"max=50" example:"556677-8899"`
+	VATNumber          string  `json:"vat_number,omitempty" validate:"max=50" example:"SE556677889901"`
+	Email              string  `json:"email,omitempty" validate:"max=254" example:"info@nordvik.example"`
+	Phone              string  `json:"phone,omitempty" validate:"max=50" example:"+46 8 123 456 78"`
+	Website            string  `json:"website,omitempty" validate:"max=500" example:"https://nordvik.example"`
+	Address            Address `json:"address"`
+} // @name CreateOrganizationRequest
+
+// UpdateOrganizationRequest changes an organization; absent fields stay as
+// they are, and "" clears an optional field.
+type UpdateOrganizationRequest struct {
+	Name               *string       `json:"name,omitempty" validate:"omitempty,max=200"`
+	RegistrationNumber *string       `json:"registration_number,omitempty" validate:"omitempty,max=50"`
+	VATNumber          *string       `json:"vat_number,omitempty" validate:"omitempty,max=50"`
+	Email              *string       `json:"email,omitempty" validate:"omitempty,max=254"`
+	Phone              *string       `json:"phone,omitempty" validate:"omitempty,max=50"`
+	Website            *string       `json:"website,omitempty" validate:"omitempty,max=500"`
+	Address            *AddressPatch `json:"address,omitempty"`
+} // @name UpdateOrganizationRequest
+
+// Person is a contact, possibly working for an organization. Unknown
+// optional fields are empty strings.
+type Person struct {
+	ID             uuid.UUID  `json:"id" example:"0190a6e4-2f3b-7c6e-9a51-3c8e2b1d4f5b"`
+	FirstName      string     `json:"first_name" example:"Karin"`
+	LastName       string     `json:"last_name" example:"Lindqvist"`
+	Name           string     `json:"name" example:"Karin Lindqvist"` // first and last name, read-only
+	Email          string     `json:"email" example:"karin@nordvik.example"`
+	Phone          string     `json:"phone" example:"+46 70 123 45 67"`
+	JobTitle       string     `json:"job_title" example:"Purchasing manager"`
+	OrganizationID *uuid.UUID `json:"organization_id" extensions:"x-nullable"`
+	Version        int64      `json:"version" example:"1"`
+	CreatedAt      time.Time  `json:"created_at"`
+	UpdatedAt      time.Time  `json:"updated_at"`
+} // @name Person
+
+// PersonList is a page of persons.
+type PersonList struct {
+	Data       []Person `json:"data"`
+	NextCursor *string  `json:"next_cursor" extensions:"x-nullable"`
+} // @name PersonList
+
+// CreatePersonRequest adds a person; a first or a last name is required.
+type CreatePersonRequest struct {
+	FirstName      string  `json:"first_name,omitempty" validate:"max=100" example:"Karin"`
+	LastName       string  `json:"last_name,omitempty" validate:"max=100" example:"Lindqvist"`
+	Email          string  `json:"email,omitempty" validate:"max=254" example:"karin@nordvik.example"`
+	Phone          string  `json:"phone,omitempty" validate:"max=50" example:"+46 70 123 45 67"`
+	JobTitle       string  `json:"job_title,omitempty" validate:"max=200" example:"Purchasing manager"`
+	OrganizationID *string `json:"organization_id,omitempty" format:"uuid" extensions:"x-nullable"`
+} // @name CreatePersonRequest
+
+// UpdatePersonRequest changes a person; absent fields stay as they are, ""
+// clears an optional field and organization_id null detaches the person
+// from their organization.
+type UpdatePersonRequest struct {
+	FirstName      *string      `json:"first_name,omitempty" validate:"omitempty,max=100"`
+	LastName       *string      `json:"last_name,omitempty" validate:"omitempty,max=100"`
+	Email          *string      `json:"email,omitempty" validate:"omitempty,max=254"`
+	Phone          *string      `json:"phone,omitempty" validate:"omitempty,max=50"`
+	JobTitle       *string      `json:"job_title,omitempty" validate:"omitempty,max=200"`
+	OrganizationID OptionalUUID `json:"organization_id" swaggertype:"string" format:"uuid" extensions:"x-nullable"`
+} // @name UpdatePersonRequest
+
+func toOrganization(o relations.Organization) Organization {
+	a := o.Address
+	return Organization{ID: o.ID, Name: o.Name, RegistrationNumber: o.RegistrationNumber, VATNumber: o.VATNumber,
+		Email: o.Email, Phone: o.Phone, Website: o.Website,
+		Address: Address{Street: a.Street, PostalCode: a.PostalCode, City: a.City, Country: a.Country},
+		Version: o.Version, CreatedAt: utc(o.CreatedAt), UpdatedAt: utc(o.UpdatedAt)}
+}
+
+func toPerson(p relations.Person) Person {
+	return Person{ID: p.ID, FirstName: p.FirstName, LastName: p.LastName, Name: p.Name(), Email: p.Email,
+		Phone: p.Phone, JobTitle: p.JobTitle, OrganizationID: p.OrganizationID, Version: p.Version,
+		CreatedAt: utc(p.CreatedAt), UpdatedAt: utc(p.UpdatedAt)}
+}
+
+func (r CreateOrganizationRequest) domain() relations.NewOrganization {
+	a := r.Address
+	return relations.NewOrganization{Name: r.Name, RegistrationNumber: r.RegistrationNumber, VATNumber: r.VATNumber,
+		Email: r.Email, Phone: r.Phone, Website: r.Website,
+		Address: relations.Address{Street: a.Street, PostalCode: a.PostalCode, City: a.City, Country: a.Country}}
+}
+
+func (r UpdateOrganizationRequest) domain() relations.OrganizationPatch {
+	p := relations.OrganizationPatch{Name: r.Name, RegistrationNumber: r.RegistrationNumber, VATNumber: r.VATNumber,
+		Email: r.Email, Phone: r.Phone, Website: r.Website}
+	if a := r.Address; a != nil {
+		p.Street, p.PostalCode, p.City, p.Country = a.Street, a.PostalCode, a.City, a.Country
+	}
+	return p
+}
+
+func (r CreatePersonRequest) domain() (relations.NewPerson, error) {
+	in := relations.NewPerson{FirstName: r.FirstName, LastName: r.LastName, Email: r.Email, Phone: r.Phone, JobTitle: r.JobTitle}
+	if r.OrganizationID != nil {
+		id, err := uuid.Parse(*r.OrganizationID)
+		if err != nil {
+			return in, errs.Field("organization_id", "must be a UUID")
+		}
+		in.OrganizationID = &id
+	}
+	return in, nil
+}
+
+func (r UpdatePersonRequest) domain() relations.PersonPatch {
+	p := relations.PersonPatch{FirstName: r.FirstName, LastName: r.LastName, Email: r.Email, Phone: r.Phone, JobTitle: r.JobTitle}
+	if r.OrganizationID.Set {
+		id := uuid.Nil // null detaches
+		if r.OrganizationID.Value != nil {
+			id = *r.OrganizationID.Value
+		}
+		p.OrganizationID = &id
+	}
+	return p
+}
