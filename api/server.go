@@ -26,9 +26,11 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/acme/crm/internal/activity"
 	"github.com/acme/crm/internal/idempotency"
 	"github.com/acme/crm/internal/identity"
 	"github.com/acme/crm/internal/relations"
+	"github.com/acme/crm/internal/sales"
 )
 
 // Config is what the HTTP layer needs from the configuration.
@@ -44,6 +46,8 @@ type Config struct {
 type Deps struct {
 	Identity    *identity.Service
 	Relations   *relations.Service
+	Sales       *sales.Service
+	Activity    *activity.Service
 	Idempotency idempotency.Store
 	Ready       func(ctx context.Context) error
 	Registry    *prometheus.Registry
@@ -55,6 +59,8 @@ type Server struct {
 	cfg       Config
 	identity  *identity.Service
 	relations *relations.Service
+	sales     *sales.Service
+	activity  *activity.Service
 	idem      idempotency.Store
 	ready     func(ctx context.Context) error
 	log       *slog.Logger
@@ -69,7 +75,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
-	s := &Server{cfg: cfg, identity: d.Identity, idem: d.Idempotency, ready: d.Ready, log: d.Log,
+	s := &Server{cfg: cfg, identity: d.Identity, sales: d.Sales, activity: d.Activity, idem: d.Idempotency, ready: d.Ready, log: d.Log,
 		validator: newValidator(), cursorKey: cfg.CursorKey, registry: d.Registry,
 		relations: d.Relations}
 	if s.log == nil {
@@ -112,6 +118,12 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.registerAPIKeyRoutes(authed)
 	s.registerOrganizationRoutes(authed)
 	s.registerPersonRoutes(authed)
+	s.registerPipelineRoutes(authed)
+	s.registerPhaseRoutes(authed)
+	s.registerSourceRoutes(authed)
+	s.registerOpportunityRoutes(authed)
+	s.registerReportRoutes(authed)
+	s.registerTaskRoutes(authed)
 	return e
 }
 

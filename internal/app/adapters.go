@@ -5,6 +5,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/acme/crm/internal/activity"
 	"github.com/acme/crm/internal/relations"
 	"github.com/acme/crm/internal/sales"
 )
@@ -23,4 +24,16 @@ func (r salesRelations) CreatePerson(ctx context.Context, in sales.NewPerson, or
 	p, err := r.svc.CreatePerson(ctx, relations.NewPerson{FirstName: in.FirstName, LastName: in.LastName, Email: in.Email,
 		Phone: in.Phone, JobTitle: in.JobTitle, OrganizationID: organizationID})
 	return p.ID, err
+}
+
+// salesTasks gives the dashboard a user's open tasks.
+type salesTasks struct{ svc *activity.Service }
+
+func (t salesTasks) OpenTaskSummary(ctx context.Context, assignee uuid.UUID, limit int) (int, []sales.TaskSummary, error) {
+	n, tasks, err := t.svc.OpenTasks(ctx, assignee, limit)
+	out := make([]sales.TaskSummary, len(tasks))
+	for i, task := range tasks {
+		out[i] = sales.TaskSummary{ID: task.ID, Title: task.Title, DueAt: task.DueAt, OpportunityID: task.OpportunityID}
+	}
+	return n, out, err
 }

@@ -15,11 +15,13 @@ import (
 
 	crm "github.com/acme/crm"
 	"github.com/acme/crm/api"
+	"github.com/acme/crm/internal/activity"
 	"github.com/acme/crm/internal/auth"
 	"github.com/acme/crm/internal/identity"
 	"github.com/acme/crm/internal/postgres"
 	"github.com/acme/crm/internal/ratelimit"
 	"github.com/acme/crm/internal/relations"
+	"github.com/acme/crm/internal/sales"
 )
 
 // Config is what the product needs beyond the database connection.
@@ -39,6 +41,8 @@ type Config struct {
 type App struct {
 	Handler     *echo.Echo
 	Identity    *identity.Service
+	Sales       *sales.Service
+	Activity    *activity.Service
 	Idempotency *postgres.Idempotency
 	DB          *postgres.DB
 }
@@ -68,7 +72,11 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 		Limiter:   limiter,
 		Now:       cfg.Now,
 	})
+	tasks := activity.NewService(postgres.NewActivity(db), ids, cfg.Now)
 	rels := relations.NewService(postgres.NewRelations(db), cfg.Now)
+	salesSvc := sales.NewService(postgres.NewSales(db), sales.Deps{Directory: ids, FollowUps: tasks,
+		Relations: salesRelations{rels}, OpenTasks: salesTasks{tasks}, Now: cfg.Now})
+	ids.OnWorkspaceCreated(salesSvc.SetupWorkspace)
 	idem := postgres.NewIdempotency(db)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -76,10 +84,10 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 	h := api.New(api.Config{
 		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, CursorKey: cfg.TokenKeys.Derive("cursor"), OpenAPI: crm.OpenAPI,
 	}, api.Deps{
-		Identity: ids, Idempotency: idem, Registry: reg, Log: log,
+		Identity: ids, Sales: salesSvc, Activity: tasks, Idempotency: idem, Registry: reg, Log: log,
 		Relations: rels, Ready: func(ctx context.Context) error { return db.Ping(ctx) },
 	})
-	return &App{Handler: h, Identity: ids, Idempotency: idem, DB: db}, nil
+	return &App{Handler: h, Identity: ids, Sales: salesSvc, Activity: tasks, Idempotency: idem, DB: db}, nil
 }
 
 // RunBackground runs periodic housekeeping until ctx ends.

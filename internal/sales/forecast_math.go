@@ -2,6 +2,7 @@ package sales
 
 import (
 	"math"
+	"math/big"
 )
 
 // RuleForecastAmountOverflow is the rule broken when amounts sum past int64.
@@ -41,31 +42,34 @@ type ForecastRow struct {
 type ForecastTotal struct {
 	Count    int
 	Amount   int64 // unweighted: Σ amount
-	Weighted int64 // Σ WeightedAmount(amount, probability), rounded per row
+	Weighted int64 // Σ(amount × probability) / 100, rounded half up once
 }
 
-// Add returns t with r added. A sum past the int64 range is rule
-// forecast_amount_overflow, and t is returned unchanged.
-func (t ForecastTotal) Add(r ForecastRow) (ForecastTotal, error) {
-	amount, ok1 := addInt64(t.Amount, r.Amount)
-	weighted, ok2 := addInt64(t.Weighted, WeightedAmount(r.Amount, r.Probability))
-	if !ok1 || !ok2 {
-		return t, ruleField(RuleForecastAmountOverflow, "amount", "the amounts' sum is out of range")
-	}
-	return ForecastTotal{Count: t.Count + 1, Amount: amount, Weighted: weighted}, nil
-}
-
-// Weighted sums rows: the weighted forecast Σ(amount × probability) / 100,
-// rounded half up per row, and the unweighted Σ amount. Callers pass only
-// rows of one currency that InForecast admits. The error is Add's.
+// Weighted sums a group of rows of one currency the way the forecast does
+// (PRODUCT.md: "Σ(amount × probability) / 100 per group"): the products are
+// summed exactly and divided once, rounding half up, so the group's figure
+// does not depend on how its rows round one by one. In SQL:
+// round(sum(amount::numeric * probability) / 100). A sum past int64 is rule
+// forecast_amount_overflow.
 func Weighted(rows []ForecastRow) (ForecastTotal, error) {
 	var t ForecastTotal
+	products := new(big.Int)
+	var term big.Int
 	for _, r := range rows {
-		var err error
-		if t, err = t.Add(r); err != nil {
-			return ForecastTotal{}, err
+		amount, ok := addInt64(t.Amount, r.Amount)
+		if !ok {
+			return ForecastTotal{}, ruleField(RuleForecastAmountOverflow, "amount", "the amounts' sum is out of range")
 		}
+		t.Amount, t.Count = amount, t.Count+1
+		p := int64(min(max(r.Probability, 0), 100))
+		products.Add(products, term.Mul(big.NewInt(r.Amount), big.NewInt(p)))
 	}
+	products.Add(products, big.NewInt(50))
+	products.Div(products, big.NewInt(100)) // floor; sums of valid rows are never negative
+	if !products.IsInt64() {
+		return ForecastTotal{}, ruleField(RuleForecastAmountOverflow, "amount", "the weighted sum is out of range")
+	}
+	t.Weighted = products.Int64()
 	return t, nil
 }
 

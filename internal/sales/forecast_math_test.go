@@ -73,8 +73,11 @@ func TestWeighted(t *testing.T) {
 		{"one", []ForecastRow{{100_000, 25}}, ForecastTotal{Count: 1, Amount: 100_000, Weighted: 25_000}},
 		{"several", []ForecastRow{{100_000, 10}, {50_000, 60}, {20_000, 90}},
 			ForecastTotal{Count: 3, Amount: 170_000, Weighted: 10_000 + 30_000 + 18_000}},
-		// Rounded per row: 3 × 0.5 → 3, where rounding the sum would give 2.
-		{"rounded per row", []ForecastRow{{1, 50}, {1, 50}, {1, 50}}, ForecastTotal{Count: 3, Amount: 3, Weighted: 3}},
+		// Rounded once per group: Σ 3 × 0.5 = 1.5 → 2, where rounding each
+		// opportunity first would give 3.
+		{"rounded once per group", []ForecastRow{{1, 50}, {1, 50}, {1, 50}}, ForecastTotal{Count: 3, Amount: 3, Weighted: 2}},
+		{"half rounds up", []ForecastRow{{1, 50}}, ForecastTotal{Count: 1, Amount: 1, Weighted: 1}},
+		{"below half rounds down", []ForecastRow{{149, 1}}, ForecastTotal{Count: 1, Amount: 149, Weighted: 1}},
 		{"zero probability still counts unweighted", []ForecastRow{{7_000, 0}}, ForecastTotal{Count: 1, Amount: 7_000}},
 		{"up to the limit", []ForecastRow{{math.MaxInt64 - 1, 100}, {1, 100}},
 			ForecastTotal{Count: 2, Amount: math.MaxInt64, Weighted: math.MaxInt64}},
@@ -98,6 +101,7 @@ func TestWeightedOverflow(t *testing.T) {
 		{"amount", []ForecastRow{{math.MaxInt64, 0}, {1, 0}}},
 		{"weighted and amount", []ForecastRow{{math.MaxInt64, 100}, {math.MaxInt64, 100}}},
 		{"negative", []ForecastRow{{math.MinInt64, 0}, {-1, 0}}},
+		{"weighted", []ForecastRow{{math.MaxInt64 / 2, 100}, {math.MaxInt64 / 2, 100}, {1000, 100}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -107,12 +111,6 @@ func TestWeightedOverflow(t *testing.T) {
 				t.Errorf("got %+v with the error, want zero", got)
 			}
 		})
-	}
-	// Add leaves the total as it was.
-	before := ForecastTotal{Count: 1, Amount: math.MaxInt64, Weighted: 5}
-	after, err := before.Add(ForecastRow{Amount: 1, Probability: 0})
-	if err == nil || after != before {
-		t.Errorf("got %+v, %v, want %+v and an error", after, err, before)
 	}
 }
 

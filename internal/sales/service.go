@@ -45,6 +45,13 @@ type Store interface {
 	RecordPhaseChange(ctx context.Context, pc PhaseChange) error
 	PhaseChanges(ctx context.Context, opportunityID uuid.UUID, req page.Request) (page.Page[PhaseChange], error)
 
+	// Board returns the pipeline's columns; perPhase 0 leaves out the cards.
+	Board(ctx context.Context, p Pipeline, perPhase int) ([]BoardColumn, error)
+	Forecast(ctx context.Context, q ForecastQuery) ([]ForecastLine, error)
+	WonSince(ctx context.Context, since time.Time) ([]Figures, error)
+	WinRate(ctx context.Context, since time.Time) (WinRate, error)
+	SourceStats(ctx context.Context, since time.Time) ([]SourceStats, error)
+
 	ListSources(ctx context.Context, req page.Request) (page.Page[Source], error)
 	Source(ctx context.Context, id uuid.UUID) (Source, error)
 	CreateSource(ctx context.Context, s Source) error
@@ -70,6 +77,7 @@ type Service struct {
 	directory Directory
 	followUps FollowUps
 	relations Relations
+	openTasks OpenTasks
 	now       func() time.Time
 }
 
@@ -78,12 +86,13 @@ type Deps struct {
 	Directory Directory
 	FollowUps FollowUps
 	Relations Relations
+	OpenTasks OpenTasks
 	Now       func() time.Time
 }
 
 // NewService returns the sales service.
 func NewService(store Store, d Deps) *Service {
-	s := &Service{store: store, directory: d.Directory, followUps: d.FollowUps, relations: d.Relations, now: d.Now}
+	s := &Service{store: store, directory: d.Directory, followUps: d.FollowUps, relations: d.Relations, openTasks: d.OpenTasks, now: d.Now}
 	if s.now == nil {
 		s.now = func() time.Time { return time.Now().UTC() }
 	}

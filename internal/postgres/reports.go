@@ -1,0 +1,231 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/acme/crm/internal/sales"
+)
+
+// weightedSQL is the forecast's weighting, rounded once per group (half up:
+// amounts are never negative).
+const weightedSQL = "round(sum(o.estimated_amount::numeric * o.probability) / 100)::bigint"
+
+// inForecast admits what the board and the forecast count: open
+// opportunities with an expected order date (the partial indexes' predicate).
+const inForecast = "o.status = 'open' AND o.expected_order_date IS NOT NULL"
+
+type figuresRow struct {
+	Key      *string
+	Label    *string
+	PhaseID  uuid.UUID
+	Currency string
+	Count    int
+	Amount   int64
+	Weighted int64
+}
+
+func (f figuresRow) figures() sales.Figures {
+	return sales.Figures{Currency: f.Currency, Count: f.Count, Amount: f.Amount, Weighted: f.Weighted}
+}
+
+// Board implements sales.Store: the totals from board_totals (kept by a
+// trigger), and one query with a LATERAL join for the first cards of every
+// phase; both cost the same at any number of opportunities.
+func (r *Sales) Board(ctx context.Context, p sales.Pipeline, perPhase int) ([]sales.BoardColumn, error) {
+	ws, err := wsID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn := r.db.conn(ctx)
+	var sums []figuresRow
+	err = conn.Raw(`SELECT phase_id, currency, count, amount::bigint AS amount, round(weighted / 100)::bigint AS weighted
+		FROM board_totals WHERE workspace_id = ? AND pipeline_id = ? AND count > 0
+		ORDER BY currency`, ws, p.ID).Scan(&sums).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	cols := make([]sales.BoardColumn, len(p.Phases))
+	at := map[uuid.UUID]int{}
+	for i, ph := range p.Phases {
+		cols[i].Phase, at[ph.ID] = ph, i
+	}
+	for _, s := range sums {
+		if i, ok := at[s.PhaseID]; ok {
+			cols[i].Totals = append(cols[i].Totals, s.figures())
+		}
+	}
+	if perPhase == 0 || len(p.Phases) == 0 {
+		return cols, nil
+	}
+	var cards []opportunityRow
+	err = conn.Raw(`SELECT c.* FROM phases ph CROSS JOIN LATERAL (
+			SELECT o.* FROM opportunities o
+			WHERE o.workspace_id = ? AND o.phase_id = ph.id AND `+inForecast+`
+			ORDER BY o.expected_order_date, o.id LIMIT ?) c
+		WHERE ph.workspace_id = ? AND ph.pipeline_id = ?
+		ORDER BY ph.position, c.expected_order_date, c.id`, ws, perPhase+1, ws, p.ID).Scan(&cards).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	for _, c := range cards {
+		i := at[c.PhaseID]
+		if len(cols[i].Opportunities) == perPhase {
+			cols[i].HasMore = true
+			continue
+		}
+		cols[i].Opportunities = append(cols[i].Opportunities, c.domain())
+	}
+	return cols, nil
+}
+
+// forecastGroups are the key and label of each grouping.
+var forecastGroups = map[sales.GroupBy]struct{ key, label, join string }{
+	sales.ByMonth: {"to_char(o.expected_order_date, 'YYYY-MM')", "to_char(o.expected_order_date, 'YYYY-MM')", ""},
+	sales.ByPhase: {"o.phase_id::text", "g.name", "JOIN phases g ON g.id = o.phase_id"},
+	sales.ByOwner: {"o.owner_id::text", "g.name", "JOIN users g ON g.id = o.owner_id"},
+	sales.BySource: {"o.source_id::text", "COALESCE(g.name, 'No source')",
+		"LEFT JOIN sources g ON g.id = o.source_id"},
+	sales.ByPipeline: {"o.pipeline_id::text", "g.name", "JOIN pipelines g ON g.id = o.pipeline_id"},
+}
+
+// Forecast implements sales.Store in one grouped query.
+func (r *Sales) Forecast(ctx context.Context, q sales.ForecastQuery) ([]sales.ForecastLine, error) {
+	ws, err := wsID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	g, ok := forecastGroups[q.GroupBy]
+	if !ok {
+		return nil, fmt.Errorf("forecast: unknown grouping %q", q.GroupBy)
+	}
+	where := "o.workspace_id = ? AND " + inForecast + " AND o.expected_order_date BETWEEN ? AND ?"
+	args := []any{ws, q.From, q.To}
+	if q.PipelineID != nil {
+		where += " AND o.pipeline_id = ?"
+		args = append(args, *q.PipelineID)
+	}
+	if q.OwnerID != nil {
+		where += " AND o.owner_id = ?"
+		args = append(args, *q.OwnerID)
+	}
+	order := "label, key, o.currency"
+	if q.GroupBy == sales.ByMonth {
+		order = "key, o.currency"
+	} else if q.GroupBy == sales.ByPhase {
+		order = "min(g.position), label, key, o.currency"
+	}
+	sql := fmt.Sprintf(`SELECT %s AS key, %s AS label, o.currency, count(*) AS count,
+			sum(o.estimated_amount)::bigint AS amount, %s AS weighted
+		FROM opportunities o %s WHERE %s GROUP BY 1, 2, o.currency ORDER BY %s`,
+		g.key, g.label, weightedSQL, g.join, where, order)
+	var rows []figuresRow
+	if err := r.db.conn(ctx).Raw(sql, args...).Scan(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make([]sales.ForecastLine, len(rows))
+	for i, row := range rows {
+		out[i] = sales.ForecastLine{Figures: row.figures()}
+		if row.Key != nil {
+			out[i].Key = *row.Key
+		}
+		if row.Label != nil {
+			out[i].Label = *row.Label
+		}
+	}
+	return out, nil
+}
+
+// WonSince implements sales.Store.
+func (r *Sales) WonSince(ctx context.Context, since time.Time) ([]sales.Figures, error) {
+	ws, err := wsID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var rows []figuresRow
+	err = r.db.conn(ctx).Raw(`SELECT o.currency, count(*) AS count, sum(o.estimated_amount)::bigint AS amount,
+			sum(o.estimated_amount)::bigint AS weighted
+		FROM opportunities o WHERE o.workspace_id = ? AND o.status = 'won' AND o.closed_at >= ?
+		GROUP BY o.currency ORDER BY o.currency`, ws, since).Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make([]sales.Figures, len(rows))
+	for i, row := range rows {
+		out[i] = row.figures()
+	}
+	return out, nil
+}
+
+// WinRate implements sales.Store: opportunities closed since, and how many
+// of them were won.
+func (r *Sales) WinRate(ctx context.Context, since time.Time) (sales.WinRate, error) {
+	ws, err := wsID(ctx)
+	if err != nil {
+		return sales.WinRate{}, err
+	}
+	var w sales.WinRate
+	err = r.db.conn(ctx).Raw(`SELECT count(*) FILTER (WHERE o.status = 'won') AS won, count(*) AS closed
+		FROM opportunities o WHERE o.workspace_id = ? AND o.status <> 'open' AND o.closed_at >= ?`, ws, since).
+		Row().Scan(&w.Won, &w.Closed)
+	return w, translate(err)
+}
+
+// SourceStats implements sales.Store: per source (and "no source"), the
+// opportunities created since, how many of them were won and closed, and
+// the won amounts per currency.
+func (r *Sales) SourceStats(ctx context.Context, since time.Time) ([]sales.SourceStats, error) {
+	ws, err := wsID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var rows []struct {
+		SourceID  *uuid.UUID
+		Name      *string
+		Position  *int
+		Currency  string
+		Created   int
+		Won       int
+		Closed    int
+		WonAmount int64
+	}
+	err = r.db.conn(ctx).Raw(`SELECT o.source_id, s.name, s.position, o.currency, count(*) AS created,
+			count(*) FILTER (WHERE o.status = 'won') AS won, count(*) FILTER (WHERE o.status <> 'open') AS closed,
+			COALESCE(sum(o.estimated_amount) FILTER (WHERE o.status = 'won'), 0)::bigint AS won_amount
+		FROM opportunities o LEFT JOIN sources s ON s.id = o.source_id
+		WHERE o.workspace_id = ? AND o.created_at >= ?
+		GROUP BY o.source_id, s.name, s.position, o.currency
+		ORDER BY s.position NULLS LAST, s.name, o.currency`, ws, since).Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	var out []sales.SourceStats
+	at := map[uuid.UUID]int{}
+	for _, row := range rows {
+		key := uuid.Nil
+		if row.SourceID != nil {
+			key = *row.SourceID
+		}
+		i, ok := at[key]
+		if !ok {
+			name := "No source"
+			if row.Name != nil {
+				name = *row.Name
+			}
+			i = len(out)
+			at[key] = i
+			out = append(out, sales.SourceStats{SourceID: row.SourceID, Name: name})
+		}
+		s := &out[i]
+		s.Created += row.Created
+		s.Won += row.Won
+		s.Closed += row.Closed
+		if row.WonAmount > 0 {
+			s.WonTotal = append(s.WonTotal, sales.Figures{Currency: row.Currency, Count: row.Won, Amount: row.WonAmount, Weighted: row.WonAmount})
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,230 @@
+package sales
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/acme/crm/internal/errs"
+	"github.com/acme/crm/internal/identity"
+)
+
+// Figures are the sums of a group of open opportunities in one currency.
+type Figures struct {
+	Currency string
+	Count    int
+	Amount   int64
+	Weighted int64 // Σ(amount × probability) / 100, rounded half up once per group
+}
+
+// BoardColumn is one phase of the board.
+type BoardColumn struct {
+	Phase         Phase
+	Totals        []Figures // per currency
+	Opportunities []Opportunity
+	HasMore       bool
+}
+
+// Board returns a pipeline's phases in order, each with the totals per
+// currency and the first perPhase opportunities by expected order date.
+// Only open opportunities with an expected order date count.
+func (s *Service) Board(ctx context.Context, pipelineID uuid.UUID, perPhase int) (Pipeline, []BoardColumn, error) {
+	pl, err := s.store.Pipeline(ctx, pipelineID)
+	if err != nil {
+		return Pipeline{}, nil, err
+	}
+	cols, err := s.store.Board(ctx, pl, perPhase)
+	return pl, cols, err
+}
+
+// GroupBy is what a forecast groups by.
+type GroupBy string
+
+const (
+	ByMonth    GroupBy = "month"
+	ByPhase    GroupBy = "phase"
+	ByOwner    GroupBy = "owner"
+	BySource   GroupBy = "source"
+	ByPipeline GroupBy = "pipeline"
+)
+
+// Valid reports whether g is a known grouping.
+func (g GroupBy) Valid() bool {
+	switch g {
+	case ByMonth, ByPhase, ByOwner, BySource, ByPipeline:
+		return true
+	}
+	return false
+}
+
+// ForecastQuery selects the opportunities of a forecast.
+type ForecastQuery struct {
+	GroupBy    GroupBy
+	From, To   time.Time // expected order dates, inclusive
+	PipelineID *uuid.UUID
+	OwnerID    *uuid.UUID
+}
+
+// ForecastLine is one group of a forecast in one currency. Key is the
+// group's id (a month as YYYY-MM); it is empty for opportunities without a
+// source when grouping by source.
+type ForecastLine struct {
+	Key   string
+	Label string
+	Figures
+}
+
+// Forecast is the weighted forecast over open opportunities with an
+// expected order date in [From, To].
+type Forecast struct {
+	Query  ForecastQuery
+	Lines  []ForecastLine
+	Totals []Figures // per currency: the sums of the lines
+}
+
+// DefaultForecastRange is this month and the next 11, as dates.
+func DefaultForecastRange(now time.Time) (time.Time, time.Time) {
+	from := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	return from, from.AddDate(1, 0, -1)
+}
+
+// Forecast computes the forecast in the database.
+func (s *Service) Forecast(ctx context.Context, q ForecastQuery) (Forecast, error) {
+	if !q.GroupBy.Valid() {
+		return Forecast{}, errs.Field("group_by", "must be one of: month, phase, owner, source, pipeline")
+	}
+	if q.From.IsZero() || q.To.IsZero() {
+		from, to := DefaultForecastRange(s.now())
+		if q.From.IsZero() {
+			q.From = from
+		}
+		if q.To.IsZero() {
+			q.To = to
+		}
+	}
+	if q.To.Before(q.From) {
+		return Forecast{}, errs.Field("to", "must not be before from")
+	}
+	if q.To.Sub(q.From) > 10*366*24*time.Hour {
+		return Forecast{}, errs.Field("to", "the range may span at most 10 years")
+	}
+	lines, err := s.store.Forecast(ctx, q)
+	if err != nil {
+		return Forecast{}, err
+	}
+	return Forecast{Query: q, Lines: lines, Totals: sumLines(lines)}, nil
+}
+
+// sumLines adds the lines per currency, in currency order of appearance.
+func sumLines(lines []ForecastLine) []Figures {
+	var out []Figures
+	idx := map[string]int{}
+	for _, l := range lines {
+		i, ok := idx[l.Currency]
+		if !ok {
+			i = len(out)
+			idx[l.Currency] = i
+			out = append(out, Figures{Currency: l.Currency})
+		}
+		out[i].Count += l.Count
+		out[i].Amount += l.Amount
+		out[i].Weighted += l.Weighted
+	}
+	return out
+}
+
+// TaskSummary is an open task as the dashboard shows it.
+type TaskSummary struct {
+	ID            uuid.UUID
+	Title         string
+	DueAt         *time.Time
+	OpportunityID *uuid.UUID
+}
+
+// OpenTasks gives the dashboard a user's open tasks: how many, and the
+// first few, overdue first.
+type OpenTasks interface {
+	OpenTaskSummary(ctx context.Context, assignee uuid.UUID, limit int) (int, []TaskSummary, error)
+}
+
+// WinRate counts opportunities closed in a period; Rate is won per closed
+// in basis points, nil when none closed.
+type WinRate struct {
+	Won, Closed int
+	Rate        *int
+}
+
+// SourceStats are a source's results over the dashboard's year.
+type SourceStats struct {
+	SourceID *uuid.UUID
+	Name     string
+	Created  int
+	Won      int
+	Closed   int
+	WonTotal []Figures // won amounts per currency
+	WinRate  *int      // basis points of won per closed
+}
+
+// Dashboard is the sales overview of a user.
+type Dashboard struct {
+	Pipeline       Pipeline
+	PipelineTotals []BoardColumn // without opportunities
+	Forecast       Forecast      // by month, this month and the next 11
+	WonThisMonth   []Figures
+	WonThisQuarter []Figures
+	WinRate90Days  WinRate
+	OpenTaskCount  int
+	OpenTasks      []TaskSummary // the first five
+	Sources        []SourceStats // opportunities created in the last 365 days
+	GeneratedAt    time.Time
+}
+
+// Dashboard assembles the caller's dashboard; periods are calendar months
+// and quarters in UTC.
+func (s *Service) Dashboard(ctx context.Context) (Dashboard, error) {
+	p, err := identity.Caller(ctx)
+	if err != nil {
+		return Dashboard{}, err
+	}
+	now := s.now()
+	d := Dashboard{GeneratedAt: now}
+	if d.Pipeline, err = s.store.DefaultPipeline(ctx); err != nil {
+		return Dashboard{}, err
+	}
+	if d.PipelineTotals, err = s.store.Board(ctx, d.Pipeline, 0); err != nil {
+		return Dashboard{}, err
+	}
+	if d.Forecast, err = s.Forecast(ctx, ForecastQuery{GroupBy: ByMonth}); err != nil {
+		return Dashboard{}, err
+	}
+	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	quarter := time.Date(now.Year(), (now.Month()-1)/3*3+1, 1, 0, 0, 0, 0, time.UTC)
+	if d.WonThisMonth, err = s.store.WonSince(ctx, month); err != nil {
+		return Dashboard{}, err
+	}
+	if d.WonThisQuarter, err = s.store.WonSince(ctx, quarter); err != nil {
+		return Dashboard{}, err
+	}
+	if d.WinRate90Days, err = s.store.WinRate(ctx, now.AddDate(0, 0, -90)); err != nil {
+		return Dashboard{}, err
+	}
+	d.WinRate90Days.Rate = rate(d.WinRate90Days.Won, d.WinRate90Days.Closed)
+	if d.Sources, err = s.store.SourceStats(ctx, now.AddDate(-1, 0, 0)); err != nil {
+		return Dashboard{}, err
+	}
+	for i := range d.Sources {
+		d.Sources[i].WinRate = rate(d.Sources[i].Won, d.Sources[i].Closed)
+	}
+	d.OpenTaskCount, d.OpenTasks, err = s.openTasks.OpenTaskSummary(ctx, p.UserID, 5)
+	return d, err
+}
+
+// rate returns won per closed in basis points, rounded half up.
+func rate(won, closed int) *int {
+	if closed == 0 {
+		return nil
+	}
+	r := (won*10000*2 + closed) / (closed * 2)
+	return &r
+}
