@@ -166,5 +166,6 @@ var tags = openapi3.Tags{
 	{Name: "api-keys", Description: "Keys for integrations (admins)."},
 	{Name: "organizations", Description: "Customers and prospects: companies and other bodies."},
 	{Name: "persons", Description: "Contacts, on their own or working for an organization."},
+	{Name: "tasks", Description: "To-dos for oneself or colleagues, and the follow-up of every new opportunity; \"my open tasks\" is ?assignee_id=me&status=open."},
 	{Name: "platform", Description: "Health and readiness."},
 }
