@@ -48,6 +48,7 @@ type Deps struct {
 	Relations   *relations.Service
 	Sales       *sales.Service
 	Activity    *activity.Service
+	Notes       *activity.Notes
 	Idempotency idempotency.Store
 	Ready       func(ctx context.Context) error
 	Registry    *prometheus.Registry
@@ -61,6 +62,7 @@ type Server struct {
 	relations *relations.Service
 	sales     *sales.Service
 	activity  *activity.Service
+	notes     *activity.Notes
 	idem      idempotency.Store
 	ready     func(ctx context.Context) error
 	log       *slog.Logger
@@ -84,6 +86,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 	if s.registry == nil {
 		s.registry = prometheus.NewRegistry()
 	}
+	s.notes = d.Notes
 	s.metrics = newHTTPMetrics(s.registry)
 
 	e := echo.New()
@@ -124,6 +127,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.registerOpportunityRoutes(authed)
 	s.registerReportRoutes(authed)
 	s.registerTaskRoutes(authed)
+	s.registerNoteRoutes(authed)
 	return e
 }
 

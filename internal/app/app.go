@@ -43,6 +43,7 @@ type App struct {
 	Identity    *identity.Service
 	Sales       *sales.Service
 	Activity    *activity.Service
+	Notes       *activity.Notes
 	Idempotency *postgres.Idempotency
 	DB          *postgres.DB
 }
@@ -73,6 +74,7 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 		Now:       cfg.Now,
 	})
 	tasks := activity.NewService(postgres.NewActivity(db), ids, cfg.Now)
+	notes := activity.NewNotes(postgres.NewActivity(db), cfg.Now)
 	rels := relations.NewService(postgres.NewRelations(db), cfg.Now)
 	salesSvc := sales.NewService(postgres.NewSales(db), sales.Deps{Directory: ids, FollowUps: tasks,
 		Relations: salesRelations{rels}, OpenTasks: salesTasks{tasks}, Now: cfg.Now})
@@ -84,10 +86,10 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 	h := api.New(api.Config{
 		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, CursorKey: cfg.TokenKeys.Derive("cursor"), OpenAPI: crm.OpenAPI,
 	}, api.Deps{
-		Identity: ids, Sales: salesSvc, Activity: tasks, Idempotency: idem, Registry: reg, Log: log,
+		Identity: ids, Sales: salesSvc, Activity: tasks, Notes: notes, Idempotency: idem, Registry: reg, Log: log,
 		Relations: rels, Ready: func(ctx context.Context) error { return db.Ping(ctx) },
 	})
-	return &App{Handler: h, Identity: ids, Sales: salesSvc, Activity: tasks, Idempotency: idem, DB: db}, nil
+	return &App{Handler: h, Identity: ids, Sales: salesSvc, Activity: tasks, Notes: notes, Idempotency: idem, DB: db}, nil
 }
 
 // RunBackground runs periodic housekeeping until ctx ends.
