@@ -18,6 +18,8 @@
 #   BENCH_ONLY          extended regex; load only the endpoints whose name matches
 #   BENCH_RESULTS       markdown file the results are appended to (default bench/results/latest.md)
 #   BENCH_BIN           a crm binary to load instead of building ./cmd/crm
+#   BENCH_SIZES         opportunity counts to measure at, in growing order (default "10000 100000 1000000");
+#                       the workspace is grown to each size with `crm seed --bench-opportunities`
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -36,7 +38,10 @@ DBS_TOUCHED="" # set once the databases may exist: cleanup drops them then
 SERVER_PID=""
 BASE=""
 TOKEN=""
-ROWS=() # "name|method path|req/s|p50 ms|p99 ms|errors", filled by load_endpoint
+SIZES=${BENCH_SIZES:-10000 100000 1000000}
+SIZE=0 # the current number of opportunities
+KEYS=""
+ROWS=() # "size|name|method path|req/s|p50 ms|p99 ms|errors", filled by load_endpoint and load_raw
 
 log() { printf '>> %s\n' "$*" >&2; }
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
@@ -128,12 +133,12 @@ build_server() {
 }
 
 start_server() {
-	local port keys _
+	local port _
 	port=$(free_port)
-	keys="bench:$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
+	KEYS="bench:$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
 	BASE="http://127.0.0.1:$port"
 	log "starting the server on $BASE"
-	DATABASE_URL=$DB_URL CRM_TOKEN_KEYS=$keys CRM_ADDR=127.0.0.1:$port CRM_LOG_LEVEL=warn \
+	DATABASE_URL=$DB_URL CRM_TOKEN_KEYS=$KEYS CRM_ADDR=127.0.0.1:$port CRM_LOG_LEVEL=warn \
 		CRM_DATA_DIR=$TMP/data "$TMP/crm" serve >"$TMP/crm.log" 2>&1 &
 	SERVER_PID=$!
 	for _ in $(seq 1 120); do # at most ~60 s (migrations run first)
@@ -205,39 +210,43 @@ signup() {
 	[ -n "$TOKEN" ] || die "signup returned no access_token"
 }
 
-# ---- HOOK: seed -----------------------------------------------------------------
-# seed runs after signup and before any load. It is where the data that the
-# later endpoints read gets created (opportunities, products, quotes...),
-# e.g. with the bench seeding subcommand once `crm` has it:
-#
-#   DATABASE_URL=$DB_URL CRM_TOKEN_KEYS=... "$TMP/crm" seed --bench ...
-#
-# and it exports the ids that endpoints() puts into paths, e.g.
-#
-#   OPPORTUNITY_ID=$(api GET '/api/v1/opportunities?limit=1' | jq -r '.data[0].id')
-#
-# The access token from signup lasts 15 minutes: enough for about 50 runs of
-# 15 s; log in again here (POST /api/v1/auth/login) if a run takes longer.
+login() {
+	local body
+	body='{"email":"bench@example.com","password":"bench-password-1"}'
+	TOKEN=""
+	TOKEN=$(api POST /api/v1/auth/login "$body" | json_field access_token)
+	[ -n "$TOKEN" ] || die "login returned no access_token"
+}
+
+# ---- seed ----------------------------------------------------------------------------
+# seed grows the workspace to $1 opportunities with `crm seed` (COPY), logs in
+# again (access tokens last 15 minutes) and exports the ids the endpoints use.
 seed() {
-	: # nothing to seed yet: /api/v1/me needs only the signed-up user
+	SIZE=$1
+	log "seeding to $SIZE opportunities"
+	DATABASE_URL=$DB_URL CRM_TOKEN_KEYS=$KEYS CRM_LOG_LEVEL=warn CRM_DATA_DIR=$TMP/data \
+		timeout 900 "$TMP/crm" seed --bench-opportunities "$SIZE" >"$TMP/seed.log" 2>&1 ||
+		{ cat "$TMP/seed.log" >&2; die "seeding failed"; }
+	login
+	WS_ID=$(psql "$DB_URL" -XAtc "SELECT workspace_id FROM users WHERE email = 'bench@example.com'")
+	PIPELINE_ID=$(psql "$DB_URL" -XAtc "SELECT id FROM pipelines WHERE workspace_id = '$WS_ID' AND is_default")
+	OPPORTUNITY_ID=$(psql "$DB_URL" -XAtc "SELECT id FROM opportunities WHERE workspace_id = '$WS_ID' ORDER BY id OFFSET $((SIZE / 2)) LIMIT 1")
+	FROM=$(date -u +%Y-%m-01)
+	TO=$(date -u -d "$FROM +12 months -1 day" +%Y-%m-%d)
 }
 
 # ---- endpoints --------------------------------------------------------------------
-# endpoints prints one "name|METHOD|path|body" line per endpoint, loaded in
-# this order. It runs after seed, so paths can use the ids seed exported.
-# The body is optional (JSON, no "|" in it); a POST or PUT sends it as
-# application/json. Planned next: one opportunity by id, a filtered list
-# page, the board, the forecast, product type-ahead and a quote PDF.
+# endpoints prints one "name|METHOD|path|body|sql" line per endpoint, loaded in
+# this order after each seed; sql names bench/sql/<sql>.sql, the same query
+# run raw with pgbench for comparison ({{ws}}, {{pipeline}}, {{opportunity}},
+# {{from}}, {{to}} are filled in).
 endpoints() {
-	cat <<EOF
-me|GET|/api/v1/me|
-EOF
-	# opportunity|GET|/api/v1/opportunities/${OPPORTUNITY_ID:-}|
-	# opportunities-filtered|GET|/api/v1/opportunities?phase=...&limit=50|
-	# board|GET|/api/v1/pipelines/${PIPELINE_ID:-}/board|
-	# forecast|GET|/api/v1/forecast?...|
-	# products-typeahead|GET|/api/v1/products?q=wid&limit=10|
-	# quote-pdf|GET|/api/v1/quotes/${QUOTE_ID:-}/pdf|
+	printf '%s\n' \
+		"me|GET|/api/v1/me||" \
+		"opportunity|GET|/api/v1/opportunities/$OPPORTUNITY_ID||opportunity" \
+		"opportunities-list|GET|/api/v1/opportunities?pipeline_id=$PIPELINE_ID&status=open&sort=-updated_at&limit=50||opportunities-list" \
+		"board|GET|/api/v1/pipelines/$PIPELINE_ID/board||board" \
+		"forecast|GET|/api/v1/forecast?group_by=month||forecast"
 }
 
 # ---- load --------------------------------------------------------------------------
@@ -277,15 +286,36 @@ load_endpoint() {
 		{ cat "$TMP/$name.wrk" >&2; die "$name: no result line from wrk"; }
 	local rps
 	rps=$(awk -v n="$requests" -v us="$duration" 'BEGIN { printf "%.0f", n / (us / 1e6) }')
-	ROWS+=("$name|$method $path|$rps|$p50|$p99|$errors")
+	ROWS+=("$SIZE|$name|$method ${path%%\?*}|$rps|$p50|$p99|$errors")
+}
+
+# load_raw runs an endpoint's SQL with pgbench against the API's database,
+# with the same connections and duration.
+load_raw() {
+	local name=$1 sql=$2
+	sed -e "s/{{ws}}/$WS_ID/g" -e "s/{{pipeline}}/$PIPELINE_ID/g" -e "s/{{opportunity}}/$OPPORTUNITY_ID/g" \
+		-e "s/{{from}}/$FROM/g" -e "s/{{to}}/$TO/g" "$ROOT/bench/sql/$sql.sql" >"$TMP/$sql.sql"
+	log "raw SQL of $name with pgbench"
+	rm -rf "$TMP/rawlog" && mkdir -p "$TMP/rawlog"
+	timeout $((SECONDS_PER_RUN + 60)) pgbench -n -M prepared -c "$CONNS" -j "$THREADS" -T "$SECONDS_PER_RUN" \
+		-f "$TMP/$sql.sql" -l --log-prefix="$TMP/rawlog/tx" "$DB_URL" >"$TMP/raw.out" 2>&1 ||
+		{ cat "$TMP/raw.out" >&2; die "pgbench $sql failed"; }
+	local tps p50 p99
+	tps=$(awk '/^tps = / { printf "%.0f", $3; exit }' "$TMP/raw.out")
+	read -r p50 p99 < <(cat "$TMP"/rawlog/tx* | awk '{ print $3 }' | sort -n | awk '
+		{ v[NR] = $1 }
+		END { i50 = int(NR * 0.50); i99 = int(NR * 0.99); if (i50 < 1) i50 = 1; if (i99 < 1) i99 = 1
+		      printf "%.3f %.3f\n", v[i50] / 1000, v[i99] / 1000 }')
+	ROWS+=("$SIZE|$name (raw SQL)|pgbench -f bench/sql/$sql.sql|$tps|$p50|$p99|0")
 }
 
 load_api() {
-	local name method path body n=0
-	while IFS='|' read -r name method path body; do
+	local name method path body sql n=0
+	while IFS='|' read -r name method path body sql; do
 		[ -n "$name" ] || continue
 		[ -z "$ONLY" ] || [[ $name =~ $ONLY ]] || continue
 		load_endpoint "$name" "$method" "$path" "$body"
+		[ -z "$sql" ] || load_raw "$name" "$sql"
 		n=$((n + 1))
 	done < <(endpoints)
 	[ "$n" -gt 0 ] || die "no endpoint matches BENCH_ONLY=$ONLY"
@@ -313,7 +343,7 @@ run_pgbench() {
 		END { i50 = int(NR * 0.50); i99 = int(NR * 0.99); if (i50 < 1) i50 = 1; if (i99 < 1) i99 = 1
 		      printf "%.3f %.3f\n", v[i50] / 1000, v[i99] / 1000 }')
 	PGBENCH_TPS=$tps
-	ROWS+=("pgbench|pgbench -S (select-only)|$tps|$p50|$p99|${errors:-0}")
+	ROWS+=("-|pgbench|pgbench -S (select-only)|$tps|$p50|$p99|${errors:-0}")
 }
 
 # ---- report --------------------------------------------------------------------------
@@ -334,14 +364,14 @@ machine() {
 # table prints the rows as a markdown table; the last column is the row's
 # req/s divided by pgbench's transactions/s.
 table() {
-	printf '| endpoint | request | req/s | p50 ms | p99 ms | errors | ÷ pgbench tps |\n'
-	printf '| --- | --- | ---: | ---: | ---: | ---: | ---: |\n'
-	local row name req rps p50 p99 errors ratio
+	printf '| opportunities | endpoint | request | req/s | p50 ms | p99 ms | errors | ÷ pgbench -S tps |\n'
+	printf '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |\n'
+	local row size name req rps p50 p99 errors ratio
 	for row in "${ROWS[@]}"; do
-		IFS='|' read -r name req rps p50 p99 errors <<<"$row"
+		IFS='|' read -r size name req rps p50 p99 errors <<<"$row"
 		ratio=$(awk -v a="$rps" -v b="$PGBENCH_TPS" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "n/a" }')
 		# shellcheck disable=SC2016 # the backquotes are markdown
-		printf '| %s | `%s` | %s | %s | %s | %s | %s |\n' "$name" "$req" "$rps" "$p50" "$p99" "$errors" "$ratio"
+		printf '| %s | %s | `%s` | %s | %s | %s | %s | %s |\n' "$size" "$name" "$req" "$rps" "$p50" "$p99" "$errors" "$ratio"
 	done
 }
 
@@ -369,8 +399,11 @@ main() {
 	init_pgbench
 	start_server
 	signup
-	seed
-	load_api
+	local size
+	for size in $SIZES; do
+		seed "$size"
+		load_api
+	done
 	stop_server # the server's background jobs must not share the CPU with pgbench
 	run_pgbench
 	report

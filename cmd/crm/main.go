@@ -42,7 +42,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		fmt.Fprint(stderr, usage)
 		return nil
 	}
-	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+	return fmt.Errorf("unknown command %q (try: crm help)", cmd)
 }
 
 const usage = `usage:

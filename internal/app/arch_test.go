@@ -9,7 +9,7 @@ import (
 // TestDependenciesPointOneWay: domain packages import neither Echo nor GORM
 // nor the storage or HTTP layers.
 func TestDependenciesPointOneWay(t *testing.T) {
-	domain := []string{"identity", "sales", "money", "quoting", "activity", "catalog", "errs", "page", "tenant"}
+	domain := []string{"identity", "sales", "money", "quoting", "activity", "catalog", "relations", "errs", "page", "tenant"}
 	forbidden := []string{"github.com/labstack/echo", "gorm.io/", "github.com/acme/crm/api", "github.com/acme/crm/internal/postgres"}
 	for _, pkg := range domain {
 		path := "github.com/acme/crm/internal/" + pkg

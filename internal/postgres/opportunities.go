@@ -144,10 +144,10 @@ func (r *Sales) ListOpportunities(ctx context.Context, f sales.OpportunityFilter
 		q = q.Where("status = ?", string(*f.Status))
 	}
 	if f.ExpectedFrom != nil {
-		q = q.Where("expected_order_date >= ?", *f.ExpectedFrom)
+		q = q.Where("expected_order_date >= CAST(? AS date)", f.ExpectedFrom.Format(time.DateOnly))
 	}
 	if f.ExpectedTo != nil {
-		q = q.Where("expected_order_date <= ?", *f.ExpectedTo)
+		q = q.Where("expected_order_date <= CAST(? AS date)", f.ExpectedTo.Format(time.DateOnly))
 	}
 	if f.Query != "" {
 		q = q.Where("lower(title) LIKE ?", "%"+escapeLike(f.Query)+"%")

@@ -102,8 +102,10 @@ func (r *Sales) Forecast(ctx context.Context, q sales.ForecastQuery) ([]sales.Fo
 	if !ok {
 		return nil, fmt.Errorf("forecast: unknown grouping %q", q.GroupBy)
 	}
-	where := "o.workspace_id = ? AND " + inForecast + " AND o.expected_order_date BETWEEN ? AND ?"
-	args := []any{ws, q.From, q.To}
+	// Dates go in as text cast to date: a time.Time parameter would be a
+	// timestamptz, and comparing the date column with it defeats the index.
+	where := "o.workspace_id = ? AND " + inForecast + " AND o.expected_order_date BETWEEN CAST(? AS date) AND CAST(? AS date)"
+	args := []any{ws, q.From.Format(time.DateOnly), q.To.Format(time.DateOnly)}
 	if q.PipelineID != nil {
 		where += " AND o.pipeline_id = ?"
 		args = append(args, *q.PipelineID)

@@ -1,0 +1,1 @@
+SELECT * FROM opportunities WHERE workspace_id = '{{ws}}' AND id = '{{opportunity}}' LIMIT 1;

@@ -1,0 +1,41 @@
+package demo_test
+
+import (
+	"context"
+	"log/slog"
+	"testing"
+
+	"github.com/acme/crm/internal/demo"
+	"github.com/acme/crm/internal/testenv"
+)
+
+// TestSeedIsIdempotent: the demo workspace can be loaded twice, has its
+// documented log-in, and enough data for the board and the forecast.
+func TestSeedIsIdempotent(t *testing.T) {
+	env := testenv.New(t)
+	log := slog.New(slog.DiscardHandler)
+	for i := 0; i < 2; i++ {
+		if err := demo.Seed(context.Background(), env.App, log); err != nil {
+			t.Fatalf("seed %d: %v", i+1, err)
+		}
+	}
+	res := env.Do(testenv.Request{Method: "POST", Path: "/api/v1/auth/login", Body: map[string]any{"email": demo.AdminEmail, "password": demo.Password}})
+	if res.Status != 200 {
+		t.Fatalf("demo login: %s", res)
+	}
+	token := res.Map(t)["access_token"].(string)
+	var opps struct{ Data []struct{ Status string } }
+	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/opportunities?limit=200", Token: token}).Decode(t, &opps)
+	statuses := map[string]int{}
+	for _, o := range opps.Data {
+		statuses[o.Status]++
+	}
+	if len(opps.Data) != 40 || statuses["won"] == 0 || statuses["lost"] == 0 || statuses["open"] < 25 {
+		t.Errorf("got %d opportunities %v, want 40 spread over open, won and lost", len(opps.Data), statuses)
+	}
+	var f struct{ Rows []any }
+	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/forecast", Token: token}).Decode(t, &f)
+	if len(f.Rows) < 6 {
+		t.Errorf("forecast rows: got %d, want the next 12 months mostly filled", len(f.Rows))
+	}
+}
