@@ -39,6 +39,7 @@ type Config struct {
 	TrustedProxies []*net.IPNet
 	CursorKey      []byte // signs pagination cursors
 	MaxBodyBytes   int64  // default 1 MiB
+	MaxUploadBytes int64  // attachments; default 25 MiB
 	OpenAPI        []byte // the served openapi.yaml
 }
 
@@ -49,6 +50,7 @@ type Deps struct {
 	Sales       *sales.Service
 	Activity    *activity.Service
 	Notes       *activity.Notes
+	Attachments *activity.Attachments
 	Idempotency idempotency.Store
 	Ready       func(ctx context.Context) error
 	Registry    *prometheus.Registry
@@ -57,23 +59,27 @@ type Deps struct {
 
 // Server holds the services the handlers call.
 type Server struct {
-	cfg       Config
-	identity  *identity.Service
-	relations *relations.Service
-	sales     *sales.Service
-	activity  *activity.Service
-	notes     *activity.Notes
-	idem      idempotency.Store
-	ready     func(ctx context.Context) error
-	log       *slog.Logger
-	validator *validator.Validate
-	cursorKey []byte
-	metrics   *httpMetrics
-	registry  *prometheus.Registry
+	cfg         Config
+	identity    *identity.Service
+	relations   *relations.Service
+	sales       *sales.Service
+	activity    *activity.Service
+	notes       *activity.Notes
+	attachments *activity.Attachments
+	idem        idempotency.Store
+	ready       func(ctx context.Context) error
+	log         *slog.Logger
+	validator   *validator.Validate
+	cursorKey   []byte
+	metrics     *httpMetrics
+	registry    *prometheus.Registry
 }
 
 // New builds the router with every route and middleware.
 func New(cfg Config, d Deps) *echo.Echo {
+	if cfg.MaxUploadBytes == 0 {
+		cfg.MaxUploadBytes = 25 << 20
+	}
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
@@ -87,6 +93,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 		s.registry = prometheus.NewRegistry()
 	}
 	s.notes = d.Notes
+	s.attachments = d.Attachments
 	s.metrics = newHTTPMetrics(s.registry)
 
 	e := echo.New()
@@ -108,7 +115,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 			MaxAge:        600,
 		}))
 	}
-	e.Use(limitBody(cfg.MaxBodyBytes))
+	e.Use(bodyLimit(cfg.MaxBodyBytes, cfg.MaxUploadBytes))
 	s.registerPlatformRoutes(e)
 
 	public := routes{g: e.Group("/api/v1")}
@@ -128,6 +135,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.registerReportRoutes(authed)
 	s.registerTaskRoutes(authed)
 	s.registerNoteRoutes(authed)
+	s.registerAttachmentRoutes(authed)
 	return e
 }
 

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/acme/crm/internal/auth"
@@ -24,6 +25,7 @@ type config struct {
 	CORSOrigins    []string
 	TrustedProxies []*net.IPNet
 	SMTPURL        string
+	MaxUploadBytes int64
 	TokenKeys      string
 	LogLevel       slog.Level
 	Demo           bool
@@ -34,6 +36,7 @@ type config struct {
 func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (config, error) {
 	var c config
 	var cors, proxies, level string
+	var maxUpload string
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	env := func(k, def string) string {
@@ -51,6 +54,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&c.SMTPURL, "smtp-url", env("SMTP_URL", ""), "SMTP server, smtp[s]://user:pass@host:port (SMTP_URL)")
 	fs.StringVar(&c.TokenKeys, "token-keys", env("CRM_TOKEN_KEYS", ""), "access-token keys kid:base64[,kid:base64], first signs (CRM_TOKEN_KEYS)")
 	fs.StringVar(&level, "log-level", env("CRM_LOG_LEVEL", "info"), "debug, info, warn or error (CRM_LOG_LEVEL)")
+	fs.StringVar(&maxUpload, "max-upload-bytes", env("CRM_MAX_UPLOAD_BYTES", "26214400"), "largest attachment in bytes (CRM_MAX_UPLOAD_BYTES)")
 	fs.BoolVar(&c.Demo, "demo", false, "load the demo workspace at start")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -58,6 +62,11 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
+	upload, perr := strconv.ParseInt(maxUpload, 10, 64)
+	if perr != nil || upload < 1 {
+		return c, fmt.Errorf("CRM_MAX_UPLOAD_BYTES: %q is not a positive number of bytes", maxUpload)
+	}
+	c.MaxUploadBytes = upload
 	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
 		return c, fmt.Errorf("CRM_LOG_LEVEL: %q is not debug, info, warn or error", level)
 	}

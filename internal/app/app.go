@@ -35,6 +35,10 @@ type Config struct {
 	LoginPerIP      int
 	LoginPerAccount int
 	Now             func() time.Time
+	// MaxUploadBytes caps attachments (default 25 MiB); BlobDir holds
+	// their content (empty: in memory, for tests).
+	MaxUploadBytes int64
+	BlobDir        string
 }
 
 // App is the assembled product.
@@ -42,9 +46,9 @@ type App struct {
 	Handler     *echo.Echo
 	Identity    *identity.Service
 	Sales       *sales.Service
-	Relations   *relations.Service
 	Activity    *activity.Service
 	Notes       *activity.Notes
+	Attachments *activity.Attachments
 	Idempotency *postgres.Idempotency
 	DB          *postgres.DB
 }
@@ -76,6 +80,10 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 	})
 	tasks := activity.NewService(postgres.NewActivity(db), ids, cfg.Now)
 	notes := activity.NewNotes(postgres.NewActivity(db), cfg.Now)
+	acts, err := newActivity(cfg, db)
+	if err != nil {
+		return nil, err
+	}
 	rels := relations.NewService(postgres.NewRelations(db), cfg.Now)
 	salesSvc := sales.NewService(postgres.NewSales(db), sales.Deps{Directory: ids, FollowUps: tasks,
 		Relations: salesRelations{rels}, OpenTasks: salesTasks{tasks}, Now: cfg.Now})
@@ -85,12 +93,13 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(db.SQL(), "crm"))
 	h := api.New(api.Config{
-		CORSOrigins: cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, CursorKey: cfg.TokenKeys.Derive("cursor"), OpenAPI: crm.OpenAPI,
+		MaxUploadBytes: cfg.MaxUploadBytes,
+		CORSOrigins:    cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, CursorKey: cfg.TokenKeys.Derive("cursor"), OpenAPI: crm.OpenAPI,
 	}, api.Deps{
-		Identity: ids, Sales: salesSvc, Activity: tasks, Notes: notes, Idempotency: idem, Registry: reg, Log: log,
+		Identity: ids, Sales: salesSvc, Activity: tasks, Notes: notes, Attachments: acts.attachments, Idempotency: idem, Registry: reg, Log: log,
 		Relations: rels, Ready: func(ctx context.Context) error { return db.Ping(ctx) },
 	})
-	return &App{Handler: h, Identity: ids, Sales: salesSvc, Relations: rels, Activity: tasks, Notes: notes, Idempotency: idem, DB: db}, nil
+	return &App{Handler: h, Identity: ids, Sales: salesSvc, Activity: tasks, Notes: notes, Attachments: acts.attachments, Idempotency: idem, DB: db}, nil
 }
 
 // RunBackground runs periodic housekeeping until ctx ends.
