@@ -46,6 +46,7 @@ type App struct {
 	Handler     *echo.Echo
 	Identity    *identity.Service
 	Sales       *sales.Service
+	Relations   *relations.Service
 	Activity    *activity.Service
 	Notes       *activity.Notes
 	Attachments *activity.Attachments
@@ -99,7 +100,7 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 		Identity: ids, Sales: salesSvc, Activity: tasks, Notes: notes, Attachments: acts.attachments, Idempotency: idem, Registry: reg, Log: log,
 		Relations: rels, Ready: func(ctx context.Context) error { return db.Ping(ctx) },
 	})
-	return &App{Handler: h, Identity: ids, Sales: salesSvc, Activity: tasks, Notes: notes, Attachments: acts.attachments, Idempotency: idem, DB: db}, nil
+	return &App{Handler: h, Identity: ids, Sales: salesSvc, Relations: rels, Activity: tasks, Notes: notes, Attachments: acts.attachments, Idempotency: idem, DB: db}, nil
 }
 
 // RunBackground runs periodic housekeeping until ctx ends.
