@@ -17,6 +17,7 @@ type Store interface {
 
 	CreateWorkspace(ctx context.Context, ws Workspace) error
 	Workspace(ctx context.Context) (Workspace, error)
+	UpdateWorkspace(ctx context.Context, patch WorkspacePatch, ifVersion *int64) (Workspace, error)
 
 	CreateUser(ctx context.Context, u User, passwordHash string) error
 	User(ctx context.Context, id uuid.UUID) (User, error)

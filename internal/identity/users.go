@@ -125,3 +125,38 @@ func appendFields(fields []errs.FieldError, err error) []errs.FieldError {
 
 // ParseRole reads a role name.
 func ParseRole(s string) Role { return Role(strings.ToLower(strings.TrimSpace(s))) }
+
+// WorkspacePatch changes the workspace's settings; nil fields stay.
+type WorkspacePatch struct {
+	Name            *string
+	DefaultCurrency *string
+	FollowUpDays    *int
+}
+
+// UpdateWorkspace changes the caller's workspace settings (admins).
+// ifVersion, when set, must match the stored version.
+func (s *Service) UpdateWorkspace(ctx context.Context, patch WorkspacePatch, ifVersion *int64) (Workspace, error) {
+	if err := RequireAdmin(ctx); err != nil {
+		return Workspace{}, err
+	}
+	var fields []errs.FieldError
+	if patch.Name != nil {
+		n, err := CheckName("name", *patch.Name)
+		fields = appendFields(fields, err)
+		patch.Name = &n
+	}
+	if patch.DefaultCurrency != nil {
+		c := strings.ToUpper(strings.TrimSpace(*patch.DefaultCurrency))
+		if !isCurrencyCode(c) {
+			fields = append(fields, errs.FieldError{Field: "default_currency", Message: "must be an ISO 4217 currency code"})
+		}
+		patch.DefaultCurrency = &c
+	}
+	if patch.FollowUpDays != nil && (*patch.FollowUpDays < 0 || *patch.FollowUpDays > 365) {
+		fields = append(fields, errs.FieldError{Field: "follow_up_days", Message: "must be from 0 to 365"})
+	}
+	if err := errs.Fields("invalid workspace settings", fields...); err != nil {
+		return Workspace{}, err
+	}
+	return s.store.UpdateWorkspace(ctx, patch, ifVersion)
+}

@@ -113,6 +113,29 @@ func (r *Identity) Workspace(ctx context.Context) (identity.Workspace, error) {
 		FollowUpDays: row.FollowUpDays, Version: row.Version, CreatedAt: row.CreatedAt}, nil
 }
 
+// UpdateWorkspace implements identity.Store: the context's workspace.
+func (r *Identity) UpdateWorkspace(ctx context.Context, p identity.WorkspacePatch, ifVersion *int64) (identity.Workspace, error) {
+	ws, err := wsID(ctx)
+	if err != nil {
+		return identity.Workspace{}, err
+	}
+	cols := map[string]any{"updated_at": time.Now().UTC()}
+	if p.Name != nil {
+		cols["name"] = *p.Name
+	}
+	if p.DefaultCurrency != nil {
+		cols["default_currency"] = *p.DefaultCurrency
+	}
+	if p.FollowUpDays != nil {
+		cols["follow_up_days"] = *p.FollowUpDays
+	}
+	var row workspaceRow
+	if err := updateVersioned(r.db.conn(ctx), &row, ws, ifVersion, cols); err != nil {
+		return identity.Workspace{}, err
+	}
+	return r.Workspace(ctx)
+}
+
 // CreateUser implements identity.Store.
 func (r *Identity) CreateUser(ctx context.Context, u identity.User, hash string) error {
 	row := userRow{ID: u.ID, WorkspaceID: u.WorkspaceID, Email: u.Email, Name: u.Name, PasswordHash: hash, Role: string(u.Role),
