@@ -37,6 +37,8 @@ type Opportunity struct {
 	EstimatedAmount     int64      `json:"estimated_amount" example:"12500000"`
 	WeightedAmount      int64      `json:"weighted_amount" example:"6250000"`
 	Currency            string     `json:"currency" example:"SEK"`
+	OfferDiscount       int        `json:"offer_discount" example:"500"`
+	Totals              *Totals    `json:"totals" extensions:"x-nullable"`
 	ExpectedOrderDate   *Date      `json:"expected_order_date" swaggertype:"string" format:"date" extensions:"x-nullable"`
 	SourceID            *uuid.UUID `json:"source_id" extensions:"x-nullable"`
 	Description         string     `json:"description"`
@@ -105,6 +107,7 @@ type UpdateOpportunityRequest struct {
 	PhaseID             *uuid.UUID     `json:"phase_id,omitempty"`
 	ProbabilityOverride OptionalInt    `json:"probability_override" swaggertype:"integer" extensions:"x-nullable"`
 	EstimatedAmount     *int64         `json:"estimated_amount,omitempty" validate:"omitempty,gte=0"`
+	OfferDiscount       *int           `json:"offer_discount,omitempty" validate:"omitempty,gte=0,lte=10000"`
 	Currency            *string        `json:"currency,omitempty" validate:"omitempty,iso4217"`
 	ExpectedOrderDate   OptionalDate   `json:"expected_order_date" swaggertype:"string" format:"date" extensions:"x-nullable"`
 	SourceID            OptionalUUID   `json:"source_id" swaggertype:"string" format:"uuid" extensions:"x-nullable"`
@@ -135,7 +138,8 @@ func toOpportunity(o sales.Opportunity) Opportunity {
 	return Opportunity{ID: o.ID, Title: o.Title, OrganizationID: o.OrganizationID, PersonID: o.PersonID,
 		ContactPersonID: o.ContactPersonID, OwnerID: o.OwnerID, PipelineID: o.PipelineID, PhaseID: o.PhaseID,
 		Probability: o.Probability, ProbabilityOverride: o.ProbabilityOverride, EstimatedAmount: o.EstimatedAmount,
-		WeightedAmount: o.WeightedAmount(), Currency: o.Currency, ExpectedOrderDate: datePtr(o.ExpectedOrderDate),
+		WeightedAmount: o.WeightedAmount(), Currency: o.Currency, OfferDiscount: int(o.OfferDiscount),
+		Totals: toTotalsPtr(o.Totals), ExpectedOrderDate: datePtr(o.ExpectedOrderDate),
 		SourceID: o.SourceID, Description: o.Description, Status: string(o.Status), ClosedAt: utcp(o.ClosedAt),
 		LostReason: o.LostReason, CreatedBy: o.CreatedBy, Version: o.Version, CreatedAt: utc(o.CreatedAt),
 		UpdatedAt: utc(o.UpdatedAt)}
@@ -304,7 +308,7 @@ func (s *Server) getOpportunity(c echo.Context) error {
 // updateOpportunity godoc
 //
 //	@Summary		Change an opportunity
-//	@Description	A phase change takes the phase's probability, ends a probability override, sets status and closed_at for final phases (won 100, lost and expired 0) and reopens when leaving one; it is recorded in the phase history. A phase of another pipeline is 422; changing pipeline needs a phase of the new one. probability_override cannot be set in a final phase.
+//	@Description	A phase change takes the phase's probability, ends a probability override, sets status and closed_at for final phases (won 100, lost and expired 0) and reopens when leaving one; it is recorded in the phase history. A phase of another pipeline is 422; changing pipeline needs a phase of the new one. probability_override cannot be set in a final phase. While the opportunity has product lines, estimated_amount is their net total (setting another value is 422), the currency cannot change (422), and offer_discount (basis points) recomputes the amount (409 once closed).
 //	@Tags			opportunities
 //	@ID				updateOpportunity
 //	@Accept			json
@@ -315,6 +319,7 @@ func (s *Server) getOpportunity(c echo.Context) error {
 //	@Param			body		body		UpdateOpportunityRequest	true	"Fields to change"
 //	@Success		200			{object}	Opportunity
 //	@Failure		404			{object}	Problem
+//	@Failure		409			{object}	Problem	"offer_discount of a closed opportunity with lines"
 //	@Failure		412			{object}	Problem	"Changed by someone else"
 //	@Router			/api/v1/opportunities/{id} [patch]
 func (s *Server) updateOpportunity(c echo.Context) error {
@@ -331,7 +336,7 @@ func (s *Server) updateOpportunity(c echo.Context) error {
 		return err
 	}
 	patch := sales.OpportunityPatch{Title: req.Title, OwnerID: req.OwnerID, PipelineID: req.PipelineID, PhaseID: req.PhaseID,
-		EstimatedAmount: req.EstimatedAmount, Currency: req.Currency, Description: req.Description,
+		EstimatedAmount: req.EstimatedAmount, OfferDiscount: bpPtr(req.OfferDiscount), Currency: req.Currency, Description: req.Description,
 		OrganizationID:      sales.OptionalID{Set: req.OrganizationID.Set, ID: req.OrganizationID.Value},
 		PersonID:            sales.OptionalID{Set: req.PersonID.Set, ID: req.PersonID.Value},
 		ContactPersonID:     sales.OptionalID{Set: req.ContactPersonID.Set, ID: req.ContactPersonID.Value},

@@ -27,6 +27,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/acme/crm/internal/activity"
+	"github.com/acme/crm/internal/catalog"
 	"github.com/acme/crm/internal/idempotency"
 	"github.com/acme/crm/internal/identity"
 	"github.com/acme/crm/internal/relations"
@@ -47,6 +48,7 @@ type Config struct {
 type Deps struct {
 	Identity    *identity.Service
 	Relations   *relations.Service
+	Catalog     *catalog.Service
 	Sales       *sales.Service
 	Activity    *activity.Service
 	Notes       *activity.Notes
@@ -62,6 +64,7 @@ type Server struct {
 	cfg         Config
 	identity    *identity.Service
 	relations   *relations.Service
+	catalog     *catalog.Service
 	sales       *sales.Service
 	activity    *activity.Service
 	notes       *activity.Notes
@@ -85,7 +88,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 	}
 	s := &Server{cfg: cfg, identity: d.Identity, sales: d.Sales, activity: d.Activity, idem: d.Idempotency, ready: d.Ready, log: d.Log,
 		validator: newValidator(), cursorKey: cfg.CursorKey, registry: d.Registry,
-		relations: d.Relations}
+		relations: d.Relations, catalog: d.Catalog}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -132,6 +135,8 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.registerPhaseRoutes(authed)
 	s.registerSourceRoutes(authed)
 	s.registerOpportunityRoutes(authed)
+	s.registerLineRoutes(authed)
+	s.registerProductRoutes(authed)
 	s.registerReportRoutes(authed)
 	s.registerTaskRoutes(authed)
 	s.registerNoteRoutes(authed)

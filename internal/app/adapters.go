@@ -6,6 +6,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/acme/crm/internal/activity"
+	"github.com/acme/crm/internal/catalog"
 	"github.com/acme/crm/internal/relations"
 	"github.com/acme/crm/internal/sales"
 )
@@ -36,4 +37,13 @@ func (t salesTasks) OpenTaskSummary(ctx context.Context, assignee uuid.UUID, lim
 		out[i] = sales.TaskSummary{ID: task.ID, Title: task.Title, DueAt: task.DueAt, OpportunityID: task.OpportunityID}
 	}
 	return n, out, err
+}
+
+// salesCatalog gives opportunity lines the products they copy from.
+type salesCatalog struct{ svc *catalog.Service }
+
+func (c salesCatalog) Product(ctx context.Context, id uuid.UUID) (sales.Product, error) {
+	p, err := c.svc.Product(ctx, id)
+	return sales.Product{ID: p.ID, Name: p.Name, Unit: p.Unit, UnitPrice: p.UnitPrice, Currency: p.Currency,
+		VATRate: p.VATRate, Active: p.Active}, err
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/acme/crm/api"
 	"github.com/acme/crm/internal/activity"
 	"github.com/acme/crm/internal/auth"
+	"github.com/acme/crm/internal/catalog"
 	"github.com/acme/crm/internal/identity"
 	"github.com/acme/crm/internal/postgres"
 	"github.com/acme/crm/internal/ratelimit"
@@ -47,6 +48,7 @@ type App struct {
 	Identity    *identity.Service
 	Sales       *sales.Service
 	Relations   *relations.Service
+	Catalog     *catalog.Service
 	Activity    *activity.Service
 	Notes       *activity.Notes
 	Attachments *activity.Attachments
@@ -86,7 +88,8 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	rels := relations.NewService(postgres.NewRelations(db), cfg.Now)
-	salesSvc := sales.NewService(postgres.NewSales(db), sales.Deps{Directory: ids, FollowUps: tasks,
+	products := catalog.NewService(postgres.NewCatalog(db), ids, cfg.Now)
+	salesSvc := sales.NewService(postgres.NewSales(db), sales.Deps{Directory: ids, FollowUps: tasks, Catalog: salesCatalog{products},
 		Relations: salesRelations{rels}, OpenTasks: salesTasks{tasks}, Now: cfg.Now})
 	ids.OnWorkspaceCreated(salesSvc.SetupWorkspace)
 	idem := postgres.NewIdempotency(db)
@@ -98,9 +101,9 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 		CORSOrigins:    cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, CursorKey: cfg.TokenKeys.Derive("cursor"), OpenAPI: crm.OpenAPI,
 	}, api.Deps{
 		Identity: ids, Sales: salesSvc, Activity: tasks, Notes: notes, Attachments: acts.attachments, Idempotency: idem, Registry: reg, Log: log,
-		Relations: rels, Ready: func(ctx context.Context) error { return db.Ping(ctx) },
+		Relations: rels, Catalog: products, Ready: func(ctx context.Context) error { return db.Ping(ctx) },
 	})
-	return &App{Handler: h, Identity: ids, Sales: salesSvc, Relations: rels, Activity: tasks, Notes: notes, Attachments: acts.attachments, Idempotency: idem, DB: db}, nil
+	return &App{Handler: h, Identity: ids, Sales: salesSvc, Relations: rels, Catalog: products, Activity: tasks, Notes: notes, Attachments: acts.attachments, Idempotency: idem, DB: db}, nil
 }
 
 // RunBackground runs periodic housekeeping until ctx ends.

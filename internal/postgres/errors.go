@@ -70,6 +70,7 @@ var constraintFields = map[string]errs.FieldError{
 	"opportunities_pipeline_fk":     {Field: "pipeline_id", Message: "no such pipeline"},
 	"opportunities_phase_fk":        {Field: "phase_id", Message: "phase belongs to another pipeline"},
 	"opportunities_source_fk":       {Field: "source_id", Message: "no such source"},
+	"opportunity_lines_product_fk":  {Field: "product_id", Message: "no such product"},
 }
 
 func retryable(err error) bool {

@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/acme/crm/internal/money"
 	"github.com/acme/crm/internal/page"
 	"github.com/acme/crm/internal/sales"
 )
@@ -26,6 +27,7 @@ type opportunityRow struct {
 	ProbabilityOverride *int
 	EstimatedAmount     int64
 	Currency            string
+	OfferDiscount       int
 	ExpectedOrderDate   *time.Time `gorm:"type:date"`
 	SourceID            *uuid.UUID
 	Description         string
@@ -44,7 +46,7 @@ func (r opportunityRow) domain() sales.Opportunity {
 	return sales.Opportunity{ID: r.ID, Title: r.Title, OrganizationID: r.OrganizationID, PersonID: r.PersonID,
 		ContactPersonID: r.ContactPersonID, OwnerID: r.OwnerID, PipelineID: r.PipelineID, PhaseID: r.PhaseID,
 		Probability: r.Probability, ProbabilityOverride: r.ProbabilityOverride, EstimatedAmount: r.EstimatedAmount,
-		Currency: r.Currency, ExpectedOrderDate: dateOf(r.ExpectedOrderDate), SourceID: r.SourceID,
+		Currency: r.Currency, OfferDiscount: money.BasisPoints(r.OfferDiscount), ExpectedOrderDate: dateOf(r.ExpectedOrderDate), SourceID: r.SourceID,
 		Description: r.Description, Status: sales.Status(r.Status), ClosedAt: r.ClosedAt, LostReason: r.LostReason,
 		CreatedBy: r.CreatedBy, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
@@ -62,7 +64,7 @@ func opportunityRowOf(o sales.Opportunity) opportunityRow {
 	return opportunityRow{ID: o.ID, Title: o.Title, OrganizationID: o.OrganizationID, PersonID: o.PersonID,
 		ContactPersonID: o.ContactPersonID, OwnerID: o.OwnerID, PipelineID: o.PipelineID, PhaseID: o.PhaseID,
 		Probability: o.Probability, ProbabilityOverride: o.ProbabilityOverride, EstimatedAmount: o.EstimatedAmount,
-		Currency: o.Currency, ExpectedOrderDate: o.ExpectedOrderDate, SourceID: o.SourceID, Description: o.Description,
+		Currency: o.Currency, OfferDiscount: int(o.OfferDiscount), ExpectedOrderDate: o.ExpectedOrderDate, SourceID: o.SourceID, Description: o.Description,
 		Status: string(o.Status), ClosedAt: o.ClosedAt, LostReason: o.LostReason, CreatedBy: o.CreatedBy,
 		Version: 1, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
 }
@@ -99,7 +101,7 @@ func (r *Sales) SaveOpportunity(ctx context.Context, o sales.Opportunity) error 
 		"title": o.Title, "organization_id": o.OrganizationID, "person_id": o.PersonID,
 		"contact_person_id": o.ContactPersonID, "owner_id": o.OwnerID, "pipeline_id": o.PipelineID,
 		"phase_id": o.PhaseID, "probability": o.Probability, "probability_override": o.ProbabilityOverride,
-		"estimated_amount": o.EstimatedAmount, "currency": o.Currency, "expected_order_date": o.ExpectedOrderDate,
+		"estimated_amount": o.EstimatedAmount, "currency": o.Currency, "offer_discount": int(o.OfferDiscount), "expected_order_date": o.ExpectedOrderDate,
 		"source_id": o.SourceID, "description": o.Description, "status": string(o.Status), "closed_at": o.ClosedAt,
 		"lost_reason": o.LostReason, "updated_at": o.UpdatedAt, "version": gorm.Expr("version + 1"),
 	})

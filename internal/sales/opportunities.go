@@ -176,9 +176,15 @@ func (s *Service) recordPhase(ctx context.Context, o Opportunity, from *Phase, t
 	return s.store.RecordPhaseChange(ctx, pc)
 }
 
-// Opportunity returns one opportunity.
+// Opportunity returns one opportunity with the totals of its lines.
 func (s *Service) Opportunity(ctx context.Context, id uuid.UUID) (Opportunity, error) {
-	return s.store.Opportunity(ctx, id)
+	o, err := s.store.Opportunity(ctx, id)
+	if err != nil {
+		return Opportunity{}, err
+	}
+	one := []Opportunity{o}
+	err = s.withTotals(ctx, one)
+	return one[0], err
 }
 
 // OpportunityFilter narrows a list of opportunities; zero fields do not filter.
@@ -195,9 +201,14 @@ type OpportunityFilter struct {
 	Query          string
 }
 
-// Opportunities lists opportunities matching f.
+// Opportunities lists opportunities matching f with the totals of their
+// lines (read for the whole page in one query).
 func (s *Service) Opportunities(ctx context.Context, f OpportunityFilter, req page.Request) (page.Page[Opportunity], error) {
-	return s.store.ListOpportunities(ctx, f, req)
+	p, err := s.store.ListOpportunities(ctx, f, req)
+	if err != nil {
+		return p, err
+	}
+	return p, s.withTotals(ctx, p.Items)
 }
 
 // PhaseHistory lists an opportunity's phase changes, oldest first.

@@ -22,9 +22,10 @@ type Opportunity struct {
 	PhaseID             uuid.UUID
 	Probability         int
 	ProbabilityOverride *int
-	EstimatedAmount     int64 // minor units of Currency
+	EstimatedAmount     int64 // minor units of Currency; the lines' net total while there are lines
 	Currency            string
-	ExpectedOrderDate   *time.Time // a date (midnight UTC)
+	OfferDiscount       money.BasisPoints // on the whole offer, applied to the lines' totals
+	ExpectedOrderDate   *time.Time        // a date (midnight UTC)
 	SourceID            *uuid.UUID
 	Description         string
 	Status              Status
@@ -34,6 +35,9 @@ type Opportunity struct {
 	Version             int64
 	CreatedAt           time.Time
 	UpdatedAt           time.Time
+	// Totals are the lines' totals, nil without lines; the service fills
+	// them in on reads.
+	Totals *money.Totals
 }
 
 // WeightedAmount is the amount weighted by the probability.

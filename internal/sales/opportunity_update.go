@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/acme/crm/internal/errs"
+	"github.com/acme/crm/internal/money"
 )
 
 // OpportunityPatch changes an opportunity; nil fields stay, a Set optional
@@ -20,7 +21,8 @@ type OpportunityPatch struct {
 	PipelineID          *uuid.UUID
 	PhaseID             *uuid.UUID
 	ProbabilityOverride OptionalInt
-	EstimatedAmount     *int64
+	EstimatedAmount     *int64 // refused while the opportunity has lines (they set it)
+	OfferDiscount       *money.BasisPoints
 	Currency            *string
 	ExpectedOrderDate   OptionalDate
 	SourceID            OptionalID
@@ -41,7 +43,15 @@ func (s *Service) UpdateOpportunity(ctx context.Context, id uuid.UUID, patch Opp
 		if ifVersion != nil && *ifVersion != o.Version {
 			return stale("opportunity", o.Version)
 		}
+		before := o
 		if err := s.applyFields(ctx, &o, patch); err != nil {
+			return err
+		}
+		lines, err := s.store.Lines(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := applyLineRules(&o, before, patch, lines); err != nil {
 			return err
 		}
 		if err := s.applyPhase(ctx, &o, patch); err != nil {
@@ -58,9 +68,18 @@ func (s *Service) UpdateOpportunity(ctx context.Context, id uuid.UUID, patch Opp
 			return err
 		}
 		out, err = s.store.Opportunity(ctx, id)
+		if err != nil {
+			return err
+		}
+		one := []Opportunity{out}
+		err = s.withTotals(ctx, one)
+		out = one[0]
 		return err
 	})
-	return out, err
+	if err != nil {
+		return Opportunity{}, err
+	}
+	return out, nil
 }
 
 func (s *Service) applyFields(ctx context.Context, o *Opportunity, p OpportunityPatch) error {

@@ -52,6 +52,21 @@ type Store interface {
 	WinRate(ctx context.Context, since time.Time) (WinRate, error)
 	SourceStats(ctx context.Context, since time.Time) ([]SourceStats, error)
 
+	// Lines returns an opportunity's lines by position; LinesOf those of
+	// several opportunities at once (opportunities without lines are absent).
+	Lines(ctx context.Context, opportunityID uuid.UUID) ([]Line, error)
+	LinesOf(ctx context.Context, opportunityIDs []uuid.UUID) (map[uuid.UUID][]Line, error)
+	Line(ctx context.Context, opportunityID, id uuid.UUID) (Line, error)
+	// CreateLine returns errs.Invalid on product_id for a product that is
+	// not in the workspace.
+	CreateLine(ctx context.Context, l Line) error
+	// SaveLine writes every mutable column of the line and bumps its version.
+	SaveLine(ctx context.Context, l Line) error
+	DeleteLine(ctx context.Context, opportunityID, id uuid.UUID) error
+	// SetLinePositions numbers the lines 0, 1, … in the order of ids,
+	// bumping the version of each line whose position changes.
+	SetLinePositions(ctx context.Context, opportunityID uuid.UUID, ids []uuid.UUID, at time.Time) error
+
 	ListSources(ctx context.Context, req page.Request) (page.Page[Source], error)
 	Source(ctx context.Context, id uuid.UUID) (Source, error)
 	CreateSource(ctx context.Context, s Source) error
@@ -78,6 +93,7 @@ type Service struct {
 	followUps FollowUps
 	relations Relations
 	openTasks OpenTasks
+	catalog   Catalog
 	now       func() time.Time
 }
 
@@ -87,12 +103,14 @@ type Deps struct {
 	FollowUps FollowUps
 	Relations Relations
 	OpenTasks OpenTasks
+	Catalog   Catalog
 	Now       func() time.Time
 }
 
 // NewService returns the sales service.
 func NewService(store Store, d Deps) *Service {
-	s := &Service{store: store, directory: d.Directory, followUps: d.FollowUps, relations: d.Relations, openTasks: d.OpenTasks, now: d.Now}
+	s := &Service{store: store, directory: d.Directory, followUps: d.FollowUps, relations: d.Relations, openTasks: d.OpenTasks, now: d.Now,
+		catalog: d.Catalog}
 	if s.now == nil {
 		s.now = func() time.Time { return time.Now().UTC() }
 	}
