@@ -48,7 +48,10 @@ func TestForecastFigures(t *testing.T) {
 		if !strings.Contains(query, "from=") {
 			query += "&from=2027-01-01"
 		}
-		res := env.Do(testenv.Request{Method: "GET", Path: "/api/v1/forecast?to=2027-12-31&" + query, Token: a.Token})
+		if !strings.Contains(query, "to=") {
+			query += "&to=2027-12-31"
+		}
+		res := env.Do(testenv.Request{Method: "GET", Path: "/api/v1/forecast?" + query, Token: a.Token})
 		if res.Status != 200 {
 			t.Fatalf("?%s: %s", query, res)
 		}
@@ -89,6 +92,10 @@ func TestForecastFigures(t *testing.T) {
 		{"group_by=month&owner_id=me", "2027-01 SEK 3 100334 10167; 2027-02 EUR 1 20000 8000 | SEK 3 100334 10167; EUR 1 20000 8000"},
 		{"group_by=month&from=2027-02-01", "2027-02 EUR 1 20000 8000; 2027-03 USD 1 12345 11111 | EUR 1 20000 8000; USD 1 12345 11111"},
 		{"group_by=month&pipeline_id=" + newID(), " | "},
+		// Partial first and last months come from the opportunities themselves:
+		// A (Jan 10) and H (Mar 31) fall outside.
+		{"group_by=month&from=2027-01-15&to=2027-03-15", "2027-01 SEK 2 334 167; 2027-02 EUR 1 20000 8000 | SEK 2 334 167; EUR 1 20000 8000"},
+		{"group_by=owner&from=2027-01-11&to=2027-01-31", "Admin SEK 2 334 167 | SEK 2 334 167"},
 	} {
 		if got := forecast(tc.query); got != tc.want {
 			t.Errorf("?%s:\n got %s\nwant %s", tc.query, got, tc.want)
@@ -229,6 +236,7 @@ func itoa64(n int64) string { b, _ := json.Marshal(n); return string(b) }
 func TestBoardTotalsFollowEveryChange(t *testing.T) {
 	env := testenv.New(t)
 	a := env.Signup()
+	member := env.Member(a)
 	p := defaultPipeline(t, env, a)
 	ph := func(n string) string { return phaseNamed(t, p, n).ID }
 	var ids []string
@@ -252,6 +260,8 @@ func TestBoardTotalsFollowEveryChange(t *testing.T) {
 		{ids[0], map[string]any{"phase_id": ph("Won")}},
 		{ids[0], map[string]any{"phase_id": ph("Proposal")}},
 		{ids[2], map[string]any{"expected_order_date": nil}},
+		{ids[1], map[string]any{"owner_id": member.UserID, "expected_order_date": "2027-06-30"}},
+		{ids[0], map[string]any{"expected_order_date": "2027-05-20", "estimated_amount": 77}},
 	} {
 		if res := patchOpp(env, a, step.id, step.body); res.Status != 200 {
 			t.Fatalf("patch %v: %s", step.body, res)
@@ -278,6 +288,22 @@ func TestBoardTotalsFollowEveryChange(t *testing.T) {
 	}
 	if diff != 0 {
 		t.Fatalf("board_totals differ from the opportunities in %d rows", diff)
+	}
+	err = env.DB.SQL().QueryRow(`
+		WITH fresh AS (
+			SELECT date_trunc('month', expected_order_date)::date AS month, pipeline_id, phase_id, owner_id, source_id, currency,
+			       count(*) AS count, sum(estimated_amount) AS amount, sum(estimated_amount::numeric * probability) AS weighted
+			FROM opportunities WHERE workspace_id = $1 AND status = 'open' AND expected_order_date IS NOT NULL
+			GROUP BY 1, 2, 3, 4, 5, 6),
+		kept AS (SELECT month, pipeline_id, phase_id, owner_id, source_id, currency, count, amount, weighted
+		         FROM forecast_totals WHERE workspace_id = $1 AND count <> 0)
+		SELECT count(*) FROM ((SELECT * FROM fresh EXCEPT SELECT * FROM kept) UNION ALL (SELECT * FROM kept EXCEPT SELECT * FROM fresh)) d`,
+		a.WorkspaceID).Scan(&diff)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff != 0 {
+		t.Fatalf("forecast_totals differ from the opportunities in %d rows", diff)
 	}
 	var total int
 	env.DB.SQL().QueryRow(`SELECT count(*) FROM board_totals WHERE workspace_id = $1 AND count > 0`, a.WorkspaceID).Scan(&total)

@@ -15,7 +15,7 @@ import (
 // phases spread over the workspace's pipelines (about a third closed),
 // owners over its users, amounts, currencies, sources and expected order
 // dates (a fifth without) spread as a real sales team's would be. The board
-// totals are rebuilt once at the end. It returns how many rows it added.
+// and forecast totals are rebuilt once at the end. It returns how many rows it added.
 // Seeded opportunities have no phase history or follow-up tasks.
 func SeedBenchOpportunities(ctx context.Context, db *DB, workspaceID uuid.UUID, total int) (int, error) {
 	conn, err := db.pool.Acquire(ctx)
@@ -41,7 +41,8 @@ func SeedBenchOpportunities(ctx context.Context, db *DB, workspaceID uuid.UUID, 
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // rolled back only when not committed
 	// The board totals are rebuilt once below instead of row by row.
-	if _, err := tx.Exec(ctx, `ALTER TABLE opportunities DISABLE TRIGGER opportunities_board_totals`); err != nil {
+	if _, err := tx.Exec(ctx, `ALTER TABLE opportunities DISABLE TRIGGER opportunities_board_totals;
+		ALTER TABLE opportunities DISABLE TRIGGER opportunities_forecast_totals`); err != nil {
 		return 0, err
 	}
 	orgs, err := copyOrganizations(ctx, tx, workspaceID, (add+9)/10, have)
@@ -51,16 +52,17 @@ func SeedBenchOpportunities(ctx context.Context, db *DB, workspaceID uuid.UUID, 
 	if err := copyOpportunities(ctx, tx, workspaceID, ref, orgs, add, have); err != nil {
 		return 0, err
 	}
-	if _, err := tx.Exec(ctx, `ALTER TABLE opportunities ENABLE TRIGGER opportunities_board_totals`); err != nil {
+	if _, err := tx.Exec(ctx, `ALTER TABLE opportunities ENABLE TRIGGER opportunities_board_totals;
+		ALTER TABLE opportunities ENABLE TRIGGER opportunities_forecast_totals`); err != nil {
 		return 0, err
 	}
-	if _, err := tx.Exec(ctx, `SELECT board_totals_rebuild($1)`, workspaceID); err != nil {
+	if _, err := tx.Exec(ctx, `SELECT board_totals_rebuild($1), forecast_totals_rebuild($1)`, workspaceID); err != nil {
 		return 0, err
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return 0, err
 	}
-	_, err = conn.Exec(ctx, `ANALYZE opportunities; ANALYZE organizations; ANALYZE board_totals`)
+	_, err = conn.Exec(ctx, `ANALYZE opportunities; ANALYZE organizations; ANALYZE board_totals; ANALYZE forecast_totals`)
 	return add, err
 }
 

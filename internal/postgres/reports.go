@@ -82,17 +82,22 @@ func (r *Sales) Board(ctx context.Context, p sales.Pipeline, perPhase int) ([]sa
 	return cols, nil
 }
 
-// forecastGroups are the key and label of each grouping.
+// forecastGroups are the key and label of each grouping, over the rows of
+// forecastSource (alias f).
 var forecastGroups = map[sales.GroupBy]struct{ key, label, join string }{
-	sales.ByMonth: {"to_char(o.expected_order_date, 'YYYY-MM')", "to_char(o.expected_order_date, 'YYYY-MM')", ""},
-	sales.ByPhase: {"o.phase_id::text", "g.name", "JOIN phases g ON g.id = o.phase_id"},
-	sales.ByOwner: {"o.owner_id::text", "g.name", "JOIN users g ON g.id = o.owner_id"},
-	sales.BySource: {"o.source_id::text", "COALESCE(g.name, 'No source')",
-		"LEFT JOIN sources g ON g.id = o.source_id"},
-	sales.ByPipeline: {"o.pipeline_id::text", "g.name", "JOIN pipelines g ON g.id = o.pipeline_id"},
+	sales.ByMonth: {"to_char(f.month, 'YYYY-MM')", "to_char(f.month, 'YYYY-MM')", ""},
+	sales.ByPhase: {"f.phase_id::text", "g.name", "JOIN phases g ON g.id = f.phase_id"},
+	sales.ByOwner: {"f.owner_id::text", "g.name", "JOIN users g ON g.id = f.owner_id"},
+	sales.BySource: {"f.source_id::text", "COALESCE(g.name, 'No source')",
+		"LEFT JOIN sources g ON g.id = f.source_id"},
+	sales.ByPipeline: {"f.pipeline_id::text", "g.name", "JOIN pipelines g ON g.id = f.pipeline_id"},
 }
 
-// Forecast implements sales.Store in one grouped query.
+// Forecast implements sales.Store in one grouped query. Whole months come
+// from forecast_totals (kept by a trigger, so their cost does not grow with
+// the opportunities); the days of a partial first or last month come from
+// the opportunities themselves. Dates go in as text cast to date: a
+// time.Time parameter would be a timestamptz and defeat the date index.
 func (r *Sales) Forecast(ctx context.Context, q sales.ForecastQuery) ([]sales.ForecastLine, error) {
 	ws, err := wsID(ctx)
 	if err != nil {
@@ -102,28 +107,17 @@ func (r *Sales) Forecast(ctx context.Context, q sales.ForecastQuery) ([]sales.Fo
 	if !ok {
 		return nil, fmt.Errorf("forecast: unknown grouping %q", q.GroupBy)
 	}
-	// Dates go in as text cast to date: a time.Time parameter would be a
-	// timestamptz, and comparing the date column with it defeats the index.
-	where := "o.workspace_id = ? AND " + inForecast + " AND o.expected_order_date BETWEEN CAST(? AS date) AND CAST(? AS date)"
-	args := []any{ws, q.From.Format(time.DateOnly), q.To.Format(time.DateOnly)}
-	if q.PipelineID != nil {
-		where += " AND o.pipeline_id = ?"
-		args = append(args, *q.PipelineID)
-	}
-	if q.OwnerID != nil {
-		where += " AND o.owner_id = ?"
-		args = append(args, *q.OwnerID)
-	}
-	order := "label, key, o.currency"
+	src, args := forecastSource(ws, q)
+	order := "label, key, f.currency"
 	if q.GroupBy == sales.ByMonth {
-		order = "key, o.currency"
+		order = "key, f.currency"
 	} else if q.GroupBy == sales.ByPhase {
-		order = "min(g.position), label, key, o.currency"
+		order = "min(g.position), label, key, f.currency"
 	}
-	sql := fmt.Sprintf(`SELECT %s AS key, %s AS label, o.currency, count(*) AS count,
-			sum(o.estimated_amount)::bigint AS amount, %s AS weighted
-		FROM opportunities o %s WHERE %s GROUP BY 1, 2, o.currency ORDER BY %s`,
-		g.key, g.label, weightedSQL, g.join, where, order)
+	sql := fmt.Sprintf(`SELECT %s AS key, %s AS label, f.currency, sum(f.count)::bigint AS count,
+			sum(f.amount)::bigint AS amount, round(sum(f.weighted) / 100)::bigint AS weighted
+		FROM (%s) f %s GROUP BY 1, 2, f.currency HAVING sum(f.count) > 0 ORDER BY %s`,
+		g.key, g.label, src, g.join, order)
 	var rows []figuresRow
 	if err := r.db.conn(ctx).Raw(sql, args...).Scan(&rows).Error; err != nil {
 		return nil, translate(err)
@@ -139,6 +133,50 @@ func (r *Sales) Forecast(ctx context.Context, q sales.ForecastQuery) ([]sales.Fo
 		}
 	}
 	return out, nil
+}
+
+// forecastSource is the SQL of the forecast's rows: the whole months of
+// [From, To] from forecast_totals, the partial ones from the opportunities.
+func forecastSource(ws uuid.UUID, q sales.ForecastQuery) (string, []any) {
+	fullFrom, fullTo := wholeMonths(q.From, q.To)
+	filters, fargs := "", []any{}
+	if q.PipelineID != nil {
+		filters += " AND pipeline_id = ?"
+		fargs = append(fargs, *q.PipelineID)
+	}
+	if q.OwnerID != nil {
+		filters += " AND owner_id = ?"
+		fargs = append(fargs, *q.OwnerID)
+	}
+	day := func(t time.Time) string { return t.Format(time.DateOnly) }
+	raw := `SELECT date_trunc('month', expected_order_date)::date AS month, pipeline_id, phase_id, owner_id, source_id,
+			currency, 1 AS count, estimated_amount::numeric AS amount, estimated_amount::numeric * probability AS weighted
+		FROM opportunities
+		WHERE workspace_id = ? AND status = 'open' AND expected_order_date BETWEEN CAST(? AS date) AND CAST(? AS date)` + filters
+	if fullFrom.After(fullTo) { // no whole month in the range
+		return raw, append([]any{ws, day(q.From), day(q.To)}, fargs...)
+	}
+	sql := `SELECT month, pipeline_id, phase_id, owner_id, source_id, currency, count, amount, weighted
+		FROM forecast_totals WHERE workspace_id = ? AND month BETWEEN CAST(? AS date) AND CAST(? AS date)` + filters +
+		` UNION ALL ` + raw + ` AND NOT expected_order_date BETWEEN CAST(? AS date) AND CAST(? AS date)`
+	args := append([]any{ws, day(fullFrom), day(fullTo)}, fargs...)
+	args = append(append(args, ws, day(q.From), day(q.To)), fargs...)
+	args = append(args, day(fullFrom), day(fullTo.AddDate(0, 1, -1)))
+	return sql, args
+}
+
+// wholeMonths returns the first days of the first and last whole months in
+// [from, to]; first after last when there is none.
+func wholeMonths(from, to time.Time) (time.Time, time.Time) {
+	first := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
+	if from.Day() != 1 {
+		first = first.AddDate(0, 1, 0)
+	}
+	last := time.Date(to.Year(), to.Month(), 1, 0, 0, 0, 0, time.UTC)
+	if to.AddDate(0, 0, 1).Month() == to.Month() { // to is not its month's last day
+		last = last.AddDate(0, -1, 0)
+	}
+	return first, last
 }
 
 // WonSince implements sales.Store.
