@@ -53,6 +53,7 @@ type Deps struct {
 	Activity    *activity.Service
 	Notes       *activity.Notes
 	Attachments *activity.Attachments
+	Timeline    *activity.Timeline
 	Idempotency idempotency.Store
 	Ready       func(ctx context.Context) error
 	Registry    *prometheus.Registry
@@ -69,6 +70,7 @@ type Server struct {
 	activity    *activity.Service
 	notes       *activity.Notes
 	attachments *activity.Attachments
+	timeline    *activity.Timeline
 	idem        idempotency.Store
 	ready       func(ctx context.Context) error
 	log         *slog.Logger
@@ -97,6 +99,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 	}
 	s.notes = d.Notes
 	s.attachments = d.Attachments
+	s.timeline = d.Timeline
 	s.metrics = newHTTPMetrics(s.registry)
 
 	e := echo.New()
@@ -141,6 +144,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.registerTaskRoutes(authed)
 	s.registerNoteRoutes(authed)
 	s.registerAttachmentRoutes(authed)
+	s.registerTimelineRoutes(authed)
 	return e
 }
 

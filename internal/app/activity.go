@@ -10,6 +10,7 @@ import (
 // appointments and the calendar, e-mail and the timeline.
 type activityServices struct {
 	attachments *activity.Attachments
+	timeline    *activity.Timeline
 }
 
 // newActivity builds the activity services on db.
@@ -25,5 +26,6 @@ func newActivity(cfg Config, db *postgres.DB) (activityServices, error) {
 	store := postgres.NewActivity(db)
 	return activityServices{
 		attachments: activity.NewAttachments(store, blobs, cfg.Now),
+		timeline:    activity.NewTimeline(store),
 	}, nil
 }

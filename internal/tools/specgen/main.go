@@ -169,5 +169,6 @@ var tags = openapi3.Tags{
 	{Name: "tasks", Description: "To-dos for oneself or colleagues, and the follow-up of every new opportunity; \"my open tasks\" is ?assignee_id=me&status=open."},
 	{Name: "notes", Description: "Free-text notes on an opportunity; the author or an admin edits or deletes them."},
 	{Name: "products", Description: "The product catalogue (admins write, everyone reads) with a ranked type-ahead (?q=)."},
+	{Name: "attachments", Description: "Files on an opportunity: multipart upload, sniffed type, download as an attachment."},
 	{Name: "platform", Description: "Health and readiness."},
 }

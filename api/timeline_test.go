@@ -1,0 +1,106 @@
+package api_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/acme/crm/internal/testenv"
+)
+
+type timelineJSON struct {
+	Type       string `json:"type"`
+	OccurredAt string `json:"occurred_at"`
+	Actor      *struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	} `json:"actor"`
+	Summary string `json:"summary"`
+	Ref     struct {
+		Type string `json:"type"`
+		ID   string `json:"id"`
+	} `json:"ref"`
+}
+
+func timeline(t *testing.T, env *testenv.Env, a testenv.Account, oppID string, limit string) []timelineJSON {
+	t.Helper()
+	var all []timelineJSON
+	path := "/api/v1/opportunities/" + oppID + "/timeline?limit=" + limit
+	for pages := 0; path != ""; pages++ {
+		if pages > 20 {
+			t.Fatal("too many pages")
+		}
+		res := env.Do(testenv.Request{Method: "GET", Path: path, Token: a.Token})
+		if res.Status != 200 {
+			t.Fatalf("timeline: got %s, want 200", res)
+		}
+		var p struct {
+			Data       []timelineJSON `json:"data"`
+			NextCursor *string        `json:"next_cursor"`
+		}
+		res.Decode(t, &p)
+		all = append(all, p.Data...)
+		path = ""
+		if p.NextCursor != nil {
+			path = "/api/v1/opportunities/" + oppID + "/timeline?limit=" + limit + "&cursor=" + *p.NextCursor
+		}
+	}
+	return all
+}
+
+// TestTimeline: every kind of event appears once, newest first, with its
+// actor; pages of any size give the same sequence.
+func TestTimeline(t *testing.T) {
+	env := testenv.New(t)
+	a := env.Signup()
+	o := newOpportunity(t, env, a, nil)
+	task := createTask(t, env, a, map[string]any{"title": "Send the offer", "opportunity_id": o.ID})
+	createNote(t, env, a, o.ID, "Called Anna.")
+	uploadOK(t, env, a, o.ID, "offer.txt", []byte("offer"))
+	if res := env.Do(testenv.Request{Method: "PATCH", Path: "/api/v1/tasks/" + task.ID, Token: a.Token,
+		Body: map[string]any{"status": "done"}}); res.Status != 200 {
+		t.Fatalf("complete task: %s", res)
+	}
+	all := timeline(t, env, a, o.ID, "200")
+	var kinds []string
+	for i, e := range all {
+		kinds = append(kinds, e.Type)
+		if e.Actor == nil || e.Actor.ID != a.UserID || e.Actor.Name == "" || e.Ref.ID == "" || e.Summary == "" {
+			t.Errorf("event %d: got %+v, want the admin as actor, a ref and a summary", i, e)
+		}
+		if i > 0 && all[i-1].OccurredAt < e.OccurredAt {
+			t.Errorf("event %d at %s after %s: want newest first", i, e.OccurredAt, all[i-1].OccurredAt)
+		}
+	}
+	got := strings.Join(kinds, ",")
+	for _, want := range []string{"task_completed,attachment,note,task_created"} {
+		if !strings.HasPrefix(got, want) {
+			t.Errorf("got %s, want it to start with %s", got, want)
+		}
+	}
+	for _, kind := range []string{"phase_change"} {
+		if !strings.Contains(got, kind) {
+			t.Errorf("got %s, want a %s", got, kind)
+		}
+	}
+	for _, limit := range []string{"1", "2", "3"} {
+		paged := timeline(t, env, a, o.ID, limit)
+		if len(paged) != len(all) {
+			t.Errorf("limit %s: got %d events, want %d", limit, len(paged), len(all))
+			continue
+		}
+		for i := range paged {
+			if paged[i].Type != all[i].Type || paged[i].Ref.ID != all[i].Ref.ID {
+				t.Errorf("limit %s, event %d: got %s %s, want %s %s", limit, i, paged[i].Type, paged[i].Ref.ID, all[i].Type, all[i].Ref.ID)
+			}
+		}
+	}
+	if res := env.Do(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + newID() + "/timeline", Token: a.Token}); res.Status != 404 {
+		t.Errorf("missing opportunity: got %s, want 404", res)
+	}
+}
+
+func init() {
+	addProbes(map[string]probe{
+		"GET /api/v1/opportunities/:id/timeline": {kind: item, setup: onOpportunityOfA(noteOfA)},
+	})
+}

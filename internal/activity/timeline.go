@@ -1,0 +1,60 @@
+package activity
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/acme/crm/internal/page"
+)
+
+// Kinds of timeline events. A new kind is one more source in storage's
+// timeline query and one more constant here.
+const (
+	EventNote          = "note"
+	EventAttachment    = "attachment"
+	EventTaskCreated   = "task_created"
+	EventTaskCompleted = "task_completed"
+	EventPhaseChange   = "phase_change"
+)
+
+// TimelineEvent is one thing that happened on an opportunity.
+type TimelineEvent struct {
+	// ID identifies the event in paging; with OccurredAt it orders events.
+	ID         uuid.UUID
+	Type       string
+	OccurredAt time.Time
+	// ActorID is who did it; nil when unknown. ActorName is their name.
+	ActorID   *uuid.UUID
+	ActorName string
+	Summary   string
+	// RefType and RefID name the record the event is about (a note, a
+	// task…), for clients to link to.
+	RefType string
+	RefID   uuid.UUID
+}
+
+// TimelineStore reads the merged events of an opportunity.
+type TimelineStore interface {
+	OpportunityExists(ctx context.Context, id uuid.UUID) error
+	// Timeline returns one page of events, newest first (by OccurredAt,
+	// then ID), at a cost that does not grow with the number of events.
+	Timeline(ctx context.Context, opportunityID uuid.UUID, req page.Request) (page.Page[TimelineEvent], error)
+}
+
+// Timeline merges what happened on an opportunity: notes, attachments,
+// tasks created and completed, and phase changes.
+type Timeline struct{ store TimelineStore }
+
+// NewTimeline returns the timeline service.
+func NewTimeline(store TimelineStore) *Timeline { return &Timeline{store: store} }
+
+// List returns a page of the opportunity's events, newest first; NotFound
+// when the opportunity is missing.
+func (s *Timeline) List(ctx context.Context, opportunityID uuid.UUID, req page.Request) (page.Page[TimelineEvent], error) {
+	if err := s.store.OpportunityExists(ctx, opportunityID); err != nil {
+		return page.Page[TimelineEvent]{}, err
+	}
+	return s.store.Timeline(ctx, opportunityID, req)
+}
