@@ -294,7 +294,7 @@ load_endpoint() {
 load_raw() {
 	local name=$1 sql=$2
 	sed -e "s/{{ws}}/$WS_ID/g" -e "s/{{pipeline}}/$PIPELINE_ID/g" -e "s/{{opportunity}}/$OPPORTUNITY_ID/g" \
-		-e "s/{{from}}/$FROM/g" -e "s/{{to}}/$TO/g" "$ROOT/bench/sql/$sql.sql" >"$TMP/$sql.sql"
+		-e "s/{{from}}/$FROM/g" -e "s/{{to}}/$TO/g" -e "s/{{to_month}}/${TO%-*}-01/g" "$ROOT/bench/sql/$sql.sql" >"$TMP/$sql.sql"
 	log "raw SQL of $name with pgbench"
 	rm -rf "$TMP/rawlog" && mkdir -p "$TMP/rawlog"
 	timeout $((SECONDS_PER_RUN + 60)) pgbench -n -M prepared -c "$CONNS" -j "$THREADS" -T "$SECONDS_PER_RUN" \

@@ -1,6 +1,5 @@
-SELECT to_char(o.expected_order_date, 'YYYY-MM') AS key, o.currency, count(*), sum(o.estimated_amount)::bigint,
-       round(sum(o.estimated_amount::numeric * o.probability) / 100)::bigint
-FROM opportunities o
-WHERE o.workspace_id = '{{ws}}' AND o.status = 'open' AND o.expected_order_date IS NOT NULL
-  AND o.expected_order_date BETWEEN '{{from}}' AND '{{to}}'
-GROUP BY 1, o.currency ORDER BY 1, o.currency;
+SELECT to_char(f.month, 'YYYY-MM') AS key, to_char(f.month, 'YYYY-MM') AS label, f.currency, sum(f.count)::bigint,
+       sum(f.amount)::bigint, round(sum(f.weighted) / 100)::bigint
+FROM (SELECT month, pipeline_id, phase_id, owner_id, source_id, currency, count, amount, weighted
+      FROM forecast_totals WHERE workspace_id = '{{ws}}' AND month BETWEEN '{{from}}' AND '{{to_month}}') f
+GROUP BY 1, 2, f.currency HAVING sum(f.count) > 0 ORDER BY key, f.currency;

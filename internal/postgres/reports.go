@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -136,9 +137,9 @@ func (r *Sales) Forecast(ctx context.Context, q sales.ForecastQuery) ([]sales.Fo
 }
 
 // forecastSource is the SQL of the forecast's rows: the whole months of
-// [From, To] from forecast_totals, the partial ones from the opportunities.
+// [From, To] from forecast_totals, and the days before and after them from
+// the opportunities (each a narrow range of the date index).
 func forecastSource(ws uuid.UUID, q sales.ForecastQuery) (string, []any) {
-	fullFrom, fullTo := wholeMonths(q.From, q.To)
 	filters, fargs := "", []any{}
 	if q.PipelineID != nil {
 		filters += " AND pipeline_id = ?"
@@ -149,20 +150,31 @@ func forecastSource(ws uuid.UUID, q sales.ForecastQuery) (string, []any) {
 		fargs = append(fargs, *q.OwnerID)
 	}
 	day := func(t time.Time) string { return t.Format(time.DateOnly) }
-	raw := `SELECT date_trunc('month', expected_order_date)::date AS month, pipeline_id, phase_id, owner_id, source_id,
-			currency, 1 AS count, estimated_amount::numeric AS amount, estimated_amount::numeric * probability AS weighted
-		FROM opportunities
-		WHERE workspace_id = ? AND status = 'open' AND expected_order_date BETWEEN CAST(? AS date) AND CAST(? AS date)` + filters
-	if fullFrom.After(fullTo) { // no whole month in the range
-		return raw, append([]any{ws, day(q.From), day(q.To)}, fargs...)
+	var parts []string
+	var args []any
+	raw := func(from, to time.Time) {
+		parts = append(parts, `SELECT date_trunc('month', expected_order_date)::date AS month, pipeline_id, phase_id,
+				owner_id, source_id, currency, 1 AS count, estimated_amount::numeric AS amount,
+				estimated_amount::numeric * probability AS weighted
+			FROM opportunities WHERE workspace_id = ? AND status = 'open'
+				AND expected_order_date BETWEEN CAST(? AS date) AND CAST(? AS date)`+filters)
+		args = append(append(args, ws, day(from), day(to)), fargs...)
 	}
-	sql := `SELECT month, pipeline_id, phase_id, owner_id, source_id, currency, count, amount, weighted
-		FROM forecast_totals WHERE workspace_id = ? AND month BETWEEN CAST(? AS date) AND CAST(? AS date)` + filters +
-		` UNION ALL ` + raw + ` AND NOT expected_order_date BETWEEN CAST(? AS date) AND CAST(? AS date)`
-	args := append([]any{ws, day(fullFrom), day(fullTo)}, fargs...)
-	args = append(append(args, ws, day(q.From), day(q.To)), fargs...)
-	args = append(args, day(fullFrom), day(fullTo.AddDate(0, 1, -1)))
-	return sql, args
+	fullFrom, fullTo := wholeMonths(q.From, q.To)
+	if fullFrom.After(fullTo) { // no whole month in the range
+		raw(q.From, q.To)
+		return parts[0], args
+	}
+	parts = append(parts, `SELECT month, pipeline_id, phase_id, owner_id, source_id, currency, count, amount, weighted
+		FROM forecast_totals WHERE workspace_id = ? AND month BETWEEN CAST(? AS date) AND CAST(? AS date)`+filters)
+	args = append(append(args, ws, day(fullFrom), day(fullTo)), fargs...)
+	if q.From.Before(fullFrom) {
+		raw(q.From, fullFrom.AddDate(0, 0, -1))
+	}
+	if end := fullTo.AddDate(0, 1, -1); q.To.After(end) {
+		raw(end.AddDate(0, 0, 1), q.To)
+	}
+	return strings.Join(parts, " UNION ALL "), args
 }
 
 // wholeMonths returns the first days of the first and last whole months in
