@@ -54,6 +54,9 @@ func Seed(ctx context.Context, a *app.App, log *slog.Logger) error {
 	if err := d.opportunities(ctx, time.Now().UTC()); err != nil {
 		return err
 	}
+	if err := d.catalogue(ctx); err != nil {
+		return err
+	}
 	log.Info("demo workspace created", "login", AdminEmail, "password", Password, "opportunities", len(d.opps))
 	return nil
 }
