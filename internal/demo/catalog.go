@@ -81,3 +81,25 @@ func (d *data) catalogue(ctx context.Context) error {
 	}
 	return nil
 }
+
+var noteTexts = []string{
+	"Ringde och stämde av behovet. De vill ha offert före månadsskiftet.",
+	"Beslutsfattare är ekonomichefen; vi träffas nästa vecka.",
+	"Kunden jämför med två andra leverantörer. Pris och support avgör.",
+	"Skickade referenscase från liknande bransch.",
+}
+
+// notes writes a note or two on the first opportunities.
+func (d *data) notes(ctx context.Context) error {
+	for i, o := range d.opps {
+		if i >= 12 {
+			break
+		}
+		for j := 0; j <= i%2; j++ {
+			if _, err := d.a.Notes.Create(ctx, o.ID, noteTexts[(i+j)%len(noteTexts)]); err != nil {
+				return fmt.Errorf("demo note: %w", err)
+			}
+		}
+	}
+	return nil
+}

@@ -57,6 +57,9 @@ func Seed(ctx context.Context, a *app.App, log *slog.Logger) error {
 	if err := d.catalogue(ctx); err != nil {
 		return err
 	}
+	if err := d.notes(ctx); err != nil {
+		return err
+	}
 	log.Info("demo workspace created", "login", AdminEmail, "password", Password, "opportunities", len(d.opps))
 	return nil
 }
