@@ -30,6 +30,7 @@ import (
 	"github.com/acme/crm/internal/catalog"
 	"github.com/acme/crm/internal/idempotency"
 	"github.com/acme/crm/internal/identity"
+	"github.com/acme/crm/internal/quoting"
 	"github.com/acme/crm/internal/relations"
 	"github.com/acme/crm/internal/sales"
 )
@@ -54,6 +55,7 @@ type Deps struct {
 	Notes       *activity.Notes
 	Attachments *activity.Attachments
 	Timeline    *activity.Timeline
+	Quoting     *quoting.Service
 	Idempotency idempotency.Store
 	Ready       func(ctx context.Context) error
 	Registry    *prometheus.Registry
@@ -71,6 +73,7 @@ type Server struct {
 	notes       *activity.Notes
 	attachments *activity.Attachments
 	timeline    *activity.Timeline
+	quoting     *quoting.Service
 	idem        idempotency.Store
 	ready       func(ctx context.Context) error
 	log         *slog.Logger
@@ -100,6 +103,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.notes = d.Notes
 	s.attachments = d.Attachments
 	s.timeline = d.Timeline
+	s.quoting = d.Quoting
 	s.metrics = newHTTPMetrics(s.registry)
 
 	e := echo.New()
@@ -145,6 +149,8 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.registerNoteRoutes(authed)
 	s.registerAttachmentRoutes(authed)
 	s.registerTimelineRoutes(authed)
+	s.registerQuoteTemplateRoutes(authed)
+	s.registerQuoteRoutes(authed)
 	return e
 }
 
@@ -207,6 +213,10 @@ func limitBody(n int64) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			r := c.Request()
+			n := n
+			if c.Path() == logoRoute {
+				n = logoBodyLimit
+			}
 			if r.ContentLength > n {
 				return errsTooLarge(n)
 			}

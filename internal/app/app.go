@@ -20,6 +20,7 @@ import (
 	"github.com/acme/crm/internal/catalog"
 	"github.com/acme/crm/internal/identity"
 	"github.com/acme/crm/internal/postgres"
+	"github.com/acme/crm/internal/quoting"
 	"github.com/acme/crm/internal/ratelimit"
 	"github.com/acme/crm/internal/relations"
 	"github.com/acme/crm/internal/sales"
@@ -53,6 +54,7 @@ type App struct {
 	Notes       *activity.Notes
 	Attachments *activity.Attachments
 	Timeline    *activity.Timeline
+	Quoting     *quoting.Service
 	Idempotency *postgres.Idempotency
 	DB          *postgres.DB
 }
@@ -93,6 +95,10 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 	salesSvc := sales.NewService(postgres.NewSales(db), sales.Deps{Directory: ids, FollowUps: tasks, Catalog: salesCatalog{products},
 		Relations: salesRelations{rels}, OpenTasks: salesTasks{tasks}, Now: cfg.Now})
 	ids.OnWorkspaceCreated(salesSvc.SetupWorkspace)
+	quotes := quoting.NewService(postgres.NewQuoting(db), quoting.Deps{
+		Opportunities: quotingOpportunities{sales: salesSvc, catalog: products}, Relations: quotingRelations{rels},
+		Directory: ids, Products: quotingProducts{products}, PublicURL: cfg.PublicURL, Now: cfg.Now})
+	ids.OnWorkspaceCreated(quotes.SetupWorkspace)
 	idem := postgres.NewIdempotency(db)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -102,9 +108,9 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 		CORSOrigins:    cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, CursorKey: cfg.TokenKeys.Derive("cursor"), OpenAPI: crm.OpenAPI,
 	}, api.Deps{
 		Identity: ids, Sales: salesSvc, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Idempotency: idem, Registry: reg, Log: log,
-		Relations: rels, Catalog: products, Ready: func(ctx context.Context) error { return db.Ping(ctx) },
+		Relations: rels, Catalog: products, Quoting: quotes, Ready: func(ctx context.Context) error { return db.Ping(ctx) },
 	})
-	return &App{Handler: h, Identity: ids, Sales: salesSvc, Relations: rels, Catalog: products, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Idempotency: idem, DB: db}, nil
+	return &App{Handler: h, Identity: ids, Sales: salesSvc, Relations: rels, Catalog: products, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Quoting: quotes, Idempotency: idem, DB: db}, nil
 }
 
 // RunBackground runs periodic housekeeping until ctx ends.

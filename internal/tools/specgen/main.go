@@ -170,5 +170,7 @@ var tags = openapi3.Tags{
 	{Name: "notes", Description: "Free-text notes on an opportunity; the author or an admin edits or deletes them."},
 	{Name: "products", Description: "The product catalogue (admins write, everyone reads) with a ranked type-ahead (?q=)."},
 	{Name: "attachments", Description: "Files on an opportunity: multipart upload, sniffed type, download as an attachment."},
+	{Name: "quote-templates", Description: "Quote templates: the company profile and logo printed on quotes, their texts, validity, language and e-mail (admins write)."},
+	{Name: "quotes", Description: "Quotes: frozen snapshots of an opportunity's offer with gap-free numbers per year, versions, states, HTML preview, PDF and sending."},
 	{Name: "platform", Description: "Health and readiness."},
 }

@@ -1,0 +1,189 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/acme/crm/internal/page"
+	"github.com/acme/crm/internal/quoting"
+)
+
+type quoteRow struct {
+	ID              uuid.UUID `gorm:"primaryKey"`
+	WorkspaceID     uuid.UUID
+	OpportunityID   uuid.UUID
+	TemplateID      *uuid.UUID
+	Number          string
+	QuoteVersion    int
+	Status          string
+	ValidUntil      time.Time
+	ContactPersonID *uuid.UUID
+	Snapshot        []byte
+	Changes         []byte
+	Currency        string
+	Total           int64
+	TokenHash       []byte
+	SentAt          *time.Time
+	SentBy          *uuid.UUID
+	SentChannel     *string
+	StatusChangedAt time.Time
+	CreatedBy       uuid.UUID
+	Version         int64
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+func (quoteRow) TableName() string { return "quotes" }
+
+func (q quoteRow) domain() (quoting.Quote, error) {
+	out := quoting.Quote{ID: q.ID, OpportunityID: q.OpportunityID, TemplateID: q.TemplateID, Number: q.Number,
+		QuoteVersion: q.QuoteVersion, Status: quoting.Status(q.Status), ValidUntil: q.ValidUntil.UTC(),
+		ContactPersonID: q.ContactPersonID, TokenHash: q.TokenHash, SentAt: q.SentAt, SentBy: q.SentBy,
+		StatusChangedAt: q.StatusChangedAt, CreatedBy: q.CreatedBy, Version: q.Version, CreatedAt: q.CreatedAt,
+		UpdatedAt: q.UpdatedAt}
+	if q.SentChannel != nil {
+		out.SentChannel = *q.SentChannel
+	}
+	if err := json.Unmarshal(q.Snapshot, &out.Snapshot); err != nil {
+		return quoting.Quote{}, fmt.Errorf("quote %s: %w", q.ID, err)
+	}
+	if len(q.Changes) > 0 {
+		var c quoting.Changes
+		if err := json.Unmarshal(q.Changes, &c); err != nil {
+			return quoting.Quote{}, fmt.Errorf("quote %s changes: %w", q.ID, err)
+		}
+		out.Changes = &c
+	}
+	return out, nil
+}
+
+// quoteValues are the columns a quote's content and state write.
+func quoteValues(q quoting.Quote) (map[string]any, error) {
+	snap, err := json.Marshal(q.Snapshot)
+	if err != nil {
+		return nil, fmt.Errorf("encode quote snapshot: %w", err)
+	}
+	var changes []byte
+	if q.Changes != nil {
+		if changes, err = json.Marshal(q.Changes); err != nil {
+			return nil, fmt.Errorf("encode quote changes: %w", err)
+		}
+	}
+	var channel *string
+	if q.SentChannel != "" {
+		channel = &q.SentChannel
+	}
+	return map[string]any{
+		"status": string(q.Status), "valid_until": q.ValidUntil, "contact_person_id": q.ContactPersonID,
+		"snapshot": snap, "changes": changes, "currency": string(q.Snapshot.Currency), "total": q.Snapshot.Totals.Total,
+		"token_hash": q.TokenHash, "sent_at": q.SentAt, "sent_by": q.SentBy, "sent_channel": channel,
+		"status_changed_at": q.StatusChangedAt, "updated_at": q.UpdatedAt,
+	}, nil
+}
+
+// NextQuoteNumber implements quoting.Store: the counter row of the year is
+// created or incremented in the context's transaction and stays locked
+// until it ends, so concurrent creators queue and a rollback returns the
+// number.
+func (r *Quoting) NextQuoteNumber(ctx context.Context, year int) (int, error) {
+	ws, err := wsID(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = r.db.conn(ctx).Raw(`INSERT INTO quote_counters (workspace_id, year, n) VALUES (?, ?, 1)
+		ON CONFLICT (workspace_id, year) DO UPDATE SET n = quote_counters.n + 1
+		RETURNING n`, ws, year).Scan(&n).Error
+	return n, translate(err)
+}
+
+// CreateQuote implements quoting.Store.
+func (r *Quoting) CreateQuote(ctx context.Context, q quoting.Quote) error {
+	vals, err := quoteValues(q)
+	if err != nil {
+		return err
+	}
+	ws, err := wsID(ctx)
+	if err != nil {
+		return err
+	}
+	vals["id"], vals["workspace_id"], vals["opportunity_id"], vals["template_id"] = q.ID, ws, q.OpportunityID, q.TemplateID
+	vals["number"], vals["quote_version"], vals["created_by"] = q.Number, q.QuoteVersion, q.CreatedBy
+	vals["version"], vals["created_at"] = 1, q.CreatedAt
+	return translate(r.db.conn(ctx).Table("quotes").Create(vals).Error)
+}
+
+// Quote implements quoting.Store.
+func (r *Quoting) Quote(ctx context.Context, id uuid.UUID) (quoting.Quote, error) {
+	return r.takeQuote(r.db.conn(ctx), "id = ?", id)
+}
+
+// LockQuote implements quoting.Store.
+func (r *Quoting) LockQuote(ctx context.Context, id uuid.UUID) (quoting.Quote, error) {
+	return r.takeQuote(r.db.conn(ctx).Clauses(clause.Locking{Strength: "UPDATE"}), "id = ?", id)
+}
+
+// QuoteVersion implements quoting.Store.
+func (r *Quoting) QuoteVersion(ctx context.Context, number string, v int) (quoting.Quote, error) {
+	return r.takeQuote(r.db.conn(ctx), "number = ? AND quote_version = ?", number, v)
+}
+
+func (r *Quoting) takeQuote(q *gorm.DB, where string, args ...any) (quoting.Quote, error) {
+	var row quoteRow
+	if err := q.Where(where, args...).Take(&row).Error; err != nil {
+		return quoting.Quote{}, translate(err)
+	}
+	return row.domain()
+}
+
+var quoteSorts = map[string]sortCol{
+	"created_at": {"quotes.created_at", "timestamptz"},
+	"number":     {"quotes.number", "text"},
+}
+
+// Quotes implements quoting.Store.
+func (r *Quoting) Quotes(ctx context.Context, f quoting.QuoteFilter, req page.Request) (page.Page[quoting.Quote], error) {
+	q := r.db.conn(ctx).Model(&quoteRow{})
+	if f.OpportunityID != nil {
+		q = q.Where("quotes.opportunity_id = ?", *f.OpportunityID)
+	}
+	if f.Status != nil {
+		q = q.Where("quotes.status = ?", string(*f.Status))
+	}
+	q, err := keyset(q, req, quoteSorts)
+	if err != nil {
+		return page.Page[quoting.Quote]{}, err
+	}
+	var rows []quoteRow
+	if err := q.Find(&rows).Error; err != nil {
+		return page.Page[quoting.Quote]{}, translate(err)
+	}
+	out := make([]quoting.Quote, len(rows))
+	for i, row := range rows {
+		if out[i], err = row.domain(); err != nil {
+			return page.Page[quoting.Quote]{}, err
+		}
+	}
+	return pageOf(out, req, func(q quoting.Quote) quoting.Quote { return q }, func(q quoting.Quote) (uuid.UUID, string) {
+		if req.Sort == "number" {
+			return q.ID, q.Number
+		}
+		return q.ID, cursorText(q.CreatedAt)
+	}), nil
+}
+
+// SaveQuote implements quoting.Store.
+func (r *Quoting) SaveQuote(ctx context.Context, q quoting.Quote) error {
+	vals, err := quoteValues(q)
+	if err != nil {
+		return err
+	}
+	var out quoteRow
+	return updateVersioned(r.db.conn(ctx), &out, q.ID, &q.Version, vals)
+}
