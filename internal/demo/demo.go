@@ -60,6 +60,13 @@ func Seed(ctx context.Context, a *app.App, log *slog.Logger) error {
 	if err := d.notes(ctx); err != nil {
 		return err
 	}
+	ids := make([]uuid.UUID, len(d.opps))
+	for i, o := range d.opps {
+		ids[i] = o.ID
+	}
+	if err := Quotes(ctx, d.a, ids); err != nil {
+		return fmt.Errorf("demo quotes: %w", err)
+	}
 	log.Info("demo workspace created", "login", AdminEmail, "password", Password, "opportunities", len(d.opps))
 	return nil
 }
