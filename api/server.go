@@ -43,44 +43,47 @@ type Config struct {
 	MaxBodyBytes   int64  // default 1 MiB
 	MaxUploadBytes int64  // attachments; default 25 MiB
 	OpenAPI        []byte // the served openapi.yaml
+	PublicURL      string // base of the calendar feed URLs
 }
 
 // Deps are the services behind the handlers.
 type Deps struct {
-	Identity    *identity.Service
-	Relations   *relations.Service
-	Catalog     *catalog.Service
-	Sales       *sales.Service
-	Activity    *activity.Service
-	Notes       *activity.Notes
-	Attachments *activity.Attachments
-	Timeline    *activity.Timeline
-	Quoting     *quoting.Service
-	Idempotency idempotency.Store
-	Ready       func(ctx context.Context) error
-	Registry    *prometheus.Registry
-	Log         *slog.Logger
+	Identity     *identity.Service
+	Relations    *relations.Service
+	Catalog      *catalog.Service
+	Sales        *sales.Service
+	Activity     *activity.Service
+	Notes        *activity.Notes
+	Attachments  *activity.Attachments
+	Timeline     *activity.Timeline
+	Appointments *activity.Appointments
+	Quoting      *quoting.Service
+	Idempotency  idempotency.Store
+	Ready        func(ctx context.Context) error
+	Registry     *prometheus.Registry
+	Log          *slog.Logger
 }
 
 // Server holds the services the handlers call.
 type Server struct {
-	cfg         Config
-	identity    *identity.Service
-	relations   *relations.Service
-	catalog     *catalog.Service
-	sales       *sales.Service
-	activity    *activity.Service
-	notes       *activity.Notes
-	attachments *activity.Attachments
-	timeline    *activity.Timeline
-	quoting     *quoting.Service
-	idem        idempotency.Store
-	ready       func(ctx context.Context) error
-	log         *slog.Logger
-	validator   *validator.Validate
-	cursorKey   []byte
-	metrics     *httpMetrics
-	registry    *prometheus.Registry
+	cfg          Config
+	identity     *identity.Service
+	relations    *relations.Service
+	catalog      *catalog.Service
+	sales        *sales.Service
+	activity     *activity.Service
+	notes        *activity.Notes
+	attachments  *activity.Attachments
+	timeline     *activity.Timeline
+	appointments *activity.Appointments
+	quoting      *quoting.Service
+	idem         idempotency.Store
+	ready        func(ctx context.Context) error
+	log          *slog.Logger
+	validator    *validator.Validate
+	cursorKey    []byte
+	metrics      *httpMetrics
+	registry     *prometheus.Registry
 }
 
 // New builds the router with every route and middleware.
@@ -103,6 +106,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.notes = d.Notes
 	s.attachments = d.Attachments
 	s.timeline = d.Timeline
+	s.appointments = d.Appointments
 	s.quoting = d.Quoting
 	s.metrics = newHTTPMetrics(s.registry)
 
@@ -127,6 +131,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 	}
 	e.Use(bodyLimit(cfg.MaxBodyBytes, cfg.MaxUploadBytes))
 	s.registerPlatformRoutes(e)
+	s.registerCalendarFeedRoute(e)
 
 	public := routes{g: e.Group("/api/v1")}
 	s.registerAuthRoutes(public)
@@ -149,6 +154,8 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.registerNoteRoutes(authed)
 	s.registerAttachmentRoutes(authed)
 	s.registerTimelineRoutes(authed)
+	s.registerAppointmentRoutes(authed)
+	s.registerCalendarRoutes(authed)
 	s.registerQuoteTemplateRoutes(authed)
 	s.registerQuoteRoutes(authed)
 	return e

@@ -45,18 +45,19 @@ type Config struct {
 
 // App is the assembled product.
 type App struct {
-	Handler     *echo.Echo
-	Identity    *identity.Service
-	Sales       *sales.Service
-	Relations   *relations.Service
-	Catalog     *catalog.Service
-	Activity    *activity.Service
-	Notes       *activity.Notes
-	Attachments *activity.Attachments
-	Timeline    *activity.Timeline
-	Quoting     *quoting.Service
-	Idempotency *postgres.Idempotency
-	DB          *postgres.DB
+	Handler      *echo.Echo
+	Identity     *identity.Service
+	Sales        *sales.Service
+	Relations    *relations.Service
+	Catalog      *catalog.Service
+	Activity     *activity.Service
+	Notes        *activity.Notes
+	Attachments  *activity.Attachments
+	Timeline     *activity.Timeline
+	Appointments *activity.Appointments
+	Quoting      *quoting.Service
+	Idempotency  *postgres.Idempotency
+	DB           *postgres.DB
 }
 
 // New assembles the product on db.
@@ -85,6 +86,7 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 		Now:       cfg.Now,
 	})
 	tasks := activity.NewService(postgres.NewActivity(db), ids, cfg.Now)
+	appointments := activity.NewAppointments(postgres.NewActivity(db), postgres.NewActivity(db), ids, cfg.Now)
 	notes := activity.NewNotes(postgres.NewActivity(db), cfg.Now)
 	acts, err := newActivity(cfg, db)
 	if err != nil {
@@ -105,12 +107,12 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 		collectors.NewDBStatsCollector(db.SQL(), "crm"))
 	h := api.New(api.Config{
 		MaxUploadBytes: cfg.MaxUploadBytes,
-		CORSOrigins:    cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, CursorKey: cfg.TokenKeys.Derive("cursor"), OpenAPI: crm.OpenAPI,
+		CORSOrigins:    cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, CursorKey: cfg.TokenKeys.Derive("cursor"), OpenAPI: crm.OpenAPI, PublicURL: cfg.PublicURL,
 	}, api.Deps{
-		Identity: ids, Sales: salesSvc, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Idempotency: idem, Registry: reg, Log: log,
+		Identity: ids, Sales: salesSvc, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Idempotency: idem, Registry: reg, Log: log,
 		Relations: rels, Catalog: products, Quoting: quotes, Ready: func(ctx context.Context) error { return db.Ping(ctx) },
 	})
-	return &App{Handler: h, Identity: ids, Sales: salesSvc, Relations: rels, Catalog: products, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Quoting: quotes, Idempotency: idem, DB: db}, nil
+	return &App{Handler: h, Identity: ids, Sales: salesSvc, Relations: rels, Catalog: products, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Quoting: quotes, Idempotency: idem, DB: db}, nil
 }
 
 // RunBackground runs periodic housekeeping until ctx ends.

@@ -37,6 +37,8 @@ var timelineSources = []timelineSource{
 		where: "x.opportunity_id IS NOT NULL AND x.completed_at IS NOT NULL"},
 	{typ: activity.EventPhaseChange, table: "phase_changes", at: "x.changed_at", actor: "x.changed_by", refType: "opportunity",
 		summary: "coalesce(x.from_phase_name || ' → ', '') || x.to_phase_name"},
+	{typ: activity.EventAppointment, table: "appointments", at: "x.created_at", actor: "x.created_by", summary: "x.title",
+		refType: "appointment", where: "x.opportunity_id IS NOT NULL"},
 }
 
 // timelineSQL builds the query: each source's newest rows before the

@@ -172,5 +172,6 @@ var tags = openapi3.Tags{
 	{Name: "attachments", Description: "Files on an opportunity: multipart upload, sniffed type, download as an attachment."},
 	{Name: "quote-templates", Description: "Quote templates: the company profile and logo printed on quotes, their texts, validity, language and e-mail (admins write)."},
 	{Name: "quotes", Description: "Quotes: frozen snapshots of an opportunity's offer with gap-free numbers per year, versions, states, HTML preview, PDF and sending."},
+	{Name: "appointments", Description: "Meetings with colleagues and customer contacts, a user's calendar with their due tasks, and a personal iCalendar feed."},
 	{Name: "platform", Description: "Health and readiness."},
 }
