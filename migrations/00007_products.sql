@@ -26,7 +26,10 @@ CREATE INDEX products_code_prefix ON products (workspace_id, (lower(code) COLLAT
 CREATE INDEX products_name_prefix ON products (workspace_id, (lower(name) COLLATE "C"), id);
 -- The prefix of any word of the name: the 'simple' configuration lower-cases
 -- words without stemming, and a GIN index answers prefix queries ('ab':*).
-CREATE INDEX products_name_words ON products USING gin (to_tsvector('simple', name));
+-- Without fastupdate, new products go straight into the index instead of a
+-- pending list that every search scans until the next vacuum: catalogues
+-- change rarely and are searched often.
+CREATE INDEX products_name_words ON products USING gin (to_tsvector('simple', name)) WITH (fastupdate = off);
 -- Plain lists.
 CREATE INDEX products_ws_name ON products (workspace_id, name, id);
 CREATE INDEX products_ws_created ON products (workspace_id, created_at, id);

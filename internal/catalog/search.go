@@ -30,6 +30,11 @@ const (
 	RankWordPrefix             // every query word starts a word of the name
 )
 
+// MinWordPrefix is the shortest query that also matches word prefixes: one
+// letter would match most words of a large catalogue, all ranked last,
+// while codes and names starting with it are still found.
+const MinWordPrefix = 2
+
 // MaxQueryLen bounds the type-ahead text.
 const MaxQueryLen = 100
 

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
@@ -205,7 +206,7 @@ func typeAheadSQL(ctx context.Context, f catalog.Filter, req page.Request) (stri
 		{nameKey, starts(nameKey) + " AND NOT " + starts(codeKey)},
 	}
 	args := map[string]any{"ws": ws, "q": q, "lo": lo, "hi": hi, "n": req.Limit + 1, "ck": curKey, "cid": curID}
-	if words := catalog.SearchWords(q); len(words) > 0 {
+	if words := catalog.SearchWords(q); len(words) > 0 && utf8.RuneCountInString(q) >= catalog.MinWordPrefix {
 		args["tsq"] = tsPrefixQuery(words)
 		branches = append(branches, struct{ key, where string }{nameKey,
 			"to_tsvector('simple', name) @@ to_tsquery('simple', @tsq) AND NOT " + starts(nameKey) + " AND NOT " + starts(codeKey)})
@@ -219,8 +220,15 @@ func typeAheadSQL(ctx context.Context, f catalog.Filter, req page.Request) (stri
 		if rank == curRank {
 			where += fmt.Sprintf(" AND (%s, id) > (@ck COLLATE \"C\", @cid)", b.key)
 		}
+		order := b.key
+		if rank == int(catalog.RankWordPrefix) {
+			// Sorting the GIN matches costs what they number; walking the
+			// name index in order and testing every row's words would read
+			// the whole catalogue when few active rows match (or none).
+			order += " || ''"
+		}
 		parts = append(parts, fmt.Sprintf("(SELECT *, %d AS rank, %s AS sort_key FROM products WHERE %s ORDER BY %s, id LIMIT @n)",
-			rank, b.key, where, b.key))
+			rank, b.key, where, order))
 	}
 	if len(parts) == 0 {
 		parts = append(parts, "(SELECT *, 0 AS rank, '' AS sort_key FROM products WHERE false)")
