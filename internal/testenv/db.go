@@ -35,7 +35,7 @@ func DSN(t testing.TB) string {
 // DB opens a new migrated database and closes it when the test ends.
 func DB(t testing.TB) *postgres.DB {
 	t.Helper()
-	db, err := postgres.Open(context.Background(), DSN(t), postgres.Options{MaxConns: 60})
+	db, err := postgres.Open(context.Background(), DSN(t), postgres.Options{MaxConns: 16})
 	if err != nil {
 		t.Fatalf("open test database: %v", err)
 	}
@@ -69,12 +69,17 @@ func serverConfig(t testing.TB) pgtestdb.Config {
 		Password: pw, Database: db, Options: opts, ForceTerminateConnections: true}
 }
 
+// riverSchema names the River release whose tables postgres.Migrate adds;
+// change it with the River version so that the template is rebuilt.
+const riverSchema = "river v0.51.2"
+
 // migrator applies the embedded migrations; its hash changes whenever a
 // migration file does, so the template database is rebuilt then.
 type migrator struct{}
 
 func (migrator) Hash() (string, error) {
 	h := sha256.New()
+	h.Write([]byte(riverSchema)) // rivermigrate runs after the files
 	names, err := fs.Glob(migrations.FS, "*.sql")
 	if err != nil {
 		return "", err
