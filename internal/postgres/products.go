@@ -157,17 +157,26 @@ type rankedProductRow struct {
 // searchProducts is the type-ahead. Each rank is its own index-driven
 // branch (exact code by the unique index; code and name prefixes by range
 // scans of the "C"-collated btrees, read in order; word prefixes by the GIN
-// index), the branches exclude each other's matches so that no product
-// appears twice, and each reads at most one page: the answer is then a
-// merge of four short lists. The cursor holds "rank:sort key" and the id.
+// index), and the branches exclude each other's matches so that no product
+// appears twice. They run one after the other, best rank first, each asked
+// only for what the page still lacks, and stop once the page is full: the
+// costly word-prefix branch runs only when the prefixes leave room. The
+// cursor holds "rank:sort key" and the id.
 func (r *Catalog) searchProducts(ctx context.Context, f catalog.Filter, req page.Request) (page.Page[catalog.Product], error) {
-	sql, args, err := typeAheadSQL(ctx, f, req)
+	branches, args, err := typeAheadSQL(ctx, f, req)
 	if err != nil {
 		return page.Page[catalog.Product]{}, err
 	}
 	var rows []rankedProductRow
-	if err := r.db.conn(ctx).Raw(sql, args...).Scan(&rows).Error; err != nil {
-		return page.Page[catalog.Product]{}, translate(err)
+	for _, sql := range branches {
+		args["n"] = req.Limit + 1 - len(rows)
+		var part []rankedProductRow
+		if err := r.db.conn(ctx).Raw(sql, args).Scan(&part).Error; err != nil {
+			return page.Page[catalog.Product]{}, translate(err)
+		}
+		if rows = append(rows, part...); len(rows) > req.Limit {
+			break
+		}
 	}
 	return pageOf(rows, req, func(p rankedProductRow) catalog.Product { return p.Row.domain() },
 		func(p rankedProductRow) (uuid.UUID, string) { return p.Row.ID, strconv.Itoa(p.Rank) + ":" + p.SortKey }), nil
@@ -178,20 +187,21 @@ const (
 	nameKey = `lower(name) COLLATE "C"`
 )
 
-// TypeAheadSQL returns the type-ahead statement and its arguments, for the
-// benchmark that runs it beside the service.
-func TypeAheadSQL(ctx context.Context, f catalog.Filter, req page.Request) (string, []any, error) {
+// TypeAheadSQL returns the type-ahead's statements, best rank first, and
+// their named arguments ("n" is each statement's limit), for the benchmark
+// that runs them beside the service.
+func TypeAheadSQL(ctx context.Context, f catalog.Filter, req page.Request) ([]string, map[string]any, error) {
 	return typeAheadSQL(ctx, f, req)
 }
 
-func typeAheadSQL(ctx context.Context, f catalog.Filter, req page.Request) (string, []any, error) {
+func typeAheadSQL(ctx context.Context, f catalog.Filter, req page.Request) ([]string, map[string]any, error) {
 	ws, err := wsID(ctx)
 	if err != nil {
-		return "", nil, err
+		return nil, nil, err
 	}
 	curRank, curKey, curID, err := typeAheadCursor(req.Cursor)
 	if err != nil {
-		return "", nil, err
+		return nil, nil, err
 	}
 	q := strings.ToLower(f.Query)
 	lo, hi := q, q+"\U0010FFFF" // every string starting with q sorts in [lo, hi) byte-wise
@@ -227,14 +237,10 @@ func typeAheadSQL(ctx context.Context, f catalog.Filter, req page.Request) (stri
 			// the whole catalogue when few active rows match (or none).
 			order += " || ''"
 		}
-		parts = append(parts, fmt.Sprintf("(SELECT *, %d AS rank, %s AS sort_key FROM products WHERE %s ORDER BY %s, id LIMIT @n)",
+		parts = append(parts, fmt.Sprintf("SELECT *, %d AS rank, %s AS sort_key FROM products WHERE %s ORDER BY %s, id LIMIT @n",
 			rank, b.key, where, order))
 	}
-	if len(parts) == 0 {
-		parts = append(parts, "(SELECT *, 0 AS rank, '' AS sort_key FROM products WHERE false)")
-	}
-	sql := "SELECT * FROM (" + strings.Join(parts, " UNION ALL ") + `) m ORDER BY rank, sort_key COLLATE "C", id LIMIT @n`
-	return sql, []any{args}, nil
+	return parts, args, nil
 }
 
 // tsPrefixQuery makes "every word is the prefix of a word": 'wi':* & 'ro':*.

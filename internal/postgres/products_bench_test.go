@@ -38,19 +38,29 @@ func BenchmarkTypeAhead100k(b *testing.B) {
 		return err
 	}
 	raw := func(q string) error {
-		sql, args, err := postgres.TypeAheadSQL(ctx, catalog.Filter{Query: q}, req)
+		stmts, args, err := postgres.TypeAheadSQL(ctx, catalog.Filter{Query: q}, req)
 		if err != nil {
 			return err
 		}
-		sql, pos := positional(sql, args[0].(map[string]any))
-		rows, err := db.SQL().QueryContext(ctx, sql, pos...)
-		if err != nil {
-			return err
+		got := 0
+		for _, stmt := range stmts { // the same early stop as the service
+			args["n"] = req.Limit + 1 - got
+			sql, pos := positional(stmt, args)
+			rows, err := db.SQL().QueryContext(ctx, sql, pos...)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				got++
+			}
+			if err := rows.Close(); err != nil {
+				return err
+			}
+			if got > req.Limit {
+				break
+			}
 		}
-		defer rows.Close()
-		for rows.Next() {
-		}
-		return rows.Err()
+		return nil
 	}
 	for _, q := range typeAheadQueries { // warm the caches once
 		_, _ = service(q), raw(q)
