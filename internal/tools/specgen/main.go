@@ -137,6 +137,11 @@ func addFormats(s *openapi3.Schema) {
 			continue
 		}
 		v := p.Value
+		if v.Nullable && (v.Type == nil || len(*v.Type) == 0) && len(v.AllOf) > 0 {
+			// OpenAPI 3.0 wants a type beside nullable; swag writes a
+			// nullable reference as allOf without one.
+			v.Type = &openapi3.Types{openapi3.TypeObject}
+		}
 		switch {
 		case v.Type.Is("string") && v.Format == "" && name != "request_id" && (name == "id" || strings.HasSuffix(name, "_id") || strings.HasSuffix(name, "_by")):
 			v.Format = "uuid"
@@ -172,6 +177,7 @@ var tags = openapi3.Tags{
 	{Name: "attachments", Description: "Files on an opportunity: multipart upload, sniffed type, download as an attachment."},
 	{Name: "quote-templates", Description: "Quote templates: the company profile and logo printed on quotes, their texts, validity, language and e-mail (admins write)."},
 	{Name: "quotes", Description: "Quotes: frozen snapshots of an opportunity's offer with gap-free numbers per year, versions, states, HTML preview, PDF and sending."},
+	{Name: "emails", Description: "E-mails to the customer about an opportunity: stored in an outbox, delivered by a background job over SMTP with retries."},
 	{Name: "appointments", Description: "Meetings with colleagues and customer contacts, a user's calendar with their due tasks, and a personal iCalendar feed."},
 	{Name: "platform", Description: "Health and readiness."},
 }
