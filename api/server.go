@@ -56,6 +56,7 @@ type Deps struct {
 	Notes        *activity.Notes
 	Attachments  *activity.Attachments
 	Timeline     *activity.Timeline
+	Emails       *activity.Emails
 	Appointments *activity.Appointments
 	Quoting      *quoting.Service
 	Idempotency  idempotency.Store
@@ -75,6 +76,7 @@ type Server struct {
 	notes        *activity.Notes
 	attachments  *activity.Attachments
 	timeline     *activity.Timeline
+	emails       *activity.Emails
 	appointments *activity.Appointments
 	quoting      *quoting.Service
 	idem         idempotency.Store
@@ -106,6 +108,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.notes = d.Notes
 	s.attachments = d.Attachments
 	s.timeline = d.Timeline
+	s.emails = d.Emails
 	s.appointments = d.Appointments
 	s.quoting = d.Quoting
 	s.metrics = newHTTPMetrics(s.registry)
@@ -154,6 +157,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.registerNoteRoutes(authed)
 	s.registerAttachmentRoutes(authed)
 	s.registerTimelineRoutes(authed)
+	s.registerEmailRoutes(authed)
 	s.registerAppointmentRoutes(authed)
 	s.registerCalendarRoutes(authed)
 	s.registerQuoteTemplateRoutes(authed)

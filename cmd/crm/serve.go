@@ -59,7 +59,7 @@ func build(ctx context.Context, c config, log *slog.Logger) (*app.App, func(), e
 		return nil, nil, err
 	}
 	a, err := app.New(app.Config{TokenKeys: keys, PublicURL: c.PublicURL, CORSOrigins: c.CORSOrigins,
-		TrustedProxies: c.TrustedProxies, MaxUploadBytes: c.MaxUploadBytes, BlobDir: filepath.Join(c.DataDir, "blobs")}, db, log)
+		TrustedProxies: c.TrustedProxies, MaxUploadBytes: c.MaxUploadBytes, BlobDir: filepath.Join(c.DataDir, "blobs"), SMTPURL: c.SMTPURL}, db, log)
 	if err != nil {
 		closeDB()
 		return nil, nil, err
@@ -89,6 +89,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	log.Info("listening", "addr", c.Addr, "public_url", c.PublicURL, "docs", c.PublicURL+"/docs")
+	if err := a.Jobs.Start(ctx); err != nil {
+		return fmt.Errorf("start job queue: %w", err)
+	}
+	defer func() {
+		jctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		if err := a.Jobs.Stop(jctx); err != nil {
+			log.Error("stop job queue", "err", err)
+		}
+	}()
 	go a.RunBackground(ctx, log)
 	select {
 	case err := <-errc:

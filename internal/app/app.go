@@ -19,6 +19,7 @@ import (
 	"github.com/acme/crm/internal/auth"
 	"github.com/acme/crm/internal/catalog"
 	"github.com/acme/crm/internal/identity"
+	"github.com/acme/crm/internal/jobs"
 	"github.com/acme/crm/internal/postgres"
 	"github.com/acme/crm/internal/quoting"
 	"github.com/acme/crm/internal/ratelimit"
@@ -41,6 +42,14 @@ type Config struct {
 	// their content (empty: in memory, for tests).
 	MaxUploadBytes int64
 	BlobDir        string
+	// SMTPURL is the mail server (empty: e-mails are stored as
+	// not_configured); MailFrom the From address (empty: crm@ the public
+	// URL's host). JobRetryDelay and JobPollInterval tune the job queue
+	// (tests make them short; zero is River's default).
+	SMTPURL         string
+	MailFrom        string
+	JobRetryDelay   func(attempt int) time.Duration
+	JobPollInterval time.Duration
 }
 
 // App is the assembled product.
@@ -54,6 +63,8 @@ type App struct {
 	Notes        *activity.Notes
 	Attachments  *activity.Attachments
 	Timeline     *activity.Timeline
+	Emails       *activity.Emails
+	Jobs         *jobs.Queue
 	Appointments *activity.Appointments
 	Quoting      *quoting.Service
 	Idempotency  *postgres.Idempotency
@@ -92,6 +103,10 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	emails, queue, err := newEmails(cfg, db, acts.attachments, ids, log)
+	if err != nil {
+		return nil, err
+	}
 	rels := relations.NewService(postgres.NewRelations(db), cfg.Now)
 	products := catalog.NewService(postgres.NewCatalog(db), ids, cfg.Now)
 	salesSvc := sales.NewService(postgres.NewSales(db), sales.Deps{Directory: ids, FollowUps: tasks, Catalog: salesCatalog{products},
@@ -109,10 +124,10 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 		MaxUploadBytes: cfg.MaxUploadBytes,
 		CORSOrigins:    cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, CursorKey: cfg.TokenKeys.Derive("cursor"), OpenAPI: crm.OpenAPI, PublicURL: cfg.PublicURL,
 	}, api.Deps{
-		Identity: ids, Sales: salesSvc, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Idempotency: idem, Registry: reg, Log: log,
+		Identity: ids, Sales: salesSvc, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Emails: emails, Idempotency: idem, Registry: reg, Log: log,
 		Relations: rels, Catalog: products, Quoting: quotes, Ready: func(ctx context.Context) error { return db.Ping(ctx) },
 	})
-	return &App{Handler: h, Identity: ids, Sales: salesSvc, Relations: rels, Catalog: products, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Quoting: quotes, Idempotency: idem, DB: db}, nil
+	return &App{Handler: h, Identity: ids, Sales: salesSvc, Relations: rels, Catalog: products, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Quoting: quotes, Idempotency: idem, Emails: emails, Jobs: queue, DB: db}, nil
 }
 
 // RunBackground runs periodic housekeeping until ctx ends.

@@ -9,6 +9,7 @@ import (
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 
+	"github.com/acme/crm/internal/jobs"
 	"github.com/acme/crm/migrations"
 )
 
@@ -72,12 +73,15 @@ func (m *Migrator) Status(ctx context.Context) ([]MigrationStatus, error) {
 	return out, nil
 }
 
-// Migrate applies all pending migrations on db.
+// Migrate applies all pending migrations on db, then River's (the job
+// queue's tables, at the version of the River module built in).
 func Migrate(ctx context.Context, db *sql.DB) error {
 	m, err := NewMigrator(db)
 	if err != nil {
 		return err
 	}
-	_, err = m.Up(ctx)
-	return err
+	if _, err = m.Up(ctx); err != nil {
+		return err
+	}
+	return jobs.Migrate(ctx, db)
 }

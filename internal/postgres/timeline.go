@@ -39,6 +39,7 @@ var timelineSources = []timelineSource{
 		summary: "coalesce(x.from_phase_name || ' → ', '') || x.to_phase_name"},
 	{typ: activity.EventAppointment, table: "appointments", at: "x.created_at", actor: "x.created_by", summary: "x.title",
 		refType: "appointment", where: "x.opportunity_id IS NOT NULL"},
+	{typ: activity.EventEmail, table: "emails", at: "x.created_at", actor: "x.sender_id", summary: "left(x.subject, 200)", refType: "email"},
 }
 
 // timelineSQL builds the query: each source's newest rows before the
