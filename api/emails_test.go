@@ -123,7 +123,9 @@ func TestEmailsWithoutSMTP(t *testing.T) {
 	if len(list.Data) != 1 || list.Data[0].ID != e.ID {
 		t.Errorf("list: got %+v, want the one e-mail", list.Data)
 	}
-	var tl struct{ Data []struct{ Type, Summary string } }
+	var tl struct {
+		Data []struct{ Type, Summary string }
+	}
 	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + o.ID + "/timeline", Token: a.Token}).Decode(t, &tl)
 	if !slices.ContainsFunc(tl.Data, func(ev struct{ Type, Summary string }) bool { return ev.Type == "email" && ev.Summary == "Your offer" }) {
 		t.Errorf("timeline: got %+v, want an email event \"Your offer\"", tl.Data)

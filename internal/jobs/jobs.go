@@ -110,9 +110,24 @@ func (q *Queue) EnqueueEmail(ctx context.Context, tx *sql.Tx, workspaceID, email
 	return nil
 }
 
+// migrateLock is the advisory lock key held while River's migrations run.
+const migrateLock = 0x7269766572 // "river"
+
 // Migrate creates or updates River's tables on db; run it after the
-// product's own migrations.
+// product's own migrations. rivermigrate takes no lock of its own, so
+// replicas starting together serialise on a session advisory lock.
 func Migrate(ctx context.Context, db *sql.DB) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("river migrations: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", migrateLock); err != nil {
+		return fmt.Errorf("river migrations: lock: %w", err)
+	}
+	defer func() {
+		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrateLock)
+	}()
 	m, err := rivermigrate.New(riverdatabasesql.New(db), nil)
 	if err != nil {
 		return fmt.Errorf("river migrations: %w", err)
