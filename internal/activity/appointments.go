@@ -130,7 +130,8 @@ func (s *Appointments) Appointment(ctx context.Context, id uuid.UUID) (Appointme
 	return s.store.Appointment(ctx, id)
 }
 
-// Update applies a patch; PreconditionFailed when ifVersion is stale.
+// Update applies a patch; PreconditionFailed when ifVersion is stale or,
+// without one, when someone else changed the appointment meanwhile.
 func (s *Appointments) Update(ctx context.Context, id uuid.UUID, p AppointmentPatch, ifVersion *int64) (Appointment, error) {
 	var out Appointment
 	err := s.store.WithTx(ctx, func(ctx context.Context) error {
@@ -147,6 +148,11 @@ func (s *Appointments) Update(ctx context.Context, id uuid.UUID, p AppointmentPa
 			return err
 		}
 		a.UpdatedAt = exactTime(s.now())
+		if ifVersion == nil {
+			// The version read above: a change in between is refused
+			// rather than silently overwritten.
+			ifVersion = &a.Version
+		}
 		out, err = s.store.SaveAppointment(ctx, a, ifVersion)
 		return err
 	})
