@@ -3,6 +3,11 @@ package demo
 import (
 	"context"
 	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/acme/crm/internal/activity"
 
 	"github.com/acme/crm/internal/catalog"
 	"github.com/acme/crm/internal/money"
@@ -99,6 +104,43 @@ func (d *data) notes(ctx context.Context) error {
 			if _, err := d.a.Notes.Create(ctx, o.ID, noteTexts[(i+j)%len(noteTexts)]); err != nil {
 				return fmt.Errorf("demo note: %w", err)
 			}
+		}
+	}
+	return nil
+}
+
+// meetings books a meeting on every third of the first opportunities, some
+// past, some coming, one all day, with the customer's contact; e-mails
+// write to the contact of a few (they stay in the outbox without SMTP_URL).
+func (d *data) meetingsAndEmails(ctx context.Context, now time.Time) error {
+	day := time.Date(now.Year(), now.Month(), now.Day(), 9, 0, 0, 0, time.UTC)
+	for i, o := range d.opps {
+		if i >= 24 || i%3 != 0 {
+			continue
+		}
+		c := i % len(companies)
+		start := day.AddDate(0, 0, i-6).Add(time.Duration(i%4) * time.Hour)
+		in := activity.NewAppointment{Title: "Möte: " + o.Title, Location: companies[c].city,
+			Description: "Genomgång av behov och offert.", StartsAt: start, EndsAt: start.Add(time.Hour),
+			AttendeeIDs: []uuid.UUID{d.owners[1]}, PersonIDs: []uuid.UUID{d.persons[c]}, OpportunityID: &d.opps[i].ID}
+		if i == 9 {
+			in.AllDay, in.Title = true, "Heldagsworkshop: "+o.Title
+			in.StartsAt = time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, time.UTC)
+			in.EndsAt = in.StartsAt.AddDate(0, 0, 1)
+		}
+		if _, err := d.a.Appointments.Create(ctx, in); err != nil {
+			return fmt.Errorf("demo meeting: %w", err)
+		}
+	}
+	for i, o := range d.opps {
+		if i >= 10 || i%2 != 0 {
+			continue
+		}
+		c := i % len(companies)
+		_, err := d.a.Emails.Send(ctx, o.ID, activity.NewEmail{To: []string{slug(companies[c].first) + "@" + slug(companies[c].name) + ".se"},
+			Subject: "Tack för mötet – " + o.Title, Body: "Hej " + companies[c].first + ",\n\nTack för ett bra samtal. Offerten kommer inom kort.\n\nVänliga hälsningar\nDana"})
+		if err != nil {
+			return fmt.Errorf("demo e-mail: %w", err)
 		}
 	}
 	return nil

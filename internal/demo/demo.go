@@ -60,6 +60,9 @@ func Seed(ctx context.Context, a *app.App, log *slog.Logger) error {
 	if err := d.notes(ctx); err != nil {
 		return err
 	}
+	if err := d.meetingsAndEmails(ctx, time.Now().UTC()); err != nil {
+		return err
+	}
 	ids := make([]uuid.UUID, len(d.opps))
 	for i, o := range d.opps {
 		ids[i] = o.ID

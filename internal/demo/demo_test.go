@@ -33,6 +33,19 @@ func TestSeedIsIdempotent(t *testing.T) {
 	if len(opps.Data) != 40 || statuses["won"] == 0 || statuses["lost"] == 0 || statuses["open"] < 25 {
 		t.Errorf("got %d opportunities %v, want 40 spread over open, won and lost", len(opps.Data), statuses)
 	}
+	var first struct{ Data []struct{ ID string } }
+	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/opportunities?sort=created_at&limit=1", Token: token}).Decode(t, &first)
+	var tl struct{ Data []struct{ Type string } }
+	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + first.Data[0].ID + "/timeline?limit=200", Token: token}).Decode(t, &tl)
+	kinds := map[string]bool{}
+	for _, e := range tl.Data {
+		kinds[e.Type] = true
+	}
+	for _, k := range []string{"note", "appointment", "email", "phase_change"} {
+		if !kinds[k] {
+			t.Errorf("the first demo opportunity's timeline has no %s event (has %v)", k, kinds)
+		}
+	}
 	var f struct{ Rows []any }
 	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/forecast", Token: token}).Decode(t, &f)
 	if len(f.Rows) < 6 {
