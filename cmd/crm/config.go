@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -25,6 +26,7 @@ type config struct {
 	CORSOrigins    []string
 	TrustedProxies []*net.IPNet
 	SMTPURL        string
+	MailFrom       string
 	MaxUploadBytes int64
 	TokenKeys      string
 	LogLevel       slog.Level
@@ -52,6 +54,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&cors, "cors-origins", env("CRM_CORS_ORIGINS", ""), "comma-separated origins allowed by CORS (CRM_CORS_ORIGINS)")
 	fs.StringVar(&proxies, "trusted-proxies", env("CRM_TRUSTED_PROXIES", ""), "comma-separated CIDRs of proxies whose X-Forwarded-For is trusted (CRM_TRUSTED_PROXIES)")
 	fs.StringVar(&c.SMTPURL, "smtp-url", env("SMTP_URL", ""), "SMTP server, smtp[s]://user:pass@host:port (SMTP_URL)")
+	fs.StringVar(&c.MailFrom, "mail-from", env("CRM_MAIL_FROM", ""), "From address of e-mails (CRM_MAIL_FROM); default crm@<public URL host>")
 	fs.StringVar(&c.TokenKeys, "token-keys", env("CRM_TOKEN_KEYS", ""), "access-token keys kid:base64[,kid:base64], first signs (CRM_TOKEN_KEYS)")
 	fs.StringVar(&level, "log-level", env("CRM_LOG_LEVEL", "info"), "debug, info, warn or error (CRM_LOG_LEVEL)")
 	fs.StringVar(&maxUpload, "max-upload-bytes", env("CRM_MAX_UPLOAD_BYTES", "26214400"), "largest attachment in bytes (CRM_MAX_UPLOAD_BYTES)")
@@ -113,6 +116,11 @@ func (c *config) finish(cors, proxies string) error {
 	if c.SMTPURL != "" {
 		if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" {
 			return errors.New("SMTP_URL: want smtp://user:pass@host:587 or smtps://…")
+		}
+	}
+	if c.MailFrom != "" {
+		if a, err := mail.ParseAddress(c.MailFrom); err != nil || a.Name != "" {
+			return fmt.Errorf("CRM_MAIL_FROM: %q is not a bare e-mail address", c.MailFrom)
 		}
 	}
 	if c.TokenKeys != "" {

@@ -26,6 +26,7 @@ func TestBadConfigurationFailsClearly(t *testing.T) {
 		{"bad cors origin", map[string]string{"CRM_CORS_ORIGINS": "app.example.com"}, nil, "CRM_CORS_ORIGINS"},
 		{"bad proxy", map[string]string{"CRM_TRUSTED_PROXIES": "10.0.0.0/99"}, nil, "CRM_TRUSTED_PROXIES"},
 		{"bad smtp url", map[string]string{"SMTP_URL": "http://mail"}, nil, "SMTP_URL"},
+		{"bad mail from", map[string]string{"CRM_MAIL_FROM": "Sales <sales@example.com>"}, nil, "CRM_MAIL_FROM"},
 		{"bad log level", map[string]string{"CRM_LOG_LEVEL": "loud"}, nil, "CRM_LOG_LEVEL"},
 		{"unknown flag", nil, []string{"serve", "--nope"}, "flag provided but not defined"},
 		{"unknown command", nil, []string{"launch"}, `unknown command "launch"`},

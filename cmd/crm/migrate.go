@@ -33,7 +33,11 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stderr, "applied %d migration(s)\n", n)
+		// The job queue's own schema, as serve applies it.
+		if err := postgres.Migrate(ctx, db.SQL()); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "applied %d migration(s); the job queue's schema is up to date\n", n)
 	case "down":
 		return m.Down(ctx)
 	case "status":
