@@ -10,74 +10,54 @@ import (
 	"github.com/acme/crm/internal/errs"
 )
 
-// OptionalUUID is a PATCH field that can be absent (unchanged), null
-// (cleared) or an id.
-type OptionalUUID struct {
+// Optional is a PATCH field that can be absent (Set false: unchanged),
+// null (Set, Value nil: cleared) or a value.
+type Optional[T any] struct {
 	Set   bool
-	Value *uuid.UUID
+	Value *T
 }
 
 // UnmarshalJSON implements json.Unmarshaler; it only runs when the field is
 // present.
-func (o *OptionalUUID) UnmarshalJSON(b []byte) error {
+func (o *Optional[T]) UnmarshalJSON(b []byte) error {
 	o.Set = true
 	if bytes.Equal(b, []byte("null")) {
 		o.Value = nil
 		return nil
 	}
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return errs.New(errs.BadRequest, "expected a UUID string or null")
+	v := new(T)
+	if err := json.Unmarshal(b, v); err != nil {
+		if e, ok := errs.As(err); ok {
+			return e
+		}
+		return errs.New(errs.BadRequest, "expected %s or null", describe(*v))
 	}
-	id, err := uuid.Parse(s)
-	if err != nil {
-		return errs.New(errs.BadRequest, "%q is not a UUID", s)
-	}
-	o.Value = &id
+	o.Value = v
 	return nil
 }
 
-// OptionalString is a PATCH field that can be absent, null or a string.
-type OptionalString struct {
-	Set   bool
-	Value *string
+func describe(v any) string {
+	switch v.(type) {
+	case uuid.UUID:
+		return "a UUID string"
+	case string:
+		return "a string"
+	case int:
+		return "an integer"
+	case time.Time:
+		return "an RFC 3339 time"
+	}
+	return "a value of the field's type"
 }
 
-// UnmarshalJSON implements json.Unmarshaler.
-func (o *OptionalString) UnmarshalJSON(b []byte) error {
-	o.Set = true
-	if bytes.Equal(b, []byte("null")) {
-		o.Value = nil
-		return nil
-	}
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return errs.New(errs.BadRequest, "expected a string or null")
-	}
-	o.Value = &s
-	return nil
-}
-
-// OptionalInt is a PATCH field that can be absent, null or an integer.
-type OptionalInt struct {
-	Set   bool
-	Value *int
-}
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (o *OptionalInt) UnmarshalJSON(b []byte) error {
-	o.Set = true
-	if bytes.Equal(b, []byte("null")) {
-		o.Value = nil
-		return nil
-	}
-	var n int
-	if err := json.Unmarshal(b, &n); err != nil {
-		return errs.New(errs.BadRequest, "expected an integer or null")
-	}
-	o.Value = &n
-	return nil
-}
+// The PATCH field types the requests use.
+type (
+	OptionalUUID   = Optional[uuid.UUID]
+	OptionalString = Optional[string]
+	OptionalInt    = Optional[int]
+	OptionalDate   = Optional[Date]
+	OptionalTime   = Optional[time.Time]
+)
 
 // Date is a calendar date written YYYY-MM-DD.
 type Date struct{ time.Time }
@@ -112,21 +92,4 @@ func (d *Date) timePtr() *time.Time {
 	}
 	t := d.Time
 	return &t
-}
-
-// OptionalDate is a PATCH date that can be absent, null or a date.
-type OptionalDate struct {
-	Set   bool
-	Value *Date
-}
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (o *OptionalDate) UnmarshalJSON(b []byte) error {
-	o.Set = true
-	if bytes.Equal(b, []byte("null")) {
-		o.Value = nil
-		return nil
-	}
-	o.Value = &Date{}
-	return o.Value.UnmarshalJSON(b)
 }

@@ -1,8 +1,6 @@
 package api
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
 	"time"
 
@@ -67,28 +65,6 @@ type UpdateTaskRequest struct {
 	// Status done completes the task, open reopens it.
 	Status *string `json:"status,omitempty" validate:"omitempty,oneof=open done" enums:"open,done"`
 } // @name UpdateTaskRequest
-
-// OptionalTime is a PATCH field that can be absent, null or an RFC 3339 time.
-type OptionalTime struct {
-	Set   bool
-	Value *time.Time
-}
-
-// UnmarshalJSON implements json.Unmarshaler; it only runs when the field is
-// present.
-func (o *OptionalTime) UnmarshalJSON(b []byte) error {
-	o.Set = true
-	if bytes.Equal(b, []byte("null")) {
-		o.Value = nil
-		return nil
-	}
-	var t time.Time
-	if err := json.Unmarshal(b, &t); err != nil {
-		return errs.New(errs.BadRequest, "expected an RFC 3339 time or null")
-	}
-	o.Value = &t
-	return nil
-}
 
 func toTask(now time.Time) func(activity.Task) Task {
 	return func(t activity.Task) Task {
