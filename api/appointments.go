@@ -11,6 +11,7 @@ import (
 )
 
 func (s *Server) registerAppointmentRoutes(g routes) {
+	g.GET("/appointments", s.listAppointments)
 	g.POST("/appointments", s.createAppointment)
 	g.GET("/appointments/:id", s.getAppointment)
 	g.PATCH("/appointments/:id", s.updateAppointment)
@@ -109,6 +110,47 @@ func (s *Server) createAppointment(c echo.Context) error {
 		return err
 	}
 	return created(c, "/api/v1/appointments/"+a.ID.String(), a.Version, toAppointment(a))
+}
+
+// AppointmentList is a page of appointments.
+type AppointmentList struct {
+	Data       []Appointment `json:"data"`
+	NextCursor *string       `json:"next_cursor" extensions:"x-nullable"`
+} // @name AppointmentList
+
+// listAppointments godoc
+//
+//	@Summary		List appointments
+//	@Description	The workspace's appointments, by start time unless sorted otherwise. user_id keeps those a user organizes or attends (me for the caller); from and to keep those overlapping [from, to).
+//	@Tags			appointments
+//	@ID				listAppointments
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			opportunity_id	query		string	false	"Opportunity"	format(uuid)
+//	@Param			user_id			query		string	false	"Organizer or attendee, or me"
+//	@Param			from			query		string	false	"Overlapping from (RFC 3339)"	format(date-time)
+//	@Param			to				query		string	false	"Overlapping until (RFC 3339)"	format(date-time)
+//	@Param			limit			query		int		false	"Page size (1-200, default 50)"
+//	@Param			cursor			query		string	false	"next_cursor of the previous page"
+//	@Param			sort			query		string	false	"starts_at or created_at; prefix - for descending"
+//	@Success		200				{object}	AppointmentList
+//	@Router			/api/v1/appointments [get]
+func (s *Server) listAppointments(c echo.Context) error {
+	req, err := s.pageRequest(c, "starts_at", "created_at")
+	if err != nil {
+		return err
+	}
+	q := queryParams{c: c}
+	f := activity.AppointmentFilter{OpportunityID: q.uuid("opportunity_id"), UserID: q.userID("user_id"),
+		From: q.time("from"), To: q.time("to")}
+	if err := q.err(); err != nil {
+		return err
+	}
+	p, err := s.appointments.List(c.Request().Context(), f, req)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, AppointmentList{Data: mapSlice(p.Items, toAppointment), NextCursor: s.nextCursor(req, p.Next)})
 }
 
 // getAppointment godoc

@@ -446,6 +446,19 @@ func (q *queryParams) userID(name string) *uuid.UUID {
 	return q.uuid(name)
 }
 
+func (q *queryParams) time(name string) *time.Time {
+	v := q.c.QueryParam(name)
+	if v == "" {
+		return nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		q.fail(name, "must be an RFC 3339 time such as 2026-12-01T09:00:00Z")
+		return nil
+	}
+	return &t
+}
+
 func (q *queryParams) date(name string) *time.Time {
 	v := q.c.QueryParam(name)
 	if v == "" {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/acme/crm/internal/errs"
 	"github.com/acme/crm/internal/identity"
+	"github.com/acme/crm/internal/page"
 )
 
 // EventAppointment is the timeline kind of an appointment about an
@@ -80,6 +81,8 @@ type AppointmentStore interface {
 	// stored appointment.
 	SaveAppointment(ctx context.Context, a Appointment, ifVersion *int64) (Appointment, error)
 	DeleteAppointment(ctx context.Context, id uuid.UUID, ifVersion *int64) error
+	// ListAppointments lists appointments matching f, paginated.
+	ListAppointments(ctx context.Context, f AppointmentFilter, req page.Request) (page.Page[Appointment], error)
 	// UserAppointments lists the appointments that user organizes or
 	// attends and that overlap [from, to), by start time then id.
 	UserAppointments(ctx context.Context, user uuid.UUID, from, to time.Time) ([]Appointment, error)
@@ -193,6 +196,23 @@ func (p AppointmentPatch) apply(a Appointment) Appointment {
 }
 
 // Delete removes an appointment; PreconditionFailed when ifVersion is stale.
+// AppointmentFilter narrows the appointment list; nil fields do not filter.
+// UserID matches the organizer or an attendee; From and To keep the
+// appointments that overlap [From, To).
+type AppointmentFilter struct {
+	OpportunityID *uuid.UUID
+	UserID        *uuid.UUID
+	From, To      *time.Time
+}
+
+// List returns the workspace's appointments matching f.
+func (s *Appointments) List(ctx context.Context, f AppointmentFilter, req page.Request) (page.Page[Appointment], error) {
+	if f.From != nil && f.To != nil && !f.To.After(*f.From) {
+		return page.Page[Appointment]{}, errs.Field("to", "must be after from")
+	}
+	return s.store.ListAppointments(ctx, f, req)
+}
+
 func (s *Appointments) Delete(ctx context.Context, id uuid.UUID, ifVersion *int64) error {
 	return s.store.DeleteAppointment(ctx, id, ifVersion)
 }

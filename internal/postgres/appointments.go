@@ -11,6 +11,7 @@ import (
 
 	"github.com/acme/crm/internal/activity"
 	"github.com/acme/crm/internal/errs"
+	"github.com/acme/crm/internal/page"
 )
 
 type appointmentRow struct {
@@ -246,4 +247,47 @@ func (r *Activity) FeedOwner(ctx context.Context, hash []byte) (uuid.UUID, uuid.
 		return uuid.Nil, uuid.Nil, translate(err)
 	}
 	return row.WorkspaceID, row.UserID, nil
+}
+
+var appointmentSorts = map[string]sortCol{
+	"starts_at":  {"appointments.starts_at", "timestamptz"},
+	"created_at": {"appointments.created_at", "timestamptz"},
+}
+
+// ListAppointments implements activity.AppointmentStore.
+func (r *Activity) ListAppointments(ctx context.Context, f activity.AppointmentFilter, req page.Request) (page.Page[activity.Appointment], error) {
+	ws, err := wsID(ctx)
+	if err != nil {
+		return page.Page[activity.Appointment]{}, err
+	}
+	q := r.db.conn(ctx).Model(&appointmentRow{})
+	if f.OpportunityID != nil {
+		q = q.Where("appointments.opportunity_id = ?", *f.OpportunityID)
+	}
+	if f.UserID != nil {
+		q = q.Where(`(appointments.organizer_id = ? OR appointments.id IN
+			(SELECT appointment_id FROM appointment_attendees WHERE workspace_id = ? AND user_id = ?))`, *f.UserID, ws, *f.UserID)
+	}
+	if f.From != nil {
+		q = q.Where("appointments.ends_at > ?", *f.From)
+	}
+	if f.To != nil {
+		q = q.Where("appointments.starts_at < ?", *f.To)
+	}
+	q, err = keyset(q, req, appointmentSorts)
+	if err != nil {
+		return page.Page[activity.Appointment]{}, err
+	}
+	var rows []appointmentRow
+	if err := q.Find(&rows).Error; err != nil {
+		return page.Page[activity.Appointment]{}, translate(err)
+	}
+	next := pageOf(rows, req, func(a appointmentRow) appointmentRow { return a }, func(a appointmentRow) (uuid.UUID, string) {
+		if req.Sort == "created_at" {
+			return a.ID, cursorText(a.CreatedAt)
+		}
+		return a.ID, cursorText(a.StartsAt)
+	})
+	items, err := r.withParticipants(ctx, next.Items)
+	return page.Page[activity.Appointment]{Items: items, Next: next.Next}, err
 }
