@@ -14,10 +14,9 @@ func TestListAppointments(t *testing.T) {
 	member := env.Member(a)
 	o := newOpportunity(t, env, a, nil)
 	day := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
-	first := createAppointment(t, env, a, appointmentBody(day, map[string]any{"title": "First"}))
-	second := createAppointment(t, env, a, appointmentBody(day.AddDate(0, 0, 1), map[string]any{"title": "Second", "attendee_ids": []string{member.UserID}}))
-	third := createAppointment(t, env, a, appointmentBody(day.AddDate(0, 0, 2), map[string]any{"title": "Third", "organizer_id": member.UserID, "opportunity_id": o.ID}))
-	_, _, _ = first, second, third
+	createAppointment(t, env, a, appointmentBody(day, map[string]any{"title": "First"}))
+	createAppointment(t, env, a, appointmentBody(day.AddDate(0, 0, 1), map[string]any{"title": "Second", "attendee_ids": []string{member.UserID}}))
+	createAppointment(t, env, a, appointmentBody(day.AddDate(0, 0, 2), map[string]any{"title": "Third", "organizer_id": member.UserID, "opportunity_id": o.ID}))
 	titles := func(token, query string) string {
 		t.Helper()
 		res := env.Do(testenv.Request{Method: "GET", Path: "/api/v1/appointments?" + query, Token: token})
