@@ -92,8 +92,7 @@ func (s *Server) me(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	setETag(c, u.Version)
-	return c.JSON(http.StatusOK, Me{User: toUser(u), Workspace: toWorkspace(ws)})
+	return ok(c, u.Version, Me{User: toUser(u), Workspace: toWorkspace(ws)})
 }
 
 // changePassword godoc

@@ -63,9 +63,7 @@ func (s *Server) createOrganization(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	setETag(c, o.Version)
-	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/organizations/"+o.ID.String())
-	return c.JSON(http.StatusCreated, toOrganization(o))
+	return created(c, "/api/v1/organizations/"+o.ID.String(), o.Version, toOrganization(o))
 }
 
 // getOrganization godoc
@@ -89,8 +87,7 @@ func (s *Server) getOrganization(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	setETag(c, o.Version)
-	return c.JSON(http.StatusOK, toOrganization(o))
+	return ok(c, o.Version, toOrganization(o))
 }
 
 // updateOrganization godoc
@@ -127,8 +124,7 @@ func (s *Server) updateOrganization(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	setETag(c, o.Version)
-	return c.JSON(http.StatusOK, toOrganization(o))
+	return ok(c, o.Version, toOrganization(o))
 }
 
 // deleteOrganization godoc

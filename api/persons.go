@@ -79,9 +79,7 @@ func (s *Server) createPerson(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	setETag(c, p.Version)
-	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/persons/"+p.ID.String())
-	return c.JSON(http.StatusCreated, toPerson(p))
+	return created(c, "/api/v1/persons/"+p.ID.String(), p.Version, toPerson(p))
 }
 
 // getPerson godoc
@@ -105,8 +103,7 @@ func (s *Server) getPerson(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	setETag(c, p.Version)
-	return c.JSON(http.StatusOK, toPerson(p))
+	return ok(c, p.Version, toPerson(p))
 }
 
 // updatePerson godoc
@@ -143,8 +140,7 @@ func (s *Server) updatePerson(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	setETag(c, p.Version)
-	return c.JSON(http.StatusOK, toPerson(p))
+	return ok(c, p.Version, toPerson(p))
 }
 
 // deletePerson godoc

@@ -329,16 +329,3 @@ func (s *Server) reorderPhases(c echo.Context) error {
 	}
 	return ok(c, p.Version, toPipeline(p))
 }
-
-// ok writes a single resource with its ETag.
-func ok(c echo.Context, version int64, body any) error {
-	setETag(c, version)
-	return c.JSON(http.StatusOK, body)
-}
-
-// created writes a new resource with its Location and ETag.
-func created(c echo.Context, location string, version int64, body any) error {
-	setETag(c, version)
-	c.Response().Header().Set(echo.HeaderLocation, location)
-	return c.JSON(http.StatusCreated, body)
-}

@@ -77,9 +77,7 @@ func (s *Server) createUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	setETag(c, u.Version)
-	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/users/"+u.ID.String())
-	return c.JSON(http.StatusCreated, toUser(u))
+	return created(c, "/api/v1/users/"+u.ID.String(), u.Version, toUser(u))
 }
 
 // getUser godoc
@@ -102,8 +100,7 @@ func (s *Server) getUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	setETag(c, u.Version)
-	return c.JSON(http.StatusOK, toUser(u))
+	return ok(c, u.Version, toUser(u))
 }
 
 // updateUser godoc
@@ -146,6 +143,5 @@ func (s *Server) updateUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	setETag(c, u.Version)
-	return c.JSON(http.StatusOK, toUser(u))
+	return ok(c, u.Version, toUser(u))
 }
