@@ -124,8 +124,14 @@ type PhaseChange struct {
 	ToPhaseName     string     `json:"to_phase_name"`
 	FromProbability *int       `json:"from_probability" extensions:"x-nullable"`
 	ToProbability   int        `json:"to_probability"`
-	ChangedBy       uuid.UUID  `json:"changed_by"`
-	ChangedAt       time.Time  `json:"changed_at"`
+	// ChangedBy is the user who moved it (an API key's creator); null when
+	// the customer (signing a quote) or the system (an expired quote) did.
+	ChangedBy *uuid.UUID `json:"changed_by" extensions:"x-nullable"`
+	// ChangedByKind says who moved it; ChangedByName names a customer as
+	// they signed.
+	ChangedByKind string    `json:"changed_by_kind" enums:"user,api_key,customer,system"`
+	ChangedByName string    `json:"changed_by_name"`
+	ChangedAt     time.Time `json:"changed_at"`
 } // @name PhaseChange
 
 // PhaseChangeList is a page of phase changes, oldest first.
@@ -408,7 +414,7 @@ func (s *Server) phaseHistory(c echo.Context) error {
 	return c.JSON(http.StatusOK, PhaseChangeList{NextCursor: s.nextCursor(req, p.Next), Data: mapSlice(p.Items, func(pc sales.PhaseChange) PhaseChange {
 		return PhaseChange{ID: pc.ID, FromPhaseID: pc.FromPhaseID, FromPhaseName: pc.FromPhaseName, ToPhaseID: pc.ToPhaseID,
 			ToPhaseName: pc.ToPhaseName, FromProbability: pc.FromProbability, ToProbability: pc.ToProbability,
-			ChangedBy: pc.ChangedBy, ChangedAt: utc(pc.ChangedAt)}
+			ChangedBy: pc.ChangedBy, ChangedByKind: pc.ActorKind, ChangedByName: pc.ActorName, ChangedAt: utc(pc.ChangedAt)}
 	})})
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/acme/crm/internal/activity"
 	"github.com/acme/crm/internal/auth"
 	"github.com/acme/crm/internal/catalog"
+	"github.com/acme/crm/internal/events"
 	"github.com/acme/crm/internal/identity"
 	"github.com/acme/crm/internal/jobs"
 	"github.com/acme/crm/internal/postgres"
@@ -65,6 +66,7 @@ type App struct {
 	Timeline     *activity.Timeline
 	Emails       *activity.Emails
 	Jobs         *jobs.Queue
+	Events       *events.Bus
 	Appointments *activity.Appointments
 	Quoting      *quoting.Service
 	Idempotency  *postgres.Idempotency
@@ -103,19 +105,25 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	emails, queue, err := newEmails(cfg, db, acts.attachments, ids, log)
+	queue, err := newQueue(cfg, db, log)
 	if err != nil {
 		return nil, err
 	}
+	emails, err := newEmails(cfg, db, queue, acts.attachments, ids, log)
+	if err != nil {
+		return nil, err
+	}
+	bus := events.NewBus(postgres.NewEvents(db), txQueue{db: db, q: queue}, cfg.Now)
 	rels := relations.NewService(postgres.NewRelations(db), cfg.Now)
 	products := catalog.NewService(postgres.NewCatalog(db), ids, cfg.Now)
 	salesSvc := sales.NewService(postgres.NewSales(db), sales.Deps{Directory: ids, FollowUps: tasks, Catalog: salesCatalog{products},
-		Relations: salesRelations{rels}, OpenTasks: salesTasks{tasks}, Now: cfg.Now})
+		Relations: salesRelations{rels}, OpenTasks: salesTasks{tasks}, Events: bus, Now: cfg.Now})
 	ids.OnWorkspaceCreated(salesSvc.SetupWorkspace)
 	quotes := quoting.NewService(postgres.NewQuoting(db), quoting.Deps{
 		Opportunities: quotingOpportunities{sales: salesSvc, catalog: products}, Relations: quotingRelations{rels},
 		Directory: ids, Products: quotingProducts{products}, PublicURL: cfg.PublicURL, Now: cfg.Now})
 	ids.OnWorkspaceCreated(quotes.SetupWorkspace)
+	registerJobs(queue, emails, bus)
 	idem := postgres.NewIdempotency(db)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -127,7 +135,7 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 		Identity: ids, Sales: salesSvc, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Emails: emails, Idempotency: idem, Registry: reg, Log: log,
 		Relations: rels, Catalog: products, Quoting: quotes, Ready: func(ctx context.Context) error { return db.Ping(ctx) },
 	})
-	return &App{Handler: h, Identity: ids, Sales: salesSvc, Relations: rels, Catalog: products, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Quoting: quotes, Idempotency: idem, Emails: emails, Jobs: queue, DB: db}, nil
+	return &App{Handler: h, Identity: ids, Sales: salesSvc, Relations: rels, Catalog: products, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Quoting: quotes, Idempotency: idem, Emails: emails, Jobs: queue, Events: bus, DB: db}, nil
 }
 
 // RunBackground runs periodic housekeeping until ctx ends.

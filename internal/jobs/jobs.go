@@ -1,19 +1,19 @@
 // Package jobs is the product's background work on a PostgreSQL-backed
-// queue (github.com/riverqueue/river). Jobs are inserted in the caller's
-// database/sql transaction (GORM's), so a job exists exactly when the rows
-// it refers to were committed, and are worked by a River client on the pgx
-// pool. Today there is one kind: send_email.
+// queue (github.com/riverqueue/river). Job kinds are registered by the
+// wiring (Register, Every); jobs are inserted in the caller's database/sql
+// transaction (GORM's), so a job exists exactly when the rows it refers to
+// were committed, and are worked by a River client on the pgx pool. Periodic
+// jobs run on River's elected leader only, so several replicas share them.
 package jobs
 
 import (
 	"context"
 	"database/sql"
-	"errors"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
@@ -22,26 +22,6 @@ import (
 	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
 )
-
-// MaxAttempts is how often an e-mail is tried before it is failed: with
-// River's default backoff (attempt⁴ seconds) the last try is about a day
-// after the first.
-const MaxAttempts = 12
-
-// SendEmailArgs is the send_email job: deliver one stored e-mail.
-type SendEmailArgs struct {
-	WorkspaceID uuid.UUID `json:"workspace_id"`
-	EmailID     uuid.UUID `json:"email_id"`
-}
-
-// Kind implements river.JobArgs.
-func (SendEmailArgs) Kind() string { return "send_email" }
-
-// EmailDeliverer delivers a stored e-mail (activity.Emails fulfils it): nil
-// when the e-mail is done with, an error when a retry may succeed.
-type EmailDeliverer interface {
-	Deliver(ctx context.Context, workspaceID, emailID uuid.UUID, lastAttempt bool) error
-}
 
 // Config wires the queue.
 type Config struct {
@@ -58,18 +38,28 @@ type Config struct {
 	Workers int
 }
 
-// Queue inserts and works jobs.
-type Queue struct {
-	insert *river.Client[*sql.Tx]
-	work   *river.Client[pgx.Tx]
-	worker *emailWorker
+// Attempt says which try of a job is running.
+type Attempt struct {
+	N, Max int
 }
 
-// New builds the queue; nothing is worked until Start.
+// Last reports whether no retry follows a failure of this attempt.
+func (a Attempt) Last() bool { return a.N >= a.Max }
+
+// Queue inserts and works jobs.
+type Queue struct {
+	insert  *river.Client[*sql.Tx]
+	work    *river.Client[pgx.Tx]
+	workers *river.Workers
+	db      *sql.DB
+	retry   func(attempt int) time.Duration
+	// kinds runs a job row of each registered kind, for Drain.
+	kinds map[string]func(ctx context.Context, args []byte, a Attempt) error
+}
+
+// New builds the queue; register kinds, then Start.
 func New(cfg Config) (*Queue, error) {
-	w := &emailWorker{}
 	workers := river.NewWorkers()
-	river.AddWorker(workers, w)
 	if cfg.Workers == 0 {
 		cfg.Workers = 5
 	}
@@ -88,11 +78,31 @@ func New(cfg Config) (*Queue, error) {
 	if err != nil {
 		return nil, fmt.Errorf("job queue: %w", err)
 	}
-	return &Queue{insert: insert, work: work, worker: w}, nil
+	return &Queue{insert: insert, work: work, workers: workers, db: cfg.DB, retry: cfg.RetryDelay,
+		kinds: map[string]func(context.Context, []byte, Attempt) error{}}, nil
 }
 
-// SetEmails names the service that delivers e-mails; call it before Start.
-func (q *Queue) SetEmails(d EmailDeliverer) { q.worker.deliver = d }
+// Register makes the queue work jobs of T's kind with fn; call it before
+// Start. fn returning an error retries the job later, up to its attempts.
+func Register[T river.JobArgs](q *Queue, fn func(ctx context.Context, args T, a Attempt) error) {
+	river.AddWorker(q.workers, &worker[T]{fn: fn})
+	var zero T
+	q.kinds[zero.Kind()] = func(ctx context.Context, raw []byte, a Attempt) error {
+		var args T
+		if err := json.Unmarshal(raw, &args); err != nil {
+			return fmt.Errorf("decode %s job: %w", zero.Kind(), err)
+		}
+		return fn(ctx, args, a)
+	}
+}
+
+// Every runs a job with args every interval, on one replica at a time (the
+// leader), and once right after start.
+func (q *Queue) Every(interval time.Duration, args river.JobArgs) {
+	q.work.PeriodicJobs().Add(river.NewPeriodicJob(river.PeriodicInterval(interval),
+		func() (river.JobArgs, *river.InsertOpts) { return args, nil },
+		&river.PeriodicJobOpts{ID: args.Kind(), RunOnStart: true}))
+}
 
 // Start works jobs until Stop or until ctx ends.
 func (q *Queue) Start(ctx context.Context) error { return q.work.Start(ctx) }
@@ -100,12 +110,10 @@ func (q *Queue) Start(ctx context.Context) error { return q.work.Start(ctx) }
 // Stop waits for running jobs to finish (or ctx to end) and stops working.
 func (q *Queue) Stop(ctx context.Context) error { return q.work.Stop(ctx) }
 
-// EnqueueEmail inserts a send_email job in tx.
-func (q *Queue) EnqueueEmail(ctx context.Context, tx *sql.Tx, workspaceID, emailID uuid.UUID) error {
-	_, err := q.insert.InsertTx(ctx, tx, SendEmailArgs{WorkspaceID: workspaceID, EmailID: emailID},
-		&river.InsertOpts{MaxAttempts: MaxAttempts})
-	if err != nil {
-		return fmt.Errorf("enqueue e-mail %s: %w", emailID, err)
+// Enqueue inserts a job in tx; opts may be nil.
+func (q *Queue) Enqueue(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) error {
+	if _, err := q.insert.InsertTx(ctx, tx, args, opts); err != nil {
+		return fmt.Errorf("enqueue %s: %w", args.Kind(), err)
 	}
 	return nil
 }
@@ -138,16 +146,13 @@ func Migrate(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
-type emailWorker struct {
-	river.WorkerDefaults[SendEmailArgs]
-	deliver EmailDeliverer
+type worker[T river.JobArgs] struct {
+	river.WorkerDefaults[T]
+	fn func(ctx context.Context, args T, a Attempt) error
 }
 
-func (w *emailWorker) Work(ctx context.Context, job *river.Job[SendEmailArgs]) error {
-	if w.deliver == nil {
-		return errors.New("send_email: no e-mail service")
-	}
-	return w.deliver.Deliver(ctx, job.Args.WorkspaceID, job.Args.EmailID, job.Attempt >= job.MaxAttempts)
+func (w *worker[T]) Work(ctx context.Context, job *river.Job[T]) error {
+	return w.fn(ctx, job.Args, Attempt{N: job.Attempt, Max: job.MaxAttempts})
 }
 
 type retryPolicy func(attempt int) time.Duration

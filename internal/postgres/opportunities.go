@@ -188,7 +188,9 @@ type phaseChangeRow struct {
 	ToPhaseName     string
 	FromProbability *int
 	ToProbability   int
-	ChangedBy       uuid.UUID
+	ChangedBy       *uuid.UUID
+	ActorKind       string
+	ActorName       string
 	ChangedAt       time.Time
 }
 
@@ -198,7 +200,8 @@ func (phaseChangeRow) TableName() string { return "phase_changes" }
 func (r *Sales) RecordPhaseChange(ctx context.Context, pc sales.PhaseChange) error {
 	row := phaseChangeRow{ID: pc.ID, OpportunityID: pc.OpportunityID, FromPhaseID: pc.FromPhaseID,
 		FromPhaseName: pc.FromPhaseName, ToPhaseID: pc.ToPhaseID, ToPhaseName: pc.ToPhaseName,
-		FromProbability: pc.FromProbability, ToProbability: pc.ToProbability, ChangedBy: pc.ChangedBy, ChangedAt: pc.ChangedAt}
+		FromProbability: pc.FromProbability, ToProbability: pc.ToProbability, ChangedBy: pc.ChangedBy,
+		ActorKind: actorKind(pc.ActorKind), ActorName: pc.ActorName, ChangedAt: pc.ChangedAt}
 	return translate(r.db.conn(ctx).Create(&row).Error)
 }
 
@@ -216,7 +219,8 @@ func (r *Sales) PhaseChanges(ctx context.Context, opportunityID uuid.UUID, req p
 	return pageOf(rows, req, func(p phaseChangeRow) sales.PhaseChange {
 		return sales.PhaseChange{ID: p.ID, OpportunityID: p.OpportunityID, FromPhaseID: p.FromPhaseID,
 			FromPhaseName: p.FromPhaseName, ToPhaseID: p.ToPhaseID, ToPhaseName: p.ToPhaseName,
-			FromProbability: p.FromProbability, ToProbability: p.ToProbability, ChangedBy: p.ChangedBy, ChangedAt: p.ChangedAt}
+			FromProbability: p.FromProbability, ToProbability: p.ToProbability, ChangedBy: p.ChangedBy,
+			ActorKind: p.ActorKind, ActorName: p.ActorName, ChangedAt: p.ChangedAt}
 	}, func(p phaseChangeRow) (uuid.UUID, string) { return p.ID, cursorText(p.ChangedAt) }), nil
 }
 
@@ -231,7 +235,8 @@ func (r *Sales) OpportunitiesInPhase(ctx context.Context, phaseID uuid.UUID) (in
 // then moves them all in one statement, with the target phase's rules
 // (override ended, probability and status from the phase, closed_at set on
 // entering a final phase and cleared with the lost reason on reopening).
-func (r *Sales) MovePhaseOpportunities(ctx context.Context, from uuid.UUID, to sales.Phase, by uuid.UUID, at time.Time) error {
+func (r *Sales) MovePhaseOpportunities(ctx context.Context, from uuid.UUID, to sales.Phase, pc sales.PhaseChange) ([]uuid.UUID, error) {
+	at := pc.ChangedAt
 	conn := r.db.conn(ctx)
 	var moving []struct {
 		ID          uuid.UUID
@@ -243,17 +248,20 @@ func (r *Sales) MovePhaseOpportunities(ctx context.Context, from uuid.UUID, to s
 		Where("opportunities.phase_id = ?", from).Clauses(clause.Locking{Strength: "UPDATE", Table: clause.Table{Name: "opportunities"}}).
 		Scan(&moving).Error
 	if err != nil || len(moving) == 0 {
-		return translate(err)
+		return nil, translate(err)
 	}
 	prob := sales.EffectiveProbability(to, nil)
 	history := make([]phaseChangeRow, len(moving))
+	ids := make([]uuid.UUID, len(moving))
 	for i, m := range moving {
+		ids[i] = m.ID
 		history[i] = phaseChangeRow{ID: uuid.Must(uuid.NewV7()), OpportunityID: m.ID, FromPhaseID: &from,
 			FromPhaseName: &moving[i].Name, ToPhaseID: to.ID, ToPhaseName: to.Name, FromProbability: &moving[i].Probability,
-			ToProbability: prob, ChangedBy: by, ChangedAt: at}
+			ToProbability: prob, ChangedBy: pc.ChangedBy, ActorKind: actorKind(pc.ActorKind), ActorName: pc.ActorName,
+			ChangedAt: at}
 	}
 	if err := conn.CreateInBatches(&history, 500).Error; err != nil {
-		return translate(err)
+		return nil, translate(err)
 	}
 	cols := map[string]any{"phase_id": to.ID, "probability": prob, "probability_override": nil,
 		"status": string(to.Kind.Status()), "closed_at": nil, "version": gorm.Expr("version + 1"), "updated_at": at}
@@ -262,7 +270,15 @@ func (r *Sales) MovePhaseOpportunities(ctx context.Context, from uuid.UUID, to s
 	} else {
 		cols["lost_reason"] = nil
 	}
-	return translate(conn.Model(&opportunityRow{}).Where("phase_id = ?", from).Updates(cols).Error)
+	return ids, translate(conn.Model(&opportunityRow{}).Where("phase_id = ?", from).Updates(cols).Error)
+}
+
+// actorKind defaults an unnamed actor to a user, the column's default.
+func actorKind(k string) string {
+	if k == "" {
+		return "user"
+	}
+	return k
 }
 
 // escapeLike lower-cases s and escapes LIKE's wildcards.

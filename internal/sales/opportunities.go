@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/acme/crm/internal/errs"
+	"github.com/acme/crm/internal/events"
 	"github.com/acme/crm/internal/identity"
 	"github.com/acme/crm/internal/page"
 )
@@ -165,15 +166,22 @@ func (s *Service) checkOwner(ctx context.Context, id uuid.UUID) error {
 }
 
 func (s *Service) recordPhase(ctx context.Context, o Opportunity, from *Phase, to Phase) error {
-	p, _ := identity.PrincipalFrom(ctx)
+	actor := events.ActorFrom(ctx)
 	pc := PhaseChange{ID: newID(), OpportunityID: o.ID, ToPhaseID: to.ID, ToPhaseName: to.Name,
-		ToProbability: o.Probability, ChangedBy: p.UserID, ChangedAt: s.now()}
+		ToProbability: o.Probability, ChangedBy: events.UserID(ctx), ActorKind: string(actor.Kind),
+		ActorName: actor.Name, ChangedAt: s.now()}
 	if from != nil {
 		pc.FromPhaseID, pc.FromPhaseName = &from.ID, &from.Name
 		prob := EffectiveProbability(*from, nil)
 		pc.FromProbability = &prob
 	}
-	return s.store.RecordPhaseChange(ctx, pc)
+	if err := s.store.RecordPhaseChange(ctx, pc); err != nil {
+		return err
+	}
+	if from == nil {
+		return nil // a new opportunity's first phase is not a change
+	}
+	return s.publishPhaseChange(ctx, o, pc, to.Kind)
 }
 
 // Opportunity returns one opportunity with the totals of its lines.

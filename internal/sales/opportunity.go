@@ -65,8 +65,14 @@ type PhaseChange struct {
 	ToPhaseName     string
 	FromProbability *int
 	ToProbability   int
-	ChangedBy       uuid.UUID
-	ChangedAt       time.Time
+	// ChangedBy is the user who moved it (an API key's creator); nil when
+	// a customer (signing a quote) or the system (an expired quote) did.
+	ChangedBy *uuid.UUID
+	// ActorKind is "user", "api_key", "customer" or "system"; ActorName
+	// names a customer as they signed.
+	ActorKind string
+	ActorName string
+	ChangedAt time.Time
 }
 
 // maxAmount keeps amounts below 2^53, exact in every JSON client.

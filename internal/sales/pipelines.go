@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/acme/crm/internal/errs"
+	"github.com/acme/crm/internal/events"
 	"github.com/acme/crm/internal/identity"
 	"github.com/acme/crm/internal/page"
 )
@@ -266,7 +267,6 @@ func (s *Service) DeletePhase(ctx context.Context, id uuid.UUID, moveTo *uuid.UU
 	if err != nil {
 		return err
 	}
-	actor, _ := identity.PrincipalFrom(ctx)
 	_, err = s.changePipeline(ctx, ph.PipelineID, nil, func(ctx context.Context, p *Pipeline) error {
 		if ifVersion != nil && *ifVersion != version {
 			return stale("phase", version)
@@ -287,7 +287,7 @@ func (s *Service) DeletePhase(ctx context.Context, id uuid.UUID, moveTo *uuid.UU
 			if err != nil {
 				return err
 			}
-			if err := s.store.MovePhaseOpportunities(ctx, id, target, actor.UserID, s.now()); err != nil {
+			if err := s.movePhaseOpportunities(ctx, ph, target); err != nil {
 				return err
 			}
 		}
@@ -315,4 +315,29 @@ func (s *Service) ReorderPhases(ctx context.Context, pipelineID uuid.UUID, ids [
 
 func stale(what string, version int64) error {
 	return errs.New(errs.PreconditionFailed, "the %s was changed by someone else (now at version %d): reload and retry", what, version)
+}
+
+// movePhaseOpportunities moves every opportunity of a phase being deleted
+// to target, recording and publishing each move.
+func (s *Service) movePhaseOpportunities(ctx context.Context, from, target Phase) error {
+	actor := events.ActorFrom(ctx)
+	pc := PhaseChange{ChangedBy: events.UserID(ctx), ActorKind: string(actor.Kind), ActorName: actor.Name,
+		ChangedAt: s.now()}
+	moved, err := s.store.MovePhaseOpportunities(ctx, from.ID, target, pc)
+	if err != nil {
+		return err
+	}
+	for _, id := range moved {
+		o, err := s.store.Opportunity(ctx, id)
+		if err != nil {
+			return err
+		}
+		pc := pc
+		pc.FromPhaseID, pc.FromPhaseName = &from.ID, &from.Name
+		pc.ToPhaseID, pc.ToPhaseName, pc.ToProbability = target.ID, target.Name, o.Probability
+		if err := s.publishPhaseChange(ctx, o, pc, target.Kind); err != nil {
+			return err
+		}
+	}
+	return nil
 }

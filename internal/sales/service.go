@@ -31,8 +31,10 @@ type Store interface {
 	// OpportunitiesInPhase counts the opportunities in a phase.
 	OpportunitiesInPhase(ctx context.Context, phaseID uuid.UUID) (int, error)
 	// MovePhaseOpportunities moves every opportunity of from to the phase to,
-	// applying the phase rules and recording each move.
-	MovePhaseOpportunities(ctx context.Context, from uuid.UUID, to Phase, by uuid.UUID, at time.Time) error
+	// applying the phase rules and recording each move (pc gives who and
+	// when; its phase and probability fields are filled per opportunity),
+	// and returns the ids of those it moved.
+	MovePhaseOpportunities(ctx context.Context, from uuid.UUID, to Phase, pc PhaseChange) ([]uuid.UUID, error)
 
 	CreateOpportunity(ctx context.Context, o Opportunity) error
 	Opportunity(ctx context.Context, id uuid.UUID) (Opportunity, error)
@@ -94,6 +96,7 @@ type Service struct {
 	relations Relations
 	openTasks OpenTasks
 	catalog   Catalog
+	events    Publisher
 	now       func() time.Time
 }
 
@@ -104,13 +107,16 @@ type Deps struct {
 	Relations Relations
 	OpenTasks OpenTasks
 	Catalog   Catalog
-	Now       func() time.Time
+	// Events records opportunity.phase_changed and opportunity.won; nil
+	// publishes nothing.
+	Events Publisher
+	Now    func() time.Time
 }
 
 // NewService returns the sales service.
 func NewService(store Store, d Deps) *Service {
 	s := &Service{store: store, directory: d.Directory, followUps: d.FollowUps, relations: d.Relations, openTasks: d.OpenTasks, now: d.Now,
-		catalog: d.Catalog}
+		catalog: d.Catalog, events: d.Events}
 	if s.now == nil {
 		s.now = func() time.Time { return time.Now().UTC() }
 	}

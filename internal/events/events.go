@@ -1,0 +1,250 @@
+// Package events is the product's one seam for "something happened". A
+// domain change that others react to (a quote signed, an opportunity won)
+// publishes an Event in the same database transaction as the change; the
+// Bus writes it and enqueues one job per interested Reactor in that same
+// transaction. A rolled-back change therefore leaves neither event nor job,
+// and a crash after the commit loses neither: the jobs run later, retried
+// until they succeed. Notifications, e-mails to the salesperson, the
+// opportunity's reaction to an expired quote and webhooks are reactors.
+package events
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/acme/crm/internal/identity"
+	"github.com/acme/crm/internal/tenant"
+)
+
+// Type names what happened, as "<subject>.<verb>".
+type Type string
+
+// The event types the product publishes.
+const (
+	QuoteSent               Type = "quote.sent"
+	QuoteViewed             Type = "quote.viewed"
+	QuoteSigned             Type = "quote.signed"
+	QuoteChangeRequested    Type = "quote.change_requested"
+	QuoteRejected           Type = "quote.rejected"
+	QuoteExpired            Type = "quote.expired"
+	OpportunityPhaseChanged Type = "opportunity.phase_changed"
+	OpportunityWon          Type = "opportunity.won"
+)
+
+// Types lists every type the product publishes, in documentation order.
+func Types() []Type {
+	return []Type{QuoteSent, QuoteViewed, QuoteSigned, QuoteChangeRequested, QuoteRejected, QuoteExpired,
+		OpportunityPhaseChanged, OpportunityWon}
+}
+
+// Event is one fact: what happened to which subject, by whom, when, with a
+// small payload of its own (JSON, shaped by the publisher).
+type Event struct {
+	ID          uuid.UUID
+	WorkspaceID uuid.UUID
+	Type        Type
+	// SubjectType is "quote" or "opportunity"; SubjectID its id.
+	SubjectType string
+	SubjectID   uuid.UUID
+	// OpportunityID is the opportunity the subject belongs to, if any, so
+	// that reactors find its owner and pipeline.
+	OpportunityID *uuid.UUID
+	Actor         Actor
+	OccurredAt    time.Time
+	Payload       json.RawMessage
+}
+
+// Decode unmarshals the payload into v.
+func (e Event) Decode(v any) error {
+	if len(e.Payload) == 0 {
+		return nil
+	}
+	if err := json.Unmarshal(e.Payload, v); err != nil {
+		return fmt.Errorf("decode %s payload: %w", e.Type, err)
+	}
+	return nil
+}
+
+// ActorKind is who caused an event.
+type ActorKind string
+
+// The kinds of actor.
+const (
+	ActorUser     ActorKind = "user"
+	ActorAPIKey   ActorKind = "api_key"
+	ActorCustomer ActorKind = "customer" // someone holding a quote's link
+	ActorSystem   ActorKind = "system"   // the clock, a job
+)
+
+// Actor is who caused an event: a user or API key (ID set), a customer
+// (Name and Email as they gave them), or the system.
+type Actor struct {
+	Kind  ActorKind
+	ID    *uuid.UUID
+	Name  string
+	Email string
+}
+
+// System is the actor of scheduled work.
+var System = Actor{Kind: ActorSystem}
+
+// Customer is the actor of something done through a quote's link.
+func Customer(name, email string) Actor { return Actor{Kind: ActorCustomer, Name: name, Email: email} }
+
+type actorKey struct{}
+
+// WithActor returns ctx acting as a: the customer behind a quote link, or
+// the system in a job. Without it the actor is the authenticated principal.
+func WithActor(ctx context.Context, a Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, a)
+}
+
+// ActorFrom returns the actor of ctx: the one set by WithActor, else the
+// authenticated user or API key, else the system.
+func ActorFrom(ctx context.Context) Actor {
+	if a, ok := ctx.Value(actorKey{}).(Actor); ok {
+		return a
+	}
+	if p, ok := identity.PrincipalFrom(ctx); ok {
+		id := p.ID
+		if p.APIKey {
+			return Actor{Kind: ActorAPIKey, ID: &id}
+		}
+		return Actor{Kind: ActorUser, ID: &id}
+	}
+	return System
+}
+
+// UserID is the id of the user behind the actor, for columns that name a
+// user (an API key acts for its creator); nil for customers and the system.
+func UserID(ctx context.Context) *uuid.UUID {
+	if a, ok := ctx.Value(actorKey{}).(Actor); ok && a.Kind != ActorUser {
+		return nil
+	}
+	if p, ok := identity.PrincipalFrom(ctx); ok {
+		id := p.UserID
+		return &id
+	}
+	return nil
+}
+
+// Store writes and reads events in the context's workspace.
+type Store interface {
+	WithTx(ctx context.Context, fn func(ctx context.Context) error) error
+	InsertEvent(ctx context.Context, e Event) error
+	// Event reads one event (errs.NotFound when missing).
+	Event(ctx context.Context, id uuid.UUID) (Event, error)
+}
+
+// Queue enqueues the reaction of one reactor to one event, in the
+// transaction carried by ctx.
+type Queue interface {
+	EnqueueReaction(ctx context.Context, workspaceID, eventID uuid.UUID, reactor string) error
+}
+
+// Reactor is something that reacts to events. React runs in a job, in the
+// event's workspace, possibly more than once (a retry after a crash): it
+// must make repeating harmless, for example with a unique key per event.
+// An error makes the job retry later.
+type Reactor interface {
+	Name() string
+	Handles(t Type) bool
+	React(ctx context.Context, e Event) error
+}
+
+// Bus publishes events and dispatches them to reactors.
+type Bus struct {
+	store    Store
+	queue    Queue
+	reactors map[string]Reactor
+	order    []string
+	now      func() time.Time
+}
+
+// NewBus returns a bus without reactors; now defaults to time.Now.
+func NewBus(store Store, q Queue, now func() time.Time) *Bus {
+	if now == nil {
+		now = time.Now
+	}
+	return &Bus{store: store, queue: q, reactors: map[string]Reactor{}, now: now}
+}
+
+// Subscribe adds a reactor; call it while wiring, before any Publish.
+// Names must be unique: they key the reactions' jobs.
+func (b *Bus) Subscribe(r Reactor) {
+	if _, dup := b.reactors[r.Name()]; dup {
+		panic("events: two reactors named " + r.Name())
+	}
+	b.reactors[r.Name()] = r
+	b.order = append(b.order, r.Name())
+}
+
+// Publish records e in the transaction of ctx (one is opened when there is
+// none) and enqueues a reaction job for every reactor that handles its
+// type. It fills the id, the workspace (from ctx), the time (now, to the
+// microsecond) and the actor (ActorFrom) when they are zero.
+func (b *Bus) Publish(ctx context.Context, e Event) error {
+	if e.WorkspaceID == uuid.Nil {
+		ws, ok := tenant.From(ctx)
+		if !ok {
+			return fmt.Errorf("publish %s: no workspace in the context", e.Type)
+		}
+		e.WorkspaceID = ws
+	}
+	if e.ID == uuid.Nil {
+		e.ID = uuid.Must(uuid.NewV7())
+	}
+	if e.OccurredAt.IsZero() {
+		e.OccurredAt = b.now().UTC().Truncate(time.Microsecond)
+	}
+	if e.Actor.Kind == "" {
+		e.Actor = ActorFrom(ctx)
+	}
+	if len(e.Payload) == 0 {
+		e.Payload = json.RawMessage(`{}`)
+	}
+	return b.store.WithTx(ctx, func(ctx context.Context) error {
+		if err := b.store.InsertEvent(ctx, e); err != nil {
+			return fmt.Errorf("record %s: %w", e.Type, err)
+		}
+		for _, name := range b.order {
+			if !b.reactors[name].Handles(e.Type) {
+				continue
+			}
+			if err := b.queue.EnqueueReaction(ctx, e.WorkspaceID, e.ID, name); err != nil {
+				return fmt.Errorf("enqueue %s of %s: %w", name, e.Type, err)
+			}
+		}
+		return nil
+	})
+}
+
+// PublishJSON is Publish with payload marshalled from v.
+func (b *Bus) PublishJSON(ctx context.Context, e Event, payload any) error {
+	raw, err := json.Marshal(payload)
+	if err != nil {
+		return fmt.Errorf("encode %s payload: %w", e.Type, err)
+	}
+	e.Payload = raw
+	return b.Publish(ctx, e)
+}
+
+// Dispatch runs one reactor on one stored event; the reaction job calls it.
+// An unknown reactor is an error (the job is retried until a release that
+// has it runs it, or it is discarded).
+func (b *Bus) Dispatch(ctx context.Context, workspaceID, eventID uuid.UUID, reactor string) error {
+	r, ok := b.reactors[reactor]
+	if !ok {
+		return fmt.Errorf("dispatch event %s: no reactor %q", eventID, reactor)
+	}
+	ctx = tenant.With(ctx, workspaceID)
+	e, err := b.store.Event(ctx, eventID)
+	if err != nil {
+		return fmt.Errorf("load event %s: %w", eventID, err)
+	}
+	return r.React(WithActor(ctx, System), e)
+}
