@@ -48,11 +48,18 @@ type Attachment struct {
 	OpportunityID uuid.UUID `json:"opportunity_id"`
 	FileName      string    `json:"file_name" example:"Offer 2026-014.pdf"`
 	// ContentType is sniffed from the content.
-	ContentType string    `json:"content_type" example:"application/pdf"`
-	Size        int64     `json:"size" example:"48213"`
-	SHA256      string    `json:"sha256" example:"2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"`
-	UploadedBy  uuid.UUID `json:"uploaded_by"`
-	CreatedAt   time.Time `json:"created_at"`
+	ContentType string `json:"content_type" example:"application/pdf"`
+	Size        int64  `json:"size" example:"48213"`
+	SHA256      string `json:"sha256" example:"2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"`
+	// UploadedBy is the uploading user; null for documents the product
+	// filed itself (source quote or signed_quote).
+	UploadedBy *uuid.UUID `json:"uploaded_by" extensions:"x-nullable"`
+	// Source is upload, quote (a quote's PDF as sent by e-mail) or
+	// signed_quote (the signed PDF with its certificate page).
+	Source string `json:"source" enums:"upload,quote,signed_quote"`
+	// QuoteID is the quote version of a quote document.
+	QuoteID   *uuid.UUID `json:"quote_id" extensions:"x-nullable"`
+	CreatedAt time.Time  `json:"created_at"`
 } // @name Attachment
 
 // AttachmentList is a page of attachments, newest first.
@@ -63,7 +70,8 @@ type AttachmentList struct {
 
 func toAttachment(a activity.Attachment) Attachment {
 	return Attachment{ID: a.ID, OpportunityID: a.OpportunityID, FileName: a.FileName, ContentType: a.ContentType,
-		Size: a.Size, SHA256: a.SHA256, UploadedBy: a.UploadedBy, CreatedAt: utc(a.CreatedAt)}
+		Size: a.Size, SHA256: a.SHA256, UploadedBy: a.UploadedBy, Source: string(a.Source), QuoteID: a.QuoteID,
+		CreatedAt: utc(a.CreatedAt)}
 }
 
 // listAttachments godoc

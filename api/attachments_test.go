@@ -23,6 +23,7 @@ type attachmentJSON struct {
 	Size          int64  `json:"size"`
 	SHA256        string `json:"sha256"`
 	UploadedBy    string `json:"uploaded_by"`
+	Source        string `json:"source"`
 }
 
 // multipartBody builds a multipart/form-data body with one file part.
@@ -85,7 +86,7 @@ func TestAttachments(t *testing.T) {
 		att := uploadOK(t, env, a, o.ID, tt.fileName, tt.content)
 		h := sha256.Sum256(tt.content)
 		if att.FileName != tt.wantName || att.ContentType != tt.wantType || att.Size != int64(len(tt.content)) ||
-			att.SHA256 != hex.EncodeToString(h[:]) || att.UploadedBy != a.UserID || att.OpportunityID != o.ID {
+			att.SHA256 != hex.EncodeToString(h[:]) || att.UploadedBy != a.UserID || att.Source != "upload" || att.OpportunityID != o.ID {
 			t.Errorf("%s: got %+v, want name %q type %q size %d", tt.name, att, tt.wantName, tt.wantType, len(tt.content))
 			continue
 		}

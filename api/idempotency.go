@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
 	"github.com/acme/crm/internal/errs"
@@ -26,37 +27,48 @@ var replayHeaders = []string{echo.HeaderContentType, echo.HeaderLocation, "ETag"
 // still running is 409. 5xx responses are not stored, so they can be retried.
 func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		key := c.Request().Header.Get("Idempotency-Key")
-		if c.Request().Method != http.MethodPost || key == "" {
+		if !wantsIdempotency(c) {
 			return next(c)
-		}
-		if len(key) > 255 {
-			return errs.Field("Idempotency-Key", "must be at most 255 characters")
 		}
 		p, err := identity.Caller(c.Request().Context())
 		if err != nil {
 			return err
 		}
-		body, err := io.ReadAll(c.Request().Body)
-		if err != nil {
-			return errs.New(errs.TooLarge, "the body is larger than %d bytes", s.cfg.MaxBodyBytes)
-		}
-		c.Request().Body = io.NopCloser(bytes.NewReader(body))
-		h := sha256.New()
-		h.Write([]byte(c.Request().Method + " " + c.Request().URL.RequestURI() + "\n"))
-		h.Write(body)
-		hash := h.Sum(nil)
-		k := idempotency.Key{WorkspaceID: p.WorkspaceID, PrincipalID: p.ID, Key: key}
-		ctx := c.Request().Context()
-		claimed, prev, err := s.idem.Begin(ctx, k, hash)
-		if err != nil {
-			return err
-		}
-		if !claimed {
-			return replay(c, prev, hash)
-		}
-		return s.runAndStore(c, next, k)
+		return s.runIdempotently(c, next, p.WorkspaceID, p.ID)
 	}
+}
+
+// wantsIdempotency reports whether c is a POST with an Idempotency-Key.
+func wantsIdempotency(c echo.Context) bool {
+	return c.Request().Method == http.MethodPost && c.Request().Header.Get("Idempotency-Key") != ""
+}
+
+// runIdempotently runs next under the request's Idempotency-Key, scoped to
+// the workspace and the principal (a user, an API key, or a customer's
+// link), replaying a finished first response.
+func (s *Server) runIdempotently(c echo.Context, next echo.HandlerFunc, workspaceID, principalID uuid.UUID) error {
+	key := c.Request().Header.Get("Idempotency-Key")
+	if len(key) > 255 {
+		return errs.Field("Idempotency-Key", "must be at most 255 characters")
+	}
+	body, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		return errs.New(errs.TooLarge, "the body is larger than %d bytes", s.cfg.MaxBodyBytes)
+	}
+	c.Request().Body = io.NopCloser(bytes.NewReader(body))
+	h := sha256.New()
+	h.Write([]byte(c.Request().Method + " " + c.Request().URL.RequestURI() + "\n"))
+	h.Write(body)
+	hash := h.Sum(nil)
+	k := idempotency.Key{WorkspaceID: workspaceID, PrincipalID: principalID, Key: key}
+	claimed, prev, err := s.idem.Begin(c.Request().Context(), k, hash)
+	if err != nil {
+		return err
+	}
+	if !claimed {
+		return replay(c, prev, hash)
+	}
+	return s.runAndStore(c, next, k)
 }
 
 func replay(c echo.Context, prev idempotency.Response, hash []byte) error {

@@ -23,6 +23,8 @@ func (s *Server) registerQuoteRoutes(g routes) {
 	g.POST("/quotes/:id/send", s.sendQuote)
 	g.POST("/quotes/:id/revise", s.reviseQuote)
 	g.POST("/quotes/:id/withdraw", s.withdrawQuote)
+	g.GET("/quotes/:id/email-draft", s.quoteEmailDraft)
+	g.GET("/quotes/:id/evidence", s.quoteEvidence)
 }
 
 // createQuote godoc
@@ -255,7 +257,7 @@ func (s *Server) quotePDF(c echo.Context) error {
 // sendQuote godoc
 //
 //	@Summary		Send a draft quote
-//	@Description	channel link or direct creates the customer's link (public_url, with an unguessable token of which only a hash is stored); download returns the PDF's address (pdf_url). The quote becomes sent, with who sent it, when and how, and the opportunity moves to its pipeline's quote_sent_phase_id when one is set (recorded in its phase history; never backwards). channel email is not available yet (422). A draft without lines is 422; anything but a draft 409 naming its state.
+//	@Description	The document the customer will read is rendered and kept (document_sha256); the quote becomes sent, with who sent it, when and how; the opportunity moves to its pipeline's quote_sent_phase_id when one is set (recorded in its phase history; never backwards); quote.sent is published and attested in the evidence log. link, direct and email answer the customer's page (public_url): direct is for opening it on the spot, and the customer's answer then records that it was given in the salesperson's presence. email also writes an e-mail to the outbox (From the configured address with the salesperson's name, Reply-To the salesperson) with the link and, unless attach_pdf is false, the PDF (filed on the opportunity as an attachment); without SMTP_URL it waits there with status not_configured and the quote is still sent. download answers the PDF's address (pdf_url). A draft without lines, more than 10 recipients, an invalid address or a line break in the subject is 422; anything but a draft 409 naming its state.
 //	@Tags			quotes
 //	@ID				sendQuote
 //	@Accept			json
@@ -263,9 +265,10 @@ func (s *Server) quotePDF(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Param			id			path		string				true	"Quote id"	format(uuid)
 //	@Param			If-Match	header		string				false	"ETag of the version you sent"
-//	@Param			body		body		SendQuoteRequest	true	"The channel"
+//	@Param			body		body		SendQuoteRequest	true	"The channel, and the e-mail for channel email"
 //	@Success		200			{object}	SentQuote
 //	@Failure		404			{object}	Problem
+//	@Failure		409			{object}	Problem	"Not a draft"
 //	@Failure		412			{object}	Problem	"Changed by someone else"
 //	@Router			/api/v1/quotes/{id}/send [post]
 func (s *Server) sendQuote(c echo.Context) error {
@@ -281,12 +284,65 @@ func (s *Server) sendQuote(c echo.Context) error {
 	if err := s.decode(c, &req); err != nil {
 		return err
 	}
-	sent, err := s.quoting.Send(c.Request().Context(), id, quoting.Channel(req.Channel), version)
+	sent, err := s.quoting.Send(c.Request().Context(), id, req.domain(), version)
 	if err != nil {
 		return err
 	}
 	return ok(c, sent.Quote.Version, SentQuote{Quote: toQuote(sent.Quote), PublicURL: nonEmptyPtr(sent.PublicURL),
-		PDFURL: nonEmptyPtr(sent.PDFURL)})
+		PDFURL: nonEmptyPtr(sent.PDFURL), EmailID: sent.EmailID})
+}
+
+func (r SendQuoteRequest) domain() quoting.SendInput {
+	return quoting.SendInput{Channel: quoting.Channel(r.Channel), Email: quoting.EmailInput{To: r.To, Cc: r.Cc,
+		Subject: r.Subject, Body: r.Body, AttachPDF: r.AttachPDF == nil || *r.AttachPDF}}
+}
+
+// quoteEmailDraft godoc
+//
+//	@Summary		The e-mail that sends a quote, to edit
+//	@Description	The quote template's subject and body in the quote's language (the default texts when the template is gone) with the placeholders filled in: customer, contact, quote number, valid until, total, salesperson and the customer's link (the link opens once the quote is sent). To is the contact person's address, else the customer's. Edit it and send it with POST /quotes/{id}/send and channel email.
+//	@Tags			quotes
+//	@ID				quoteEmailDraft
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id	path		string	true	"Quote id"	format(uuid)
+//	@Success		200	{object}	EmailDraft
+//	@Failure		404	{object}	Problem
+//	@Router			/api/v1/quotes/{id}/email-draft [get]
+func (s *Server) quoteEmailDraft(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	d, err := s.quoting.EmailDraft(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, EmailDraft{To: d.To, Cc: d.Cc, Subject: d.Subject, Body: d.Body, Link: d.Link})
+}
+
+// quoteEvidence godoc
+//
+//	@Summary		The evidence log of a quote version
+//	@Description	Every customer action (view, sign, change request, reject) and every salesperson action (send, revise, withdraw), and expiry, oldest first, each with its hash in the workspace's append-only hash chain. chain_valid is recomputed on every call: it is false when any of these records, or a neighbour in the chain, was changed after it was written.
+//	@Tags			quotes
+//	@ID				quoteEvidence
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id	path		string	true	"Quote id"	format(uuid)
+//	@Success		200	{object}	QuoteEvidence
+//	@Failure		404	{object}	Problem
+//	@Router			/api/v1/quotes/{id}/evidence [get]
+func (s *Server) quoteEvidence(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	records, valid, err := s.quoting.Evidence(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, QuoteEvidence{QuoteID: id, ChainValid: valid, Records: mapSlice(records, toEvidenceRecord)})
 }
 
 // reviseQuote godoc

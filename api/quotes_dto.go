@@ -1,25 +1,27 @@
 package api
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/acme/crm/internal/audit"
 	"github.com/acme/crm/internal/money"
 	"github.com/acme/crm/internal/quoting"
 )
 
 // Quote is one version of a quote: the frozen snapshot of what is offered to
-// whom, with its number, version and status. The ETag header is the row's
-// version for If-Match; the version field is the quote version (1, 2, …).
+// whom, with its number, revision and status. The ETag header is the row's
+// version for If-Match; revision is the quote's version number (1, 2, …).
 type Quote struct {
 	ID              uuid.UUID     `json:"id"`
 	OpportunityID   uuid.UUID     `json:"opportunity_id"`
 	TemplateID      *uuid.UUID    `json:"template_id" extensions:"x-nullable"`
 	Number          string        `json:"number" example:"2026-0042"`
-	Version         int           `json:"version" example:"1"`
+	Revision        int           `json:"revision" example:"1"`
 	Status          string        `json:"status" enums:"draft,sent,viewed,signed,change_requested,rejected,expired,withdrawn,superseded"`
 	ValidUntil      Date          `json:"valid_until" swaggertype:"string" format:"date"`
 	ContactPersonID *uuid.UUID    `json:"contact_person_id" extensions:"x-nullable"`
@@ -39,12 +41,52 @@ type Quote struct {
 	SentAt          *time.Time    `json:"sent_at" extensions:"x-nullable"`
 	SentBy          *uuid.UUID    `json:"sent_by" extensions:"x-nullable"`
 	SentChannel     *string       `json:"sent_channel" enums:"link,direct,download,email" extensions:"x-nullable"`
-	StatusChangedAt time.Time     `json:"status_changed_at"`
-	CreatedBy       uuid.UUID     `json:"created_by"`
-	CreatedAt       time.Time     `json:"created_at"`
-	UpdatedAt       time.Time     `json:"updated_at"`
-	Allowed         QuoteActions  `json:"allowed"`
+	// PublicURL is the customer's link once the version is sent (null for
+	// drafts and when the server's keys have rotated since).
+	PublicURL *string `json:"public_url" extensions:"x-nullable"`
+	// DocumentSHA256 is the SHA-256 of the PDF the customer reads and
+	// signs, fixed when the version is sent.
+	DocumentSHA256 *string `json:"document_sha256" extensions:"x-nullable"`
+	// ViewedAt is the customer's first view of the link.
+	ViewedAt *time.Time `json:"viewed_at" extensions:"x-nullable"`
+	// Response is the customer's answer: a signature, a change request or
+	// a rejection.
+	Response        *QuoteResponse `json:"response" extensions:"x-nullable"`
+	StatusChangedAt time.Time      `json:"status_changed_at"`
+	CreatedBy       uuid.UUID      `json:"created_by"`
+	CreatedAt       time.Time      `json:"created_at"`
+	UpdatedAt       time.Time      `json:"updated_at"`
+	Allowed         QuoteActions   `json:"allowed"`
 } // @name Quote
+
+// QuoteResponse is the customer's answer to a quote version.
+type QuoteResponse struct {
+	Kind  string `json:"kind" enums:"signed,change_requested,rejected"`
+	Name  string `json:"name" example:"Åsa Öberg"`
+	Email string `json:"email" example:"asa@oberg.example"`
+	Title string `json:"title" example:"CEO"`
+	// Comment is a change request's text, Reason a rejection's.
+	Comment      string             `json:"comment"`
+	LineComments []QuoteLineComment `json:"line_comments"`
+	Reason       string             `json:"reason"`
+	At           time.Time          `json:"at"`
+	// Channel is how the quote reached the customer; direct means in the
+	// salesperson's presence.
+	Channel string `json:"channel" enums:"link,direct,download,email"`
+	// EvidenceID is the answer's record in GET /quotes/{id}/evidence.
+	EvidenceID uuid.UUID `json:"evidence_id"`
+	// SignedAttachmentID is the signed PDF on the opportunity (signatures).
+	SignedAttachmentID *uuid.UUID `json:"signed_attachment_id" extensions:"x-nullable"`
+	// OpportunityMoved says whether the signature moved the opportunity to
+	// its pipeline's quote-signed phase.
+	OpportunityMoved bool `json:"opportunity_moved"`
+} // @name QuoteResponse
+
+// QuoteLineComment is the customer's comment on one line.
+type QuoteLineComment struct {
+	LineID  uuid.UUID `json:"line_id"`
+	Comment string    `json:"comment"`
+} // @name QuoteLineComment
 
 // QuoteActions says which actions the quote's state allows, so that clients
 // show only the buttons that work.
@@ -105,6 +147,9 @@ type QuoteCompany struct {
 
 // QuoteLine is one line as offered.
 type QuoteLine struct {
+	// ID names the line in the customer's comments; it stays the same
+	// across revisions of the line.
+	ID          uuid.UUID   `json:"id"`
 	Position    int         `json:"position" example:"1"`
 	ProductID   *uuid.UUID  `json:"product_id" extensions:"x-nullable"`
 	Code        string      `json:"code" example:"LIC-100"`
@@ -186,23 +231,72 @@ type ReplaceQuoteLinesRequest struct {
 	Lines []QuoteLineRequest `json:"lines" validate:"required,max=1000,dive"`
 } // @name ReplaceQuoteLinesRequest
 
-// SendQuoteRequest names how the quote reaches the customer.
+// SendQuoteRequest names how the quote reaches the customer. The e-mail
+// fields are for channel email: to defaults to the draft's recipients (the
+// contact person), subject and body to the draft's text (GET
+// /quotes/{id}/email-draft), and the link is appended to a body without it.
 type SendQuoteRequest struct {
-	Channel string `json:"channel" validate:"required" enums:"link,direct,download,email" example:"link"`
+	Channel   string   `json:"channel" validate:"required" enums:"link,direct,download,email" example:"email"`
+	To        []string `json:"to,omitempty" validate:"max=10" example:"asa@oberg.example"`
+	Cc        []string `json:"cc,omitempty" validate:"max=10"`
+	Subject   string   `json:"subject,omitempty" validate:"max=998"`
+	Body      string   `json:"body,omitempty" validate:"max=100000"`
+	AttachPDF *bool    `json:"attach_pdf,omitempty"`
 } // @name SendQuoteRequest
 
-// SentQuote is a sent quote with the customer's link (link, direct) or the
-// PDF's address (download).
+// SentQuote is a sent quote with the customer's link (every channel but
+// download), the PDF's address (download) and the e-mail (email).
 type SentQuote struct {
-	Quote     Quote   `json:"quote"`
-	PublicURL *string `json:"public_url" extensions:"x-nullable" example:"https://crm.example.com/q/3q2-7wEjX1c…"`
-	PDFURL    *string `json:"pdf_url" extensions:"x-nullable"`
+	Quote     Quote      `json:"quote"`
+	PublicURL *string    `json:"public_url" extensions:"x-nullable" example:"https://crm.example.com/q/3q2-7wEjX1c…"`
+	PDFURL    *string    `json:"pdf_url" extensions:"x-nullable"`
+	EmailID   *uuid.UUID `json:"email_id" extensions:"x-nullable"`
 } // @name SentQuote
+
+// EmailDraft is the e-mail that sends a quote, to edit before sending.
+type EmailDraft struct {
+	To      []string `json:"to"`
+	Cc      []string `json:"cc"`
+	Subject string   `json:"subject" example:"Quote 2026-0042 from Acme AB"`
+	Body    string   `json:"body"`
+	// Link is the customer's page the e-mail leads to.
+	Link string `json:"link" example:"https://crm.example.com/q/3q2-7wEjX1c…"`
+} // @name EmailDraft
+
+// EvidenceRecord is one record of the quote's evidence log.
+type EvidenceRecord struct {
+	ID  uuid.UUID `json:"id"`
+	Seq int64     `json:"seq" example:"17"`
+	// Action is what the record attests.
+	Action string `json:"action" enums:"view,sign,request_change,reject,send,revise,withdraw,expire"`
+	// ActorKind is who acted: the customer, a user, an API key or the system.
+	ActorKind  string     `json:"actor_kind" enums:"user,api_key,customer,system"`
+	ActorID    *uuid.UUID `json:"actor_id" extensions:"x-nullable"`
+	ActorName  string     `json:"actor_name"`
+	ActorEmail string     `json:"actor_email"`
+	// OccurredAt is kept to the millisecond.
+	OccurredAt time.Time `json:"occurred_at"`
+	// Data is the action's evidence (signer, client address, user agent,
+	// document hash, consent…).
+	Data map[string]any `json:"data"`
+	// PrevHash and Hash are hex SHA-256: Hash = SHA-256(PrevHash ‖
+	// canonical JSON of the record).
+	PrevHash string `json:"prev_hash"`
+	Hash     string `json:"hash"`
+} // @name EvidenceRecord
+
+// QuoteEvidence is a quote version's evidence records, oldest first, and
+// whether the log's hash chain around them, recomputed now, is intact.
+type QuoteEvidence struct {
+	QuoteID    uuid.UUID        `json:"quote_id"`
+	ChainValid bool             `json:"chain_valid"`
+	Records    []EvidenceRecord `json:"records"`
+} // @name QuoteEvidence
 
 func toQuote(q quoting.Quote) Quote {
 	s := q.Snapshot
 	out := Quote{ID: q.ID, OpportunityID: q.OpportunityID, TemplateID: q.TemplateID, Number: q.Number,
-		Version: q.QuoteVersion, Status: string(q.Status), ValidUntil: Date{q.ValidUntil},
+		Revision: q.QuoteVersion, Status: string(q.Status), ValidUntil: Date{q.ValidUntil},
 		ContactPersonID: q.ContactPersonID, Customer: toQuoteCustomer(s.Customer),
 		Salesperson: QuoteContact{Name: s.Salesperson.Name, Email: s.Salesperson.Email, Phone: s.Salesperson.Phone},
 		Company:     toQuoteCompany(s.Company), IntroText: s.Texts.Intro, TermsText: s.Texts.Terms,
@@ -220,6 +314,22 @@ func toQuote(q quoting.Quote) Quote {
 	if q.Changes != nil {
 		out.Changes = toQuoteChanges(*q.Changes)
 	}
+	out.DocumentSHA256 = nonEmptyPtr(q.DocumentSHA256)
+	out.PublicURL = nonEmptyPtr(q.PublicURL)
+	out.ViewedAt = utcp(q.ViewedAt)
+	if q.Response != nil {
+		out.Response = toQuoteResponse(*q.Response)
+	}
+	return out
+}
+
+func toQuoteResponse(r quoting.Response) *QuoteResponse {
+	out := &QuoteResponse{Kind: string(r.Kind), Name: r.Name, Email: r.Email, Title: r.Title, Comment: r.Comment,
+		Reason: r.Reason, At: utc(r.At), Channel: r.Channel, EvidenceID: r.EvidenceID,
+		SignedAttachmentID: r.AttachmentID, OpportunityMoved: r.OpportunityMoved,
+		LineComments: mapSlice(r.LineComments, func(lc quoting.LineComment) QuoteLineComment {
+			return QuoteLineComment{LineID: lc.LineID, Comment: lc.Comment}
+		})}
 	return out
 }
 
@@ -248,7 +358,7 @@ func toQuoteCompany(c quoting.Company) QuoteCompany {
 }
 
 func toQuoteLine(l quoting.SnapshotLine) QuoteLine {
-	out := QuoteLine{Position: l.Position, Code: l.Code, Name: l.Name, Description: l.Description, Unit: l.Unit,
+	out := QuoteLine{ID: l.ID, Position: l.Position, Code: l.Code, Name: l.Name, Description: l.Description, Unit: l.Unit,
 		Quantity: json.Number(l.Quantity.String()), UnitPrice: l.UnitPrice, Discount: int(l.Discount),
 		VATRate: int(l.VATRate), Net: l.Net}
 	if l.ProductID != uuid.Nil {
@@ -289,4 +399,12 @@ func (r QuoteLineRequest) domain() quoting.LineInput {
 		in.Quantity = r.Quantity.Quantity
 	}
 	return in
+}
+
+func toEvidenceRecord(r audit.Record) EvidenceRecord {
+	data := map[string]any{}
+	_ = json.Unmarshal(r.Data, &data) // written by audit.Log as a JSON object
+	return EvidenceRecord{ID: r.ID, Seq: r.Seq, Action: string(r.Action), ActorKind: string(r.Actor.Kind),
+		ActorID: r.Actor.ID, ActorName: r.Actor.Name, ActorEmail: r.Actor.Email, OccurredAt: utc(r.OccurredAt),
+		Data: data, PrevHash: hex.EncodeToString(r.PrevHash), Hash: hex.EncodeToString(r.Hash)}
 }

@@ -36,7 +36,7 @@ type quoteJSON struct {
 	ID            string `json:"id"`
 	OpportunityID string `json:"opportunity_id"`
 	Number        string `json:"number"`
-	Version       int    `json:"version"`
+	Revision      int    `json:"revision"`
 	Status        string `json:"status"`
 	ValidUntil    string `json:"valid_until"`
 	Customer      struct {
@@ -70,6 +70,23 @@ type quoteJSON struct {
 	} `json:"changes"`
 	SentChannel *string `json:"sent_channel"`
 	SentBy      *string `json:"sent_by"`
+	PublicURL   *string `json:"public_url"`
+	ViewedAt    *string `json:"viewed_at"`
+	Response    *struct {
+		Kind               string  `json:"kind"`
+		Email              string  `json:"email"`
+		Title              string  `json:"title"`
+		Comment            string  `json:"comment"`
+		Reason             string  `json:"reason"`
+		Channel            string  `json:"channel"`
+		EvidenceID         string  `json:"evidence_id"`
+		SignedAttachmentID *string `json:"signed_attachment_id"`
+		OpportunityMoved   bool    `json:"opportunity_moved"`
+		LineComments       []struct {
+			LineID  string `json:"line_id"`
+			Comment string `json:"comment"`
+		} `json:"line_comments"`
+	} `json:"response"`
 }
 
 // quotedOpportunity is an opportunity of a new organization with a contact
@@ -130,8 +147,8 @@ func TestCreateQuote(t *testing.T) {
 	q := createQuote(t, env, a, o.ID, nil)
 	year := time.Now().UTC().Year()
 	wantValid := time.Now().UTC().AddDate(0, 0, 30).Format(time.DateOnly)
-	if q.Number != fmt.Sprintf("%d-0001", year) || q.Version != 1 || q.Status != "draft" || q.ValidUntil != wantValid {
-		t.Errorf("got %s v%d %s valid until %s, want %d-0001 v1 draft until %s", q.Number, q.Version, q.Status, q.ValidUntil, year, wantValid)
+	if q.Number != fmt.Sprintf("%d-0001", year) || q.Revision != 1 || q.Status != "draft" || q.ValidUntil != wantValid {
+		t.Errorf("got %s v%d %s valid until %s, want %d-0001 v1 draft until %s", q.Number, q.Revision, q.Status, q.ValidUntil, year, wantValid)
 	}
 	if q.Customer.Name != "Åke Öberg Bygg AB" || q.Contact == nil || q.Contact.Name != "Åsa Ström" ||
 		q.Salesperson.Name != "Admin" || q.Company.Name == "" || q.IntroText == "" || q.Currency != "SEK" {
@@ -259,7 +276,8 @@ func TestQuoteLifecycle(t *testing.T) {
 		{"bad line", "PUT", path + "/lines", map[string]any{"lines": []any{map[string]any{"name": " ", "quantity": 0, "unit_price": 1, "vat_rate": 2500}}}, nil, 422, "", ""},
 		{"unknown product", "PUT", path + "/lines", map[string]any{"lines": []any{map[string]any{"product_id": newID(), "name": "X", "quantity": 1, "unit_price": 1, "vat_rate": 0}}}, nil, 422, "lines.0.product_id", ""},
 		{"stale If-Match", "PATCH", path, map[string]any{"intro_text": "x"}, map[string]string{"If-Match": `"1"`}, 412, "", ""},
-		{"by e-mail", "POST", path + "/send", map[string]any{"channel": "email"}, nil, 422, "channel", "e-mail"},
+		{"e-mail to a bad address", "POST", path + "/send", map[string]any{"channel": "email", "to": []string{"not an address"}}, nil, 422, "to[0]", ""},
+		{"e-mail subject with a line break", "POST", path + "/send", map[string]any{"channel": "email", "subject": "Hi\r\nBcc: x@evil.example"}, nil, 422, "subject", ""},
 		{"unknown channel", "POST", path + "/send", map[string]any{"channel": "fax"}, nil, 422, "channel", ""},
 		{"revise a draft", "POST", path + "/revise", nil, nil, 409, "", "quote is draft"},
 		{"missing quote", "GET", "/api/v1/quotes/" + newID(), nil, nil, 404, "", ""},
@@ -323,8 +341,8 @@ func TestQuoteLifecycle(t *testing.T) {
 		}
 	}
 	v2 := quoteDo(t, env, a, "POST", path+"/revise", nil, 201)
-	if v2.Number != q.Number || v2.Version != 2 || v2.Status != "draft" || v2.Changes == nil {
-		t.Errorf("revise: got %s v%d %s, want %s v2 draft with changes", v2.Number, v2.Version, v2.Status, q.Number)
+	if v2.Number != q.Number || v2.Revision != 2 || v2.Status != "draft" || v2.Changes == nil {
+		t.Errorf("revise: got %s v%d %s, want %s v2 draft with changes", v2.Number, v2.Revision, v2.Status, q.Number)
 	}
 	if old := quoteDo(t, env, a, "GET", path, nil, 200); old.Status != "superseded" {
 		t.Errorf("old version: got %s, want superseded", old.Status)
@@ -460,6 +478,8 @@ func init() {
 		"POST /api/v1/quotes/:id/send":          {kind: item, setup: quoteOfA, body: map[string]any{"channel": "link"}, check: quoteOfAUnchanged},
 		"POST /api/v1/quotes/:id/revise":        {kind: item, setup: quoteOfA, check: quoteOfAUnchanged},
 		"POST /api/v1/quotes/:id/withdraw":      {kind: item, setup: quoteOfA, check: quoteOfAUnchanged},
+		"GET /api/v1/quotes/:id/email-draft":    {kind: item, setup: quoteOfA},
+		"GET /api/v1/quotes/:id/evidence":       {kind: item, setup: quoteOfA},
 	})
 }
 

@@ -44,6 +44,10 @@ type Config struct {
 	MaxUploadBytes int64  // attachments; default 25 MiB
 	OpenAPI        []byte // the served openapi.yaml
 	PublicURL      string // base of the calendar feed URLs
+	// PublicPerToken and PublicPerIP cap the customer's quote routes per
+	// minute, per link and per client address (defaults 120 and 300).
+	PublicPerToken int
+	PublicPerIP    int
 }
 
 // Deps are the services behind the handlers.
@@ -86,6 +90,7 @@ type Server struct {
 	cursorKey    []byte
 	metrics      *httpMetrics
 	registry     *prometheus.Registry
+	public       publicLimits
 }
 
 // New builds the router with every route and middleware.
@@ -112,6 +117,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.appointments = d.Appointments
 	s.quoting = d.Quoting
 	s.metrics = newHTTPMetrics(s.registry)
+	s.public = newPublicLimits(cfg.PublicPerToken, cfg.PublicPerIP)
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -135,6 +141,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 	e.Use(bodyLimit(cfg.MaxBodyBytes, cfg.MaxUploadBytes))
 	s.registerPlatformRoutes(e)
 	s.registerCalendarFeedRoute(e)
+	s.registerPublicRoutes(e)
 
 	public := routes{g: e.Group("/api/v1")}
 	s.registerAuthRoutes(public)

@@ -33,6 +33,11 @@ const (
 	// own routes act only on the caller's own workspace or account (create,
 	// me): B's call must succeed or fail on its own terms and leak nothing.
 	own
+	// public routes take a quote link's token instead of a login: A's
+	// token shows A's quote to whoever holds it (B included) without any
+	// internal id, and every token that is not a link — made up, malformed,
+	// of a draft — gets one and the same answer.
+	public
 )
 
 // fixture holds the path parameters pointing at A's data and the ids that
@@ -85,6 +90,16 @@ func TestTenantIsolation(t *testing.T) {
 			case list, own:
 				if res.Status >= 500 {
 					t.Fatalf("got %s", res)
+				}
+			case public:
+				if res.Status >= 500 {
+					t.Fatalf("got %s", res)
+				}
+				want := env.Do(testenv.Request{Method: r.Method, Path: missing, Token: b.Token, Body: p.body})
+				madeUp := strings.Replace(path, fx.params["token"], strings.Repeat("x", 43), 1)
+				other := env.Do(testenv.Request{Method: r.Method, Path: madeUp, Body: p.body})
+				if want.Status != other.Status || detail(t, want) != detail(t, other) || string(want.Body) == string(res.Body) {
+					t.Fatalf("made-up tokens: got %s and %s; want the same answer, unlike A's link (%s)", want, other, res)
 				}
 			}
 			body := strings.ReplaceAll(string(res.Body), `"instance":"`+path+`"`, "")

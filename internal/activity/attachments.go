@@ -31,9 +31,25 @@ type Attachment struct {
 	ContentType string
 	Size        int64
 	SHA256      string
-	UploadedBy  uuid.UUID
-	CreatedAt   time.Time
+	// UploadedBy is the user who uploaded it; nil for documents the
+	// product filed itself (a sent or signed quote).
+	UploadedBy *uuid.UUID
+	// Source says where the file came from; QuoteID names the quote
+	// version of a quote document.
+	Source    AttachmentSource
+	QuoteID   *uuid.UUID
+	CreatedAt time.Time
 }
+
+// AttachmentSource says where an attachment came from.
+type AttachmentSource string
+
+// The sources of attachments.
+const (
+	SourceUpload      AttachmentSource = "upload"       // a user's upload
+	SourceQuote       AttachmentSource = "quote"        // a quote's PDF as sent
+	SourceSignedQuote AttachmentSource = "signed_quote" // a signed quote with its certificate page
+)
 
 // AttachmentStore persists attachment records, scoped to the context's
 // workspace (missing rows are errs.NotFound).
@@ -92,7 +108,21 @@ func (s *Attachments) Upload(ctx context.Context, opportunityID uuid.UUID, fileN
 		return Attachment{}, fmt.Errorf("store upload: %w", err)
 	}
 	a := Attachment{ID: newID(), OpportunityID: opportunityID, FileName: SanitizeFileName(fileName),
-		ContentType: mimetype.Detect(head).String(), Size: info.Size, SHA256: info.Key, UploadedBy: p.UserID,
+		ContentType: mimetype.Detect(head).String(), Size: info.Size, SHA256: info.Key, UploadedBy: &p.UserID,
+		Source: SourceUpload, CreatedAt: exactTime(s.now())}
+	return a, s.store.CreateAttachment(ctx, a)
+}
+
+// AddDocument files a document the product made (a quote's PDF, sent or
+// signed) on the opportunity, in the context's transaction, with no
+// uploading user. The file name is sanitized like an upload's.
+func (s *Attachments) AddDocument(ctx context.Context, opportunityID, quoteID uuid.UUID, fileName string, data []byte, src AttachmentSource) (Attachment, error) {
+	info, err := s.blobs.Put(ctx, bytes.NewReader(data))
+	if err != nil {
+		return Attachment{}, fmt.Errorf("store document: %w", err)
+	}
+	a := Attachment{ID: newID(), OpportunityID: opportunityID, FileName: SanitizeFileName(fileName),
+		ContentType: mimetype.Detect(data).String(), Size: info.Size, SHA256: info.Key, Source: src, QuoteID: &quoteID,
 		CreatedAt: exactTime(s.now())}
 	return a, s.store.CreateAttachment(ctx, a)
 }

@@ -11,6 +11,7 @@ import (
 type activityServices struct {
 	attachments *activity.Attachments
 	timeline    *activity.Timeline
+	blobs       blob.Store
 }
 
 // newActivity builds the activity services on db.
@@ -27,5 +28,6 @@ func newActivity(cfg Config, db *postgres.DB) (activityServices, error) {
 	return activityServices{
 		attachments: activity.NewAttachments(store, blobs, cfg.Now),
 		timeline:    activity.NewTimeline(store),
+		blobs:       blobs,
 	}, nil
 }

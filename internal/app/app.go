@@ -16,6 +16,7 @@ import (
 	crm "github.com/acme/crm"
 	"github.com/acme/crm/api"
 	"github.com/acme/crm/internal/activity"
+	"github.com/acme/crm/internal/audit"
 	"github.com/acme/crm/internal/auth"
 	"github.com/acme/crm/internal/catalog"
 	"github.com/acme/crm/internal/events"
@@ -51,6 +52,10 @@ type Config struct {
 	MailFrom        string
 	JobRetryDelay   func(attempt int) time.Duration
 	JobPollInterval time.Duration
+	// PublicPerToken and PublicPerIP cap the customer's quote links per
+	// minute (zero: the API's defaults).
+	PublicPerToken int
+	PublicPerIP    int
 }
 
 // App is the assembled product.
@@ -119,9 +124,16 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 	salesSvc := sales.NewService(postgres.NewSales(db), sales.Deps{Directory: ids, FollowUps: tasks, Catalog: salesCatalog{products},
 		Relations: salesRelations{rels}, OpenTasks: salesTasks{tasks}, Events: bus, Now: cfg.Now})
 	ids.OnWorkspaceCreated(salesSvc.SetupWorkspace)
+	links, err := quoting.NewLinks(cfg.PublicURL, cfg.TokenKeys.Derive("quote-links"))
+	if err != nil {
+		return nil, err
+	}
 	quotes := quoting.NewService(postgres.NewQuoting(db), quoting.Deps{
 		Opportunities: quotingOpportunities{sales: salesSvc, catalog: products}, Relations: quotingRelations{rels},
-		Directory: ids, Products: quotingProducts{products}, PublicURL: cfg.PublicURL, Now: cfg.Now})
+		Directory: ids, Products: quotingProducts{products}, Links: links, Renderer: quoteRenderer{},
+		Files: blobFiles{acts.blobs}, Filing: quoteFiling{acts.attachments}, Mailer: quoteMailer{emails},
+		Events: bus, Evidence: audit.NewLog(postgres.NewAudit(db), cfg.Now), Now: cfg.Now})
+	registerExpiry(queue, quotes)
 	ids.OnWorkspaceCreated(quotes.SetupWorkspace)
 	registerJobs(queue, emails, bus)
 	idem := postgres.NewIdempotency(db)
@@ -131,6 +143,7 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 	h := api.New(api.Config{
 		MaxUploadBytes: cfg.MaxUploadBytes,
 		CORSOrigins:    cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, CursorKey: cfg.TokenKeys.Derive("cursor"), OpenAPI: crm.OpenAPI, PublicURL: cfg.PublicURL,
+		PublicPerToken: cfg.PublicPerToken, PublicPerIP: cfg.PublicPerIP,
 	}, api.Deps{
 		Identity: ids, Sales: salesSvc, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Emails: emails, Idempotency: idem, Registry: reg, Log: log,
 		Relations: rels, Catalog: products, Quoting: quotes, Ready: func(ctx context.Context) error { return db.Ping(ctx) },

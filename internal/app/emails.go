@@ -42,4 +42,3 @@ func fromAddress(cfg Config) string {
 	}
 	return "crm@" + host
 }
-

@@ -20,8 +20,8 @@ import (
 // countingReactor counts its reactions to quote.sent.
 type countingReactor struct{ n atomic.Int32 }
 
-func (*countingReactor) Name() string                                 { return "test-counter" }
-func (*countingReactor) Handles(t events.Type) bool                   { return t == events.QuoteSent }
+func (*countingReactor) Name() string                                { return "test-counter" }
+func (*countingReactor) Handles(t events.Type) bool                  { return t == events.QuoteSent }
 func (r *countingReactor) React(context.Context, events.Event) error { r.n.Add(1); return nil }
 
 func countRows(t *testing.T, db *postgres.DB, query string, args ...any) int {

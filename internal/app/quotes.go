@@ -36,7 +36,8 @@ func (q quotingOpportunities) QuoteSource(ctx context.Context, id uuid.UUID) (qu
 	return quoting.Source{OpportunityID: o.ID, Open: o.Status == sales.StatusOpen, Status: string(o.Status),
 		OwnerID: o.OwnerID, OrganizationID: o.OrganizationID, PersonID: o.PersonID, ContactPersonID: o.ContactPersonID,
 		Currency: o.Currency, OfferDiscount: int(o.OfferDiscount), Lines: lines,
-		QuoteSentPhaseID: pl.QuoteSentPhaseID}, err
+		QuoteSentPhaseID: pl.QuoteSentPhaseID, QuoteSignedPhaseID: pl.QuoteSignedPhaseID,
+		ExpiredPhaseID: phaseOfKind(pl, sales.KindExpired)}, err
 }
 
 // snapshotLines copies lines with their products' article numbers (a
@@ -63,7 +64,16 @@ func (q quotingOpportunities) snapshotLines(ctx context.Context, lines []sales.L
 	return out, nil
 }
 
-func (q quotingOpportunities) MoveToPhase(ctx context.Context, opportunityID, phaseID uuid.UUID) error {
+// phaseOfKind is the pipeline's first phase of kind k, if it has one.
+func phaseOfKind(pl sales.Pipeline, k sales.PhaseKind) *uuid.UUID {
+	ph, ok := pl.FirstOfKind(k)
+	if !ok {
+		return nil
+	}
+	return &ph.ID
+}
+
+func (q quotingOpportunities) MoveToPhase(ctx context.Context, opportunityID, phaseID uuid.UUID) (bool, error) {
 	return q.sales.MoveToPhase(ctx, opportunityID, phaseID)
 }
 

@@ -134,7 +134,7 @@ func demoQuote(ctx context.Context, a *app.App, opportunityID uuid.UUID, kind in
 	}
 	switch kind {
 	case 1, 2:
-		if _, err := a.Quoting.Send(ctx, q.ID, quoting.ChannelLink, nil); err != nil {
+		if _, err := a.Quoting.Send(ctx, q.ID, quoting.SendInput{Channel: quoting.ChannelLink}, nil); err != nil {
 			return fmt.Errorf("demo send: %w", err)
 		}
 		if kind == 2 {

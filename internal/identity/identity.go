@@ -32,9 +32,19 @@ type Workspace struct {
 	Name            string
 	DefaultCurrency string
 	FollowUpDays    int
-	Version         int64
-	CreatedAt       time.Time
+	// TimeZone is the IANA zone the workspace's dates end in (a quote is
+	// valid through the end of its last day there); Europe/Stockholm by
+	// default.
+	TimeZone string
+	// ExpireOpportunities moves an opportunity whose current quote expired
+	// to its pipeline's expired phase.
+	ExpireOpportunities bool
+	Version             int64
+	CreatedAt           time.Time
 }
+
+// DefaultTimeZone is a new workspace's time zone.
+const DefaultTimeZone = "Europe/Stockholm"
 
 // User is a person who logs in to a workspace.
 type User struct {

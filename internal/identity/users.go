@@ -3,6 +3,7 @@ package identity
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -131,6 +132,9 @@ type WorkspacePatch struct {
 	Name            *string
 	DefaultCurrency *string
 	FollowUpDays    *int
+	// TimeZone is an IANA zone name ("Europe/Stockholm").
+	TimeZone            *string
+	ExpireOpportunities *bool
 }
 
 // UpdateWorkspace changes the caller's workspace settings (admins).
@@ -154,6 +158,11 @@ func (s *Service) UpdateWorkspace(ctx context.Context, patch WorkspacePatch, ifV
 	}
 	if patch.FollowUpDays != nil && (*patch.FollowUpDays < 0 || *patch.FollowUpDays > 365) {
 		fields = append(fields, errs.FieldError{Field: "follow_up_days", Message: "must be from 0 to 365"})
+	}
+	if patch.TimeZone != nil {
+		if _, err := time.LoadLocation(*patch.TimeZone); err != nil || *patch.TimeZone == "" || *patch.TimeZone == "Local" {
+			fields = append(fields, errs.FieldError{Field: "time_zone", Message: "must be an IANA time zone such as Europe/Stockholm"})
+		}
 	}
 	if err := errs.Fields("invalid workspace settings", fields...); err != nil {
 		return Workspace{}, err

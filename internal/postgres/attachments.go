@@ -18,7 +18,9 @@ type attachmentRow struct {
 	ContentType   string
 	Size          int64
 	SHA256        string `gorm:"column:sha256"`
-	UploadedBy    uuid.UUID
+	UploadedBy    *uuid.UUID
+	Source        string
+	QuoteID       *uuid.UUID
 	CreatedAt     time.Time
 }
 
@@ -26,13 +28,15 @@ func (attachmentRow) TableName() string { return "attachments" }
 
 func (a attachmentRow) domain() activity.Attachment {
 	return activity.Attachment{ID: a.ID, OpportunityID: a.OpportunityID, FileName: a.FileName, ContentType: a.ContentType,
-		Size: a.Size, SHA256: a.SHA256, UploadedBy: a.UploadedBy, CreatedAt: a.CreatedAt}
+		Size: a.Size, SHA256: a.SHA256, UploadedBy: a.UploadedBy, Source: activity.AttachmentSource(a.Source),
+		QuoteID: a.QuoteID, CreatedAt: a.CreatedAt}
 }
 
 // CreateAttachment implements activity.AttachmentStore.
 func (r *Activity) CreateAttachment(ctx context.Context, a activity.Attachment) error {
 	row := attachmentRow{ID: a.ID, OpportunityID: a.OpportunityID, FileName: a.FileName, ContentType: a.ContentType,
-		Size: a.Size, SHA256: a.SHA256, UploadedBy: a.UploadedBy, CreatedAt: a.CreatedAt}
+		Size: a.Size, SHA256: a.SHA256, UploadedBy: a.UploadedBy, Source: string(a.Source), QuoteID: a.QuoteID,
+		CreatedAt: a.CreatedAt}
 	return translate(r.db.conn(ctx).Create(&row).Error)
 }
 

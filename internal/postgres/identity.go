@@ -28,9 +28,12 @@ type workspaceRow struct {
 	Name            string
 	DefaultCurrency string
 	FollowUpDays    int
-	Version         int64
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	TimeZone        string
+	// ExpireOpportunities is *bool so that GORM writes false on create.
+	ExpireOpportunities *bool
+	Version             int64
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
 }
 
 func (workspaceRow) TableName() string { return "workspaces" }
@@ -94,8 +97,13 @@ func (k apiKeyRow) domain() identity.APIKey {
 
 // CreateWorkspace implements identity.Store.
 func (r *Identity) CreateWorkspace(ctx context.Context, ws identity.Workspace) error {
+	tz := ws.TimeZone
+	if tz == "" {
+		tz = identity.DefaultTimeZone
+	}
 	row := workspaceRow{ID: ws.ID, Name: ws.Name, DefaultCurrency: ws.DefaultCurrency,
-		FollowUpDays: ws.FollowUpDays, Version: 1, CreatedAt: ws.CreatedAt, UpdatedAt: ws.CreatedAt}
+		FollowUpDays: ws.FollowUpDays, TimeZone: tz, ExpireOpportunities: &ws.ExpireOpportunities,
+		Version: 1, CreatedAt: ws.CreatedAt, UpdatedAt: ws.CreatedAt}
 	return translate(r.db.conn(ctx).Create(&row).Error)
 }
 
@@ -110,7 +118,8 @@ func (r *Identity) Workspace(ctx context.Context) (identity.Workspace, error) {
 		return identity.Workspace{}, translate(err)
 	}
 	return identity.Workspace{ID: row.ID, Name: row.Name, DefaultCurrency: row.DefaultCurrency,
-		FollowUpDays: row.FollowUpDays, Version: row.Version, CreatedAt: row.CreatedAt}, nil
+		FollowUpDays: row.FollowUpDays, TimeZone: row.TimeZone, ExpireOpportunities: row.ExpireOpportunities != nil && *row.ExpireOpportunities,
+		Version: row.Version, CreatedAt: row.CreatedAt}, nil
 }
 
 // UpdateWorkspace implements identity.Store: the context's workspace.
@@ -128,6 +137,12 @@ func (r *Identity) UpdateWorkspace(ctx context.Context, p identity.WorkspacePatc
 	}
 	if p.FollowUpDays != nil {
 		cols["follow_up_days"] = *p.FollowUpDays
+	}
+	if p.TimeZone != nil {
+		cols["time_zone"] = *p.TimeZone
+	}
+	if p.ExpireOpportunities != nil {
+		cols["expire_opportunities"] = *p.ExpireOpportunities
 	}
 	var row workspaceRow
 	if err := updateVersioned(r.db.conn(ctx), &row, ws, ifVersion, cols); err != nil {

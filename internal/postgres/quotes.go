@@ -12,31 +12,38 @@ import (
 
 	"github.com/acme/crm/internal/page"
 	"github.com/acme/crm/internal/quoting"
+	"github.com/acme/crm/internal/tenant"
 )
 
 type quoteRow struct {
-	ID              uuid.UUID `gorm:"primaryKey"`
-	WorkspaceID     uuid.UUID
-	OpportunityID   uuid.UUID
-	TemplateID      *uuid.UUID
-	Number          string
-	QuoteVersion    int
-	Status          string
-	ValidUntil      time.Time
-	ContactPersonID *uuid.UUID
-	Snapshot        []byte
-	Changes         []byte
-	Currency        string
-	Total           int64
-	TokenHash       []byte
-	SentAt          *time.Time
-	SentBy          *uuid.UUID
-	SentChannel     *string
-	StatusChangedAt time.Time
-	CreatedBy       uuid.UUID
-	Version         int64
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	ID                 uuid.UUID `gorm:"primaryKey"`
+	WorkspaceID        uuid.UUID
+	OpportunityID      uuid.UUID
+	TemplateID         *uuid.UUID
+	Number             string
+	QuoteVersion       int
+	Status             string
+	ValidUntil         time.Time
+	ContactPersonID    *uuid.UUID
+	Snapshot           []byte
+	Changes            []byte
+	Currency           string
+	Total              int64
+	TokenHash          []byte
+	TokenSealed        []byte
+	DocumentSHA256     *string `gorm:"column:document_sha256"`
+	ViewedAt           *time.Time
+	LastViewedAt       *time.Time
+	Response           []byte
+	SignedAttachmentID *uuid.UUID
+	SentAt             *time.Time
+	SentBy             *uuid.UUID
+	SentChannel        *string
+	StatusChangedAt    time.Time
+	CreatedBy          uuid.UUID
+	Version            int64
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }
 
 func (quoteRow) TableName() string { return "quotes" }
@@ -44,7 +51,9 @@ func (quoteRow) TableName() string { return "quotes" }
 func (q quoteRow) domain() (quoting.Quote, error) {
 	out := quoting.Quote{ID: q.ID, OpportunityID: q.OpportunityID, TemplateID: q.TemplateID, Number: q.Number,
 		QuoteVersion: q.QuoteVersion, Status: quoting.Status(q.Status), ValidUntil: q.ValidUntil.UTC(),
-		ContactPersonID: q.ContactPersonID, TokenHash: q.TokenHash, SentAt: q.SentAt, SentBy: q.SentBy,
+		ContactPersonID: q.ContactPersonID, TokenHash: q.TokenHash, TokenSealed: q.TokenSealed,
+		DocumentSHA256: deref(q.DocumentSHA256), ViewedAt: q.ViewedAt, LastViewedAt: q.LastViewedAt,
+		SentAt: q.SentAt, SentBy: q.SentBy,
 		StatusChangedAt: q.StatusChangedAt, CreatedBy: q.CreatedBy, Version: q.Version, CreatedAt: q.CreatedAt,
 		UpdatedAt: q.UpdatedAt}
 	if q.SentChannel != nil {
@@ -53,12 +62,20 @@ func (q quoteRow) domain() (quoting.Quote, error) {
 	if err := json.Unmarshal(q.Snapshot, &out.Snapshot); err != nil {
 		return quoting.Quote{}, fmt.Errorf("quote %s: %w", q.ID, err)
 	}
+	out.Snapshot.EnsureLineIDs(q.ID)
 	if len(q.Changes) > 0 {
 		var c quoting.Changes
 		if err := json.Unmarshal(q.Changes, &c); err != nil {
 			return quoting.Quote{}, fmt.Errorf("quote %s changes: %w", q.ID, err)
 		}
 		out.Changes = &c
+	}
+	if len(q.Response) > 0 {
+		var r quoting.Response
+		if err := json.Unmarshal(q.Response, &r); err != nil {
+			return quoting.Quote{}, fmt.Errorf("quote %s response: %w", q.ID, err)
+		}
+		out.Response = &r
 	}
 	return out, nil
 }
@@ -75,14 +92,20 @@ func quoteValues(q quoting.Quote) (map[string]any, error) {
 			return nil, fmt.Errorf("encode quote changes: %w", err)
 		}
 	}
-	var channel *string
-	if q.SentChannel != "" {
-		channel = &q.SentChannel
+	var response []byte
+	var signed *uuid.UUID
+	if q.Response != nil {
+		if response, err = json.Marshal(q.Response); err != nil {
+			return nil, fmt.Errorf("encode quote response: %w", err)
+		}
+		signed = q.Response.AttachmentID
 	}
 	return map[string]any{
 		"status": string(q.Status), "valid_until": q.ValidUntil, "contact_person_id": q.ContactPersonID,
 		"snapshot": snap, "changes": changes, "currency": string(q.Snapshot.Currency), "total": q.Snapshot.Totals.Total,
-		"token_hash": q.TokenHash, "sent_at": q.SentAt, "sent_by": q.SentBy, "sent_channel": channel,
+		"token_hash": q.TokenHash, "token_sealed": q.TokenSealed, "document_sha256": nonEmpty(q.DocumentSHA256),
+		"viewed_at": q.ViewedAt, "last_viewed_at": q.LastViewedAt, "response": response, "signed_attachment_id": signed,
+		"sent_at": q.SentAt, "sent_by": q.SentBy, "sent_channel": nonEmpty(q.SentChannel),
 		"status_changed_at": q.StatusChangedAt, "updated_at": q.UpdatedAt,
 	}, nil
 }
@@ -186,4 +209,34 @@ func (r *Quoting) SaveQuote(ctx context.Context, q quoting.Quote) error {
 	}
 	var out quoteRow
 	return updateVersioned(r.db.conn(ctx), &out, q.ID, &q.Version, vals)
+}
+
+// LatestVersion implements quoting.Store.
+func (r *Quoting) LatestVersion(ctx context.Context, number string) (quoting.Quote, error) {
+	return r.takeQuote(r.db.conn(ctx).Order("quote_version DESC"), "number = ?", number)
+}
+
+// QuoteByToken implements quoting.Store: the one look-up of quotes across
+// workspaces, by the unique hash of a link token.
+func (r *Quoting) QuoteByToken(ctx context.Context, hash []byte) (quoting.Quote, uuid.UUID, error) {
+	var row quoteRow
+	err := r.db.conn(tenant.System(ctx)).Where("token_hash = ?", hash).Take(&row).Error
+	if err != nil {
+		return quoting.Quote{}, uuid.Nil, translate(err)
+	}
+	q, err := row.domain()
+	return q, row.WorkspaceID, err
+}
+
+// AwaitingExpiry implements quoting.Store. The end of a validity date in a
+// workspace's zone is never before that date in UTC, which lets the
+// partial index on valid_until narrow the scan.
+func (r *Quoting) AwaitingExpiry(ctx context.Context, now time.Time, limit int) ([]quoting.VersionRef, error) {
+	var out []quoting.VersionRef
+	err := r.db.conn(ctx).Raw(`SELECT q.workspace_id, q.id AS quote_id FROM quotes q
+		JOIN workspaces w ON w.id = q.workspace_id
+		WHERE q.status IN ('sent', 'viewed') AND q.valid_until <= (?::timestamptz AT TIME ZONE 'UTC')::date
+		  AND ((q.valid_until + 1)::timestamp AT TIME ZONE w.time_zone) <= ?
+		ORDER BY q.valid_until, q.id LIMIT ?`, now, now, limit).Scan(&out).Error
+	return out, translate(err)
 }

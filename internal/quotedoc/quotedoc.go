@@ -126,3 +126,68 @@ func notice(q quoting.Quote, l quoting.Labels) string {
 	}
 	return ""
 }
+
+// certLabels are the certificate page's words.
+type certLabels struct {
+	Title, Intro, Reference                           string
+	Signer, Email, JobTitle, SignedAt, Address, Agent string
+	Channel, Direct, Remote, Consent, ConsentVersion  string
+	DocumentHash, EvidenceID, Signature, QuoteNumber  string
+}
+
+var enCert = certLabels{
+	Title: "Signature certificate",
+	Intro: "This page is part of the signed document. It records who signed the quote on the preceding pages, " +
+		"when and from where, and the SHA-256 of the exact document they were shown. The same facts are kept in " +
+		"the seller's tamper-evident evidence log under the evidence id below.",
+	Reference: "Quote %s · version %d", Signer: "Signed by", Email: "E-mail", JobTitle: "Title",
+	SignedAt: "Signed at (UTC)", Address: "Client address", Agent: "User agent", Channel: "Channel",
+	Direct: "in the seller's presence (direct)", Remote: "through the link sent by the seller (%s)",
+	Consent: "Consent given", ConsentVersion: "version %s", DocumentHash: "Document SHA-256",
+	EvidenceID: "Evidence id", Signature: "Drawn signature", QuoteNumber: "Quote",
+}
+
+var svCert = certLabels{
+	Title: "Signeringsintyg",
+	Intro: "Den här sidan hör till det signerade dokumentet. Den visar vem som signerade offerten på föregående " +
+		"sidor, när och varifrån, och SHA-256 för exakt det dokument som visades. Samma uppgifter finns i " +
+		"säljarens manipuleringssäkra bevislogg under bevis-id nedan.",
+	Reference: "Offert %s · version %d", Signer: "Signerad av", Email: "E-post", JobTitle: "Titel",
+	SignedAt: "Signerad (UTC)", Address: "Klientadress", Agent: "Webbläsare", Channel: "Kanal",
+	Direct: "i säljarens närvaro (direkt)", Remote: "via länken som säljaren skickade (%s)",
+	Consent: "Samtycke", ConsentVersion: "version %s", DocumentHash: "Dokumentets SHA-256",
+	EvidenceID: "Bevis-id", Signature: "Ritad underskrift", QuoteNumber: "Offert",
+}
+
+// Certificate returns the signature page of version q signed as c, in the
+// quote's language.
+func Certificate(q quoting.Quote, c quoting.Certificate) render.Certificate {
+	l := enCert
+	if quoting.Language(q.Snapshot.Language) == quoting.LangSwedish {
+		l = svCert
+	}
+	channel := fmt.Sprintf(l.Remote, c.Channel)
+	if c.Channel == string(quoting.ChannelDirect) {
+		channel = l.Direct
+	}
+	rows := []render.CertificateRow{
+		{Label: l.QuoteNumber, Value: fmt.Sprintf(l.Reference, q.Number, q.QuoteVersion)},
+		{Label: l.Signer, Value: c.SignerName},
+		{Label: l.Email, Value: c.SignerEmail},
+	}
+	if c.SignerTitle != "" {
+		rows = append(rows, render.CertificateRow{Label: l.JobTitle, Value: c.SignerTitle})
+	}
+	rows = append(rows,
+		render.CertificateRow{Label: l.SignedAt, Value: c.SignedAt.UTC().Format("2006-01-02 15:04:05.000")},
+		render.CertificateRow{Label: l.Address, Value: c.IP},
+		render.CertificateRow{Label: l.Agent, Value: c.UserAgent},
+		render.CertificateRow{Label: l.Channel, Value: channel},
+		render.CertificateRow{Label: l.Consent, Value: c.ConsentText + " (" + fmt.Sprintf(l.ConsentVersion, c.ConsentVersion) + ")"},
+		render.CertificateRow{Label: l.DocumentHash, Value: c.DocumentSHA256, Mono: true},
+		render.CertificateRow{Label: l.EvidenceID, Value: c.EvidenceID.String(), Mono: true},
+	)
+	return render.Certificate{Title: l.Title, Intro: l.Intro, Company: q.Snapshot.Company.Name,
+		Reference: fmt.Sprintf(l.Reference, q.Number, q.QuoteVersion), Rows: rows, Signature: c.Signature,
+		SignatureLabel: l.Signature, Color: q.Snapshot.Company.PrimaryColor}
+}

@@ -2,15 +2,13 @@ package quoting
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"fmt"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
 
+	"github.com/acme/crm/internal/audit"
 	"github.com/acme/crm/internal/errs"
 	"github.com/acme/crm/internal/identity"
 	"github.com/acme/crm/internal/money"
@@ -115,7 +113,13 @@ func (s *Service) Revise(ctx context.Context, id uuid.UUID) (Quote, error) {
 			QuoteVersion: old.QuoteVersion + 1, Status: StatusDraft, ValidUntil: s.today().AddDate(0, 0, days),
 			ContactPersonID: old.ContactPersonID, Snapshot: old.Snapshot.Clone(), Changes: &empty,
 			StatusChangedAt: now, CreatedBy: p.UserID, Version: 1, CreatedAt: now, UpdatedAt: now}
-		return s.store.CreateQuote(ctx, next)
+		if err := s.newLink(&next); err != nil {
+			return err
+		}
+		if err := s.store.CreateQuote(ctx, next); err != nil {
+			return err
+		}
+		return s.record(ctx, old, audit.Revise, map[string]any{"new_quote_id": next.ID, "new_revision": next.QuoteVersion})
 	})
 	return next, err
 }
@@ -138,7 +142,12 @@ func (s *Service) Withdraw(ctx context.Context, id uuid.UUID, ifVersion *int64) 
 		if err := s.store.SaveQuote(ctx, q); err != nil {
 			return err
 		}
-		out, err = s.store.Quote(ctx, id)
+		if q.SentAt != nil { // a draft never reached the customer: nothing to attest
+			if err := s.record(ctx, q, audit.Withdraw, map[string]any{}); err != nil {
+				return err
+			}
+		}
+		out, err = s.Quote(ctx, id)
 		return err
 	})
 	return out, err
@@ -153,121 +162,4 @@ func (s *Service) transition(q *Quote, a Action) error {
 	now := s.timestamp()
 	q.Status, q.StatusChangedAt, q.UpdatedAt = to, now, now
 	return nil
-}
-
-// Channel is how a quote reaches the customer.
-type Channel string
-
-// The channels of Send.
-const (
-	ChannelLink     Channel = "link"     // a link to paste anywhere
-	ChannelDirect   Channel = "direct"   // the quote page opened on the spot
-	ChannelDownload Channel = "download" // a PDF
-	ChannelEmail    Channel = "email"    // an e-mail with the link (not yet available)
-)
-
-// Sent is the result of Send: the quote, and the customer's link (link and
-// direct) or the PDF's address (download).
-type Sent struct {
-	Quote     Quote
-	PublicURL string
-	PDFURL    string
-}
-
-// Send sends a draft with lines: it becomes sent, records who sent it, when
-// and how, and the opportunity moves to its pipeline's quote-sent phase when
-// one is set (recorded in its phase history). Link and direct create the
-// customer's token: 256 random bits of which only the SHA-256 is stored.
-// An unknown channel, e-mail (not available yet) and a draft without lines
-// are errs.Invalid; anything but a draft errs.Conflict naming its state.
-func (s *Service) Send(ctx context.Context, id uuid.UUID, ch Channel, ifVersion *int64) (Sent, error) {
-	if err := checkChannel(ch); err != nil {
-		return Sent{}, err
-	}
-	p, err := identity.Caller(ctx)
-	if err != nil {
-		return Sent{}, err
-	}
-	var out Sent
-	err = s.store.WithTx(ctx, func(ctx context.Context) error {
-		q, err := s.store.LockQuote(ctx, id)
-		if err != nil {
-			return err
-		}
-		if ifVersion != nil && *ifVersion != q.Version {
-			return stale(q.Version)
-		}
-		if err := s.transition(&q, ActionSend); err != nil {
-			return err
-		}
-		if err := q.Snapshot.Sendable(); err != nil {
-			return err
-		}
-		if out, err = s.deliver(q, ch); err != nil {
-			return err
-		}
-		q = out.Quote
-		q.SentAt, q.SentBy, q.SentChannel = &q.StatusChangedAt, &p.UserID, string(ch)
-		if err := s.store.SaveQuote(ctx, q); err != nil {
-			return err
-		}
-		if err := s.advanceOpportunity(ctx, q.OpportunityID); err != nil {
-			return err
-		}
-		out.Quote, err = s.store.Quote(ctx, id)
-		return err
-	})
-	return out, err
-}
-
-func checkChannel(ch Channel) error {
-	switch ch {
-	case ChannelLink, ChannelDirect, ChannelDownload:
-		return nil
-	case ChannelEmail:
-		return errs.Field("channel", "sending by e-mail is not available yet: use link, direct or download")
-	}
-	return errs.Field("channel", "must be one of: link, direct, download, email")
-}
-
-// deliver makes what the channel hands out: a token and its page, or the
-// PDF's address.
-func (s *Service) deliver(q Quote, ch Channel) (Sent, error) {
-	base := strings.TrimRight(s.publicURL, "/")
-	if ch == ChannelDownload {
-		return Sent{Quote: q, PDFURL: base + "/api/v1/quotes/" + q.ID.String() + "/pdf"}, nil
-	}
-	token, hash, err := NewToken()
-	if err != nil {
-		return Sent{}, err
-	}
-	q.TokenHash = hash
-	return Sent{Quote: q, PublicURL: base + "/q/" + token}, nil
-}
-
-// advanceOpportunity moves the opportunity to its quote-sent phase, if its
-// pipeline names one.
-func (s *Service) advanceOpportunity(ctx context.Context, opportunityID uuid.UUID) error {
-	src, err := s.opps.QuoteSource(ctx, opportunityID)
-	if err != nil || src.QuoteSentPhaseID == nil || !src.Open {
-		return err
-	}
-	return s.opps.MoveToPhase(ctx, opportunityID, *src.QuoteSentPhaseID)
-}
-
-// NewToken returns a customer link token (256 random bits, URL-safe) and
-// the SHA-256 hash that storage keeps in its place.
-func NewToken() (token string, hash []byte, err error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", nil, fmt.Errorf("quote token: %w", err)
-	}
-	token = base64.RawURLEncoding.EncodeToString(b)
-	return token, HashToken(token), nil
-}
-
-// HashToken is the stored form of a link token.
-func HashToken(token string) []byte {
-	h := sha256.Sum256([]byte(token))
-	return h[:]
 }

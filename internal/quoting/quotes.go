@@ -60,6 +60,9 @@ func (s *Service) CreateQuote(ctx context.Context, opportunityID uuid.UUID, in N
 		q = Quote{ID: newID(), OpportunityID: opportunityID, TemplateID: &t.ID, Number: FormatNumber(year, seq),
 			QuoteVersion: 1, Status: StatusDraft, ValidUntil: validUntil, ContactPersonID: src.ContactPersonID,
 			Snapshot: snap, StatusChangedAt: now, CreatedBy: p.UserID, Version: 1, CreatedAt: now, UpdatedAt: now}
+		if err := s.newLink(&q); err != nil {
+			return err
+		}
 		return s.store.CreateQuote(ctx, q)
 	})
 	return q, err
@@ -142,12 +145,25 @@ func (s *Service) snapshot(ctx context.Context, src Source, t Template) (Snapsho
 
 // Quote returns one quote version.
 func (s *Service) Quote(ctx context.Context, id uuid.UUID) (Quote, error) {
-	return s.store.Quote(ctx, id)
+	q, err := s.store.Quote(ctx, id)
+	return s.withURL(q), err
 }
 
 // Quotes lists quote versions, newest first by default.
 func (s *Service) Quotes(ctx context.Context, f QuoteFilter, req page.Request) (page.Page[Quote], error) {
-	return s.store.Quotes(ctx, f, req)
+	p, err := s.store.Quotes(ctx, f, req)
+	for i := range p.Items {
+		p.Items[i] = s.withURL(p.Items[i])
+	}
+	return p, err
+}
+
+// withURL fills the customer's link of a sent version.
+func (s *Service) withURL(q Quote) Quote {
+	if q.SentAt != nil {
+		q.PublicURL = s.links.URL(q)
+	}
+	return q
 }
 
 // QuotePatch changes a draft; nil fields stay. ContactPersonID set to nil

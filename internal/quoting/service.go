@@ -6,6 +6,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/acme/crm/internal/audit"
+	"github.com/acme/crm/internal/events"
 	"github.com/acme/crm/internal/identity"
 	"github.com/acme/crm/internal/page"
 )
@@ -24,8 +26,24 @@ type Quote struct {
 	Snapshot        Snapshot
 	// Changes is what this version changed against the one before; nil for
 	// version 1.
-	Changes         *Changes
-	TokenHash       []byte // SHA-256 of the customer's link token; nil until sent by link
+	Changes *Changes
+	// TokenHash is the SHA-256 of the customer's link token, TokenSealed
+	// the token sealed by Links. Every version has its link from creation;
+	// it opens only once the version is sent.
+	TokenHash   []byte
+	TokenSealed []byte
+	// DocumentSHA256 names the PDF sent to the customer (a blob): the exact
+	// document they read, download and sign.
+	DocumentSHA256 string
+	// ViewedAt is the customer's first view; LastViewedAt the last view
+	// that was recorded (at most one a day).
+	ViewedAt     *time.Time
+	LastViewedAt *time.Time
+	// Response is the customer's answer, once there is one.
+	Response *Response
+	// PublicURL is the customer's link of a sent version, filled by the
+	// service's reads (not stored; "" when it cannot be shown).
+	PublicURL       string
 	SentAt          *time.Time
 	SentBy          *uuid.UUID
 	SentChannel     string
@@ -77,6 +95,21 @@ type Store interface {
 	Quotes(ctx context.Context, f QuoteFilter, req page.Request) (page.Page[Quote], error)
 	// SaveQuote writes every mutable column and bumps the row version.
 	SaveQuote(ctx context.Context, q Quote) error
+	// LatestVersion reads the newest version of a quote number.
+	LatestVersion(ctx context.Context, number string) (Quote, error)
+	// QuoteByToken finds the version whose link token hashes to hash, in
+	// any workspace, and answers it with its workspace (errs.NotFound when
+	// none has it). Callers then scope the context to that workspace.
+	QuoteByToken(ctx context.Context, hash []byte) (Quote, uuid.UUID, error)
+	// AwaitingExpiry lists, across workspaces, the sent and viewed versions
+	// whose validity ended before now in their workspace's time zone.
+	AwaitingExpiry(ctx context.Context, now time.Time, limit int) ([]VersionRef, error)
+}
+
+// VersionRef names a quote version in its workspace.
+type VersionRef struct {
+	WorkspaceID uuid.UUID
+	QuoteID     uuid.UUID
 }
 
 // Source is what a quote is made from: the opportunity as it stands.
@@ -91,9 +124,12 @@ type Source struct {
 	Currency        string
 	OfferDiscount   int // basis points
 	Lines           []SnapshotLine
-	// QuoteSentPhaseID is the phase of the opportunity's pipeline that a
-	// sent quote moves it to, if any.
-	QuoteSentPhaseID *uuid.UUID
+	// QuoteSentPhaseID, QuoteSignedPhaseID and ExpiredPhaseID are the
+	// phases of the opportunity's pipeline that a sent, a signed and an
+	// expired quote move it to, if it has them.
+	QuoteSentPhaseID   *uuid.UUID
+	QuoteSignedPhaseID *uuid.UUID
+	ExpiredPhaseID     *uuid.UUID
 }
 
 // Opportunities is the sales side of quoting, in the context's workspace.
@@ -101,9 +137,87 @@ type Opportunities interface {
 	// QuoteSource reads an opportunity with its lines (errs.NotFound when
 	// missing).
 	QuoteSource(ctx context.Context, opportunityID uuid.UUID) (Source, error)
-	// MoveToPhase moves the opportunity to a phase of its pipeline under
-	// the phase rules, recording the change, in the context's transaction.
-	MoveToPhase(ctx context.Context, opportunityID, phaseID uuid.UUID) error
+	// MoveToPhase moves the opportunity forward to a phase of its pipeline
+	// under the phase rules, recording the change with the context's actor,
+	// in the context's transaction; moved is false when it stayed (closed,
+	// or already there or further along).
+	MoveToPhase(ctx context.Context, opportunityID, phaseID uuid.UUID) (moved bool, err error)
+}
+
+// Renderer renders a version's documents (internal/render fulfils it).
+type Renderer interface {
+	// PDF is the quote as the customer receives it.
+	PDF(q Quote) ([]byte, error)
+	// SignedPDF is the sent document with a certificate page appended.
+	SignedPDF(q Quote, document []byte, c Certificate) ([]byte, error)
+}
+
+// Certificate is what the signed PDF's last page attests.
+type Certificate struct {
+	EvidenceID     uuid.UUID
+	SignerName     string
+	SignerEmail    string
+	SignerTitle    string
+	SignedAt       time.Time
+	IP             string
+	UserAgent      string
+	Channel        string
+	DocumentSHA256 string
+	ConsentText    string
+	ConsentVersion string
+	Signature      []byte // PNG, optional
+}
+
+// Files keeps documents by the hex SHA-256 of their bytes (the blob store).
+type Files interface {
+	Put(ctx context.Context, data []byte) (sha256 string, err error)
+	Get(ctx context.Context, sha256 string) ([]byte, error)
+}
+
+// Document is a file the quote puts on its opportunity.
+type Document struct {
+	OpportunityID uuid.UUID
+	QuoteID       uuid.UUID
+	FileName      string
+	Data          []byte
+	Signed        bool // the signed PDF, else the sent one
+}
+
+// Filed is a document filed as an attachment.
+type Filed struct {
+	AttachmentID uuid.UUID
+	SHA256       string
+}
+
+// Filing files documents among the opportunity's attachments.
+type Filing interface {
+	File(ctx context.Context, d Document) (Filed, error)
+}
+
+// Email is the quote's e-mail to the customer.
+type Email struct {
+	OpportunityID uuid.UUID
+	To, Cc        []string
+	Subject, Body string
+	AttachmentID  *uuid.UUID
+}
+
+// Mailer sends an e-mail about an opportunity through the outbox, in the
+// context's transaction, and answers its id (activity.Emails fulfils it).
+type Mailer interface {
+	SendEmail(ctx context.Context, e Email) (uuid.UUID, error)
+}
+
+// Publisher records domain events in the context's transaction
+// (events.Bus fulfils it).
+type Publisher interface {
+	PublishJSON(ctx context.Context, e events.Event, payload any) error
+}
+
+// Evidence is the evidence log (audit.Log fulfils it).
+type Evidence interface {
+	AppendJSON(ctx context.Context, r audit.Record, v any) (audit.Record, error)
+	QuoteEvidence(ctx context.Context, quoteID uuid.UUID) ([]audit.Record, bool, error)
 }
 
 // Relations reads the customer and contact a quote is addressed to.
@@ -132,7 +246,13 @@ type Service struct {
 	relations Relations
 	directory Directory
 	products  Products
-	publicURL string
+	links     *Links
+	renderer  Renderer
+	files     Files
+	filing    Filing
+	mailer    Mailer
+	events    Publisher
+	evidence  Evidence
 	now       func() time.Time
 }
 
@@ -142,16 +262,22 @@ type Deps struct {
 	Relations     Relations
 	Directory     Directory
 	Products      Products
-	// PublicURL is where customers open quotes: public_url is
-	// PublicURL + "/q/" + token.
-	PublicURL string
-	Now       func() time.Time
+	// Links makes the customers' links (PublicURL + "/q/" + token).
+	Links    *Links
+	Renderer Renderer
+	Files    Files
+	Filing   Filing
+	Mailer   Mailer
+	Events   Publisher
+	Evidence Evidence
+	Now      func() time.Time
 }
 
 // NewService returns the quoting service; Now defaults to time.Now in UTC.
 func NewService(store Store, d Deps) *Service {
 	s := &Service{store: store, opps: d.Opportunities, relations: d.Relations, directory: d.Directory,
-		products: d.Products, publicURL: d.PublicURL, now: d.Now}
+		products: d.Products, links: d.Links, renderer: d.Renderer, files: d.Files, filing: d.Filing,
+		mailer: d.Mailer, events: d.Events, evidence: d.Evidence, now: d.Now}
 	if s.now == nil {
 		s.now = func() time.Time { return time.Now().UTC() }
 	}

@@ -122,6 +122,9 @@ type Texts struct {
 
 // SnapshotLine is one product line as offered.
 type SnapshotLine struct {
+	// ID names the line for the customer's comments; it stays the same
+	// across revisions of a line (BuildSnapshot gives new lines one).
+	ID          uuid.UUID         `json:"id,omitzero"`
 	Position    int               `json:"position"`            // 1-based, in document order
 	ProductID   uuid.UUID         `json:"product_id,omitzero"` // uuid.Nil for a free-text line
 	Code        string            `json:"code,omitempty"`
@@ -142,7 +145,8 @@ func (l SnapshotLine) moneyLine() money.Line {
 
 // BuildSnapshot returns a copy of s, sharing no memory with it, with
 // Language normalized (see Language), line positions numbered 1..n in the
-// given order, and every line's Net and the Totals computed with
+// given order, an ID for every line that has none, and every line's Net
+// and the Totals computed with
 // money.Compute; whatever s held in Position, Net and Totals is ignored.
 //
 // It answers an errs.Invalid error listing every bad field: "customer.name"
@@ -164,6 +168,9 @@ func BuildSnapshot(s Snapshot) (Snapshot, error) {
 	for i := range out.Lines {
 		l := &out.Lines[i]
 		l.Position = i + 1
+		if l.ID == uuid.Nil {
+			l.ID = uuid.New()
+		}
 		if strings.TrimSpace(l.Name) == "" {
 			fe = append(fe, errs.FieldError{Field: fmt.Sprintf("lines.%d.name", i), Message: "must not be empty"})
 		}
@@ -280,4 +287,14 @@ func (s *Snapshot) UnmarshalJSON(data []byte) error {
 	*s = Snapshot(w.snapshotFields)
 	s.Totals = w.Totals.totals()
 	return nil
+}
+
+// EnsureLineIDs gives lines stored without an ID (before lines had ids) a
+// stable one derived from the quote version and the line's position.
+func (s *Snapshot) EnsureLineIDs(quoteID uuid.UUID) {
+	for i := range s.Lines {
+		if s.Lines[i].ID == uuid.Nil {
+			s.Lines[i].ID = uuid.NewSHA1(quoteID, fmt.Appendf(nil, "line %d", s.Lines[i].Position))
+		}
+	}
 }

@@ -1,18 +1,20 @@
 package render
 
 import (
-	_ "embed"
+	"embed"
 	"encoding/base64"
 	"fmt"
 	"html/template"
 	"io"
 )
 
-//go:embed quote.html.tmpl
-var quoteHTML string
+//go:embed quote.html.tmpl customer.html.tmpl
+var templates embed.FS
 
-// pageTmpl escapes every value by context: text, attributes and CSS.
-var pageTmpl = template.Must(template.New("quote").Parse(quoteHTML))
+// pageTmpl escapes every value by context: text, attributes and CSS. The
+// quote's sheet and styles are shared by the preview ("quote") and the
+// customer's page ("customer").
+var pageTmpl = template.Must(template.New("").ParseFS(templates, "*.tmpl"))
 
 // htmlPage is what the template reads: the view plus values that are safe
 // only after newView's checks (colours and the logo's data: URI).
@@ -32,9 +34,21 @@ type htmlPage struct {
 // escaped. It fails with errs.Invalid when the logo is not a PNG or JPEG
 // image, or with the writer's error.
 func HTML(w io.Writer, d Document) error {
-	v, err := newView(d)
+	page, err := newHTMLPage(d)
 	if err != nil {
 		return err
+	}
+	if err := pageTmpl.ExecuteTemplate(w, "quote", page); err != nil {
+		return fmt.Errorf("render html %s: %w", d.Number, err)
+	}
+	return nil
+}
+
+// newHTMLPage derives what the quote's sheet shows from d.
+func newHTMLPage(d Document) (htmlPage, error) {
+	v, err := newView(d)
+	if err != nil {
+		return htmlPage{}, err
 	}
 	page := htmlPage{
 		view:           v,
@@ -54,10 +68,7 @@ func HTML(w io.Writer, d Document) error {
 		// carry anything but an image.
 		page.LogoURI = template.URL("data:" + v.logoMime + ";base64," + base64.StdEncoding.EncodeToString(v.Logo))
 	}
-	if err := pageTmpl.Execute(w, page); err != nil {
-		return fmt.Errorf("render html %s: %w", d.Number, err)
-	}
-	return nil
+	return page, nil
 }
 
 func hex(c [3]uint8) string {

@@ -12,11 +12,13 @@ import (
 // one. Quotes use it: a sent quote moves the opportunity to the pipeline's
 // quote-sent phase, a signed one to its quote-signed phase.
 //
-// It does nothing when the opportunity is closed, already in that phase or
-// in a later one: an automatic move never undoes a salesperson's progress.
-// A phase of another pipeline is errs.Invalid on phase_id.
-func (s *Service) MoveToPhase(ctx context.Context, opportunityID, phaseID uuid.UUID) error {
-	return s.store.WithTx(ctx, func(ctx context.Context) error {
+// It does nothing (moved is false) when the opportunity is closed, already
+// in that phase or in a later one: an automatic move never undoes a
+// salesperson's progress. A phase of another pipeline is errs.Invalid on
+// phase_id. The history names the context's actor (events.ActorFrom): the
+// salesperson who sent a quote, the customer who signed it, the system.
+func (s *Service) MoveToPhase(ctx context.Context, opportunityID, phaseID uuid.UUID) (moved bool, err error) {
+	err = s.store.WithTx(ctx, func(ctx context.Context) error {
 		o, err := s.store.LockOpportunity(ctx, opportunityID)
 		if err != nil {
 			return err
@@ -38,6 +40,8 @@ func (s *Service) MoveToPhase(ctx context.Context, opportunityID, phaseID uuid.U
 			return err
 		}
 		o.UpdatedAt = s.now()
+		moved = true
 		return s.store.SaveOpportunity(ctx, o)
 	})
+	return moved, err
 }

@@ -88,10 +88,17 @@ func improveOperation(path, method string, op *openapi3.Operation) {
 	secured := op.Security != nil && len(*op.Security) > 0
 	if secured {
 		op.Security = &openapi3.SecurityRequirements{{"BearerAuth": {}}, {"ApiKeyAuth": {}}}
+	} else {
+		op.Security = &openapi3.SecurityRequirements{} // security: [] — no login
 	}
 	for code, r := range op.Responses.Map() {
-		if code >= "400" && r.Value != nil {
+		if code >= "400" && r.Value != nil && !(strings.HasPrefix(path, "/q/") && htmlResponse(r.Value)) {
 			problemContent(r.Value)
+		}
+		if code == "303" && r.Value != nil {
+			r.Value.Description = openapi3.Ptr("See the page again")
+			r.Value.Headers = openapi3.Headers{"Location": {Value: &openapi3.Header{Parameter: openapi3.Parameter{
+				Description: "The page to show next", Schema: openapi3.NewStringSchema().NewRef()}}}}
 		}
 	}
 	if !strings.HasPrefix(path, "/api/") {
@@ -121,9 +128,23 @@ func improveOperation(path, method string, op *openapi3.Operation) {
 	}
 }
 
-// problemContent makes an error response's body application/problem+json.
+// problemContent makes an error response's body application/problem+json:
+// a Problem, or the problem document the operation names (PublicGone).
 func problemContent(r *openapi3.Response) {
-	r.Content = openapi3.NewContentWithSchemaRef(openapi3.NewSchemaRef(problemRef, nil), []string{"application/problem+json"})
+	ref := problemRef
+	for _, mt := range r.Content {
+		if mt.Schema != nil && strings.HasPrefix(mt.Schema.Ref, "#/components/schemas/") {
+			ref = mt.Schema.Ref
+		}
+	}
+	r.Content = openapi3.NewContentWithSchemaRef(openapi3.NewSchemaRef(ref, nil), []string{"application/problem+json"})
+}
+
+// htmlResponse reports whether r is a page (the customer's quote page
+// answers errors as pages too).
+func htmlResponse(r *openapi3.Response) bool {
+	_, ok := r.Content["text/html"]
+	return ok
 }
 
 // addFormats marks ids as uuid and *_at fields as date-time, which swag
@@ -179,5 +200,6 @@ var tags = openapi3.Tags{
 	{Name: "quotes", Description: "Quotes: frozen snapshots of an opportunity's offer with gap-free numbers per year, versions, states, HTML preview, PDF and sending."},
 	{Name: "emails", Description: "E-mails to the customer about an opportunity: stored in an outbox, delivered by a background job over SMTP with retries."},
 	{Name: "appointments", Description: "Meetings with colleagues and customer contacts, a user's calendar with their due tasks, and a personal iCalendar feed."},
+	{Name: "public", Description: "The customer's side of a quote, without a login: the link's token is the credential. The quote page (HTML) and its JSON twin, the PDF, and signing, asking for a change and declining."},
 	{Name: "platform", Description: "Health and readiness."},
 }

@@ -1,0 +1,85 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/acme/crm/internal/activity"
+	"github.com/acme/crm/internal/blob"
+	"github.com/acme/crm/internal/jobs"
+	"github.com/acme/crm/internal/quotedoc"
+	"github.com/acme/crm/internal/quoting"
+	"github.com/acme/crm/internal/render"
+)
+
+// quoteRenderer renders quotes through quotedoc's view model.
+type quoteRenderer struct{}
+
+func (quoteRenderer) PDF(q quoting.Quote) ([]byte, error) { return render.PDF(quotedoc.Document(q)) }
+
+func (quoteRenderer) SignedPDF(q quoting.Quote, document []byte, c quoting.Certificate) ([]byte, error) {
+	return render.SignedPDF(document, quotedoc.Certificate(q, c))
+}
+
+// blobFiles keeps quote documents in the blob store.
+type blobFiles struct{ blobs blob.Store }
+
+func (f blobFiles) Put(ctx context.Context, data []byte) (string, error) {
+	info, err := f.blobs.Put(ctx, bytes.NewReader(data))
+	return info.Key, err
+}
+
+func (f blobFiles) Get(ctx context.Context, key string) ([]byte, error) {
+	rc, err := f.blobs.Open(ctx, key)
+	if err != nil {
+		return nil, fmt.Errorf("open document %s: %w", key, err)
+	}
+	defer rc.Close()
+	return io.ReadAll(rc)
+}
+
+// quoteFiling files quote documents among the opportunity's attachments.
+type quoteFiling struct{ attachments *activity.Attachments }
+
+func (f quoteFiling) File(ctx context.Context, d quoting.Document) (quoting.Filed, error) {
+	src := activity.SourceQuote
+	if d.Signed {
+		src = activity.SourceSignedQuote
+	}
+	a, err := f.attachments.AddDocument(ctx, d.OpportunityID, d.QuoteID, d.FileName, d.Data, src)
+	return quoting.Filed{AttachmentID: a.ID, SHA256: a.SHA256}, err
+}
+
+// quoteMailer sends quotes' e-mails through the outbox.
+type quoteMailer struct{ emails *activity.Emails }
+
+func (m quoteMailer) SendEmail(ctx context.Context, e quoting.Email) (uuid.UUID, error) {
+	in := activity.NewEmail{To: e.To, Cc: e.Cc, Subject: e.Subject, Body: e.Body}
+	if e.AttachmentID != nil {
+		in.AttachmentIDs = []uuid.UUID{*e.AttachmentID}
+	}
+	sent, err := m.emails.Send(ctx, e.OpportunityID, in)
+	return sent.ID, err
+}
+
+// expiryInterval is how often the expiry job looks for lapsed quotes.
+const expiryInterval = 5 * time.Minute
+
+// expireQuotesArgs is the periodic expire_quotes job.
+type expireQuotesArgs struct{}
+
+func (expireQuotesArgs) Kind() string { return "expire_quotes" }
+
+// registerExpiry runs the quote expiry every few minutes on the leader.
+func registerExpiry(q *jobs.Queue, quotes *quoting.Service) {
+	jobs.Register(q, func(ctx context.Context, _ expireQuotesArgs, _ jobs.Attempt) error {
+		_, err := quotes.ExpireDue(ctx)
+		return err
+	})
+	q.Every(expiryInterval, expireQuotesArgs{})
+}
