@@ -1,4 +1,4 @@
-.PHONY: run test openapi lint bench build docker
+.PHONY: run test openapi clients lint bench build docker
 GO ?= go
 
 run: ## start the API with the demo workspace (embedded PostgreSQL without DATABASE_URL)
@@ -13,6 +13,9 @@ build:
 openapi: ## regenerate docs/ (Swagger 2.0, swag) and openapi.yaml (OpenAPI 3.0)
 	$(GO) tool swag init --quiet -g api/server.go -d ./ -o docs --outputTypes json,yaml --parseInternal --parseDependencyLevel 0
 	$(GO) run ./internal/tools/specgen
+
+clients: ## generate, compile and run the Go and TypeScript client examples against a started server
+	./clients/run.sh
 
 lint: ## lint the OpenAPI document
 	npx --yes @redocly/cli@2.77.0 lint openapi.yaml --format=stylish

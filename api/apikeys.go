@@ -67,7 +67,7 @@ func (s *Server) createAPIKey(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, CreatedAPIKey{APIKey: toAPIKey(k), Key: secret})
+	return createdAt(c, "/api/v1/api-keys/"+k.ID.String(), CreatedAPIKey{APIKey: toAPIKey(k), Key: secret})
 }
 
 // revokeAPIKey godoc

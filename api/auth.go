@@ -58,7 +58,7 @@ func (s *Server) signup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, toSession(sess, time.Now()))
+	return createdAt(c, "/api/v1/me", toSession(sess, time.Now()))
 }
 
 // login godoc

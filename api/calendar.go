@@ -120,7 +120,8 @@ func (s *Server) createCalendarFeed(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, CalendarFeed{URL: strings.TrimRight(s.cfg.PublicURL, "/") + "/calendar/" + token + ".ics"})
+	url := strings.TrimRight(s.cfg.PublicURL, "/") + "/calendar/" + token + ".ics"
+	return createdAt(c, url, CalendarFeed{URL: url})
 }
 
 // calendarFeed godoc

@@ -11,7 +11,7 @@ import (
 // User is a person who logs in to the workspace.
 type User struct {
 	ID          uuid.UUID  `json:"id" example:"0190a6e4-2f3b-7c6e-9a51-3c8e2b1d4f5a"`
-	Email       string     `json:"email" example:"anna@example.com"`
+	Email       string     `json:"email" format:"email" example:"anna@example.com"`
 	Name        string     `json:"name" example:"Anna Svensson"`
 	Role        string     `json:"role" enums:"admin,member" example:"member"`
 	Active      bool       `json:"active" example:"true"`

@@ -77,7 +77,7 @@ type CreateLineRequest struct {
 	Name        *string    `json:"name,omitempty" validate:"omitempty,min=1,max=200"`
 	Unit        *string    `json:"unit,omitempty" validate:"omitempty,max=20"`
 	Description string     `json:"description,omitempty" validate:"max=5000"`
-	Quantity    *Quantity  `json:"quantity" swaggertype:"number" example:"1.5"`
+	Quantity    *Quantity  `json:"quantity" validate:"required" swaggertype:"number" example:"1.5"`
 	UnitPrice   *int64     `json:"unit_price,omitempty" validate:"omitempty,gte=0"`
 	Discount    int        `json:"discount,omitempty" validate:"gte=0,lte=10000"`
 	VATRate     *int       `json:"vat_rate,omitempty" validate:"omitempty,gte=0,lte=10000"`

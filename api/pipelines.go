@@ -1,12 +1,14 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
+	"github.com/acme/crm/internal/errs"
 	"github.com/acme/crm/internal/sales"
 )
 
@@ -61,15 +63,22 @@ type PhaseInput struct {
 	Position *int `json:"position,omitempty" validate:"omitempty,gte=0"`
 } // @name PhaseInput
 
+// NewPipelinePhase is a phase of a new pipeline. At most one phase is the
+// quote-sent phase and one the quote-signed phase; the pipeline then names
+// them in quote_sent_phase_id and quote_signed_phase_id.
+type NewPipelinePhase struct {
+	PhaseInput
+	// QuoteSent makes this the phase a sent quote moves an opportunity to.
+	QuoteSent bool `json:"quote_sent,omitempty"`
+	// QuoteSigned makes this the phase a signed quote moves an opportunity to.
+	QuoteSigned bool `json:"quote_signed,omitempty"`
+} // @name NewPipelinePhase
+
 // CreatePipelineRequest creates a pipeline with all its phases, checked as a whole.
 type CreatePipelineRequest struct {
-	Name      string       `json:"name" validate:"required,max=100" example:"Partner sales"`
-	IsDefault bool         `json:"is_default"`
-	Phases    []PhaseInput `json:"phases" validate:"required,min=3,max=50,dive"`
-	// QuoteSentPhasePosition names, by position, the phase a sent quote moves an opportunity to.
-	QuoteSentPhasePosition *int `json:"quote_sent_phase_position,omitempty"`
-	// QuoteSignedPhasePosition names, by position, the phase a signed quote moves an opportunity to.
-	QuoteSignedPhasePosition *int `json:"quote_signed_phase_position,omitempty"`
+	Name      string             `json:"name" validate:"required,max=100" example:"Partner sales"`
+	IsDefault bool               `json:"is_default,omitempty"`
+	Phases    []NewPipelinePhase `json:"phases" validate:"required,min=3,max=50,dive"`
 } // @name CreatePipelineRequest
 
 // UpdatePipelineRequest changes a pipeline's settings; absent fields stay,
@@ -150,14 +159,9 @@ func (s *Server) createPipeline(c echo.Context) error {
 	if err := s.decode(c, &req); err != nil {
 		return err
 	}
-	in := sales.NewPipeline{Name: req.Name, IsDefault: req.IsDefault, QuoteSentPosition: req.QuoteSentPhasePosition,
-		QuoteSignedPosition: req.QuoteSignedPhasePosition}
-	for i, ph := range req.Phases {
-		d := ph.domain()
-		if ph.Position == nil {
-			d.Position = i
-		}
-		in.Phases = append(in.Phases, d)
+	in, err := req.domain()
+	if err != nil {
+		return err
 	}
 	p, err := s.sales.CreatePipeline(c.Request().Context(), in)
 	if err != nil {
@@ -328,4 +332,29 @@ func (s *Server) reorderPhases(c echo.Context) error {
 		return err
 	}
 	return ok(c, p.Version, toPipeline(p))
+}
+
+func (r CreatePipelineRequest) domain() (sales.NewPipeline, error) {
+	in := sales.NewPipeline{Name: r.Name, IsDefault: r.IsDefault}
+	var fields []errs.FieldError
+	mark := func(dst **int, pos, i int, field string) {
+		if *dst != nil {
+			fields = append(fields, errs.FieldError{Field: fmt.Sprintf("phases[%d].%s", i, field), Message: "only one phase can be it"})
+		}
+		*dst = &pos
+	}
+	for i, ph := range r.Phases {
+		d := ph.domain()
+		if ph.Position == nil {
+			d.Position = i
+		}
+		if ph.QuoteSent {
+			mark(&in.QuoteSentPosition, d.Position, i, "quote_sent")
+		}
+		if ph.QuoteSigned {
+			mark(&in.QuoteSignedPosition, d.Position, i, "quote_signed")
+		}
+		in.Phases = append(in.Phases, d)
+	}
+	return in, errs.Fields("invalid phases", fields...)
 }

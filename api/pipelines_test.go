@@ -132,9 +132,10 @@ func TestOneDefaultPipeline(t *testing.T) {
 	env := testenv.New(t)
 	a := env.Signup()
 	old := defaultPipeline(t, env, a)
+	ps := phases("A 10 open", "Won 100 won", "Lost 0 lost")
+	ps[0]["quote_sent"] = true
 	res := env.Do(testenv.Request{Method: "POST", Path: "/api/v1/pipelines", Token: a.Token, Body: map[string]any{
-		"name": "New default", "is_default": true, "phases": phases("A 10 open", "Won 100 won", "Lost 0 lost"),
-		"quote_sent_phase_position": 0}})
+		"name": "New default", "is_default": true, "phases": ps}})
 	if res.Status != 201 {
 		t.Fatalf("create: %s", res)
 	}

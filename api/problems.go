@@ -84,8 +84,8 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if e.Code == errs.Unauthorized {
 		h.Set("WWW-Authenticate", `Bearer realm="crm"`)
 	}
-	if e.Code == errs.RateLimited && e.RetryAfter > 0 {
-		h.Set("Retry-After", strconv.Itoa(e.RetryAfter))
+	if wait := retryAfter(e); wait > 0 {
+		h.Set("Retry-After", strconv.Itoa(wait))
 	}
 	p := Problem{Type: "/problems/" + k.slug, Title: k.title, Status: k.status, Detail: detail,
 		Instance: c.Request().URL.Path, RequestID: requestID(c)}
@@ -133,4 +133,19 @@ func classify(c echo.Context, err error) *errs.Error {
 		return errs.Wrap(err, errs.BadRequest, "the request was cancelled")
 	}
 	return errs.Wrap(err, errs.Internal, "internal error")
+}
+
+// unavailableRetryAfter is how long a client waits after a 503: about as
+// long as a database fail-over or restart takes.
+const unavailableRetryAfter = 5
+
+// retryAfter is the Retry-After of a 429 or 503, in seconds (0: none).
+func retryAfter(e *errs.Error) int {
+	switch e.Code {
+	case errs.RateLimited:
+		return max(e.RetryAfter, 1)
+	case errs.Unavailable:
+		return unavailableRetryAfter
+	}
+	return 0
 }

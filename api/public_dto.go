@@ -109,10 +109,11 @@ type PublicQuoteResponse struct {
 	Reason       string             `json:"reason"`
 } // @name PublicQuoteResponse
 
-// PublicConsent is the text a signer agrees to, and its version.
+// PublicConsent is the text a signer agrees to; text_version names it in
+// the evidence.
 type PublicConsent struct {
-	Version string `json:"version" example:"2026-12-01"`
-	Text    string `json:"text"`
+	TextVersion string `json:"text_version" example:"2026-12-01"`
+	Text        string `json:"text"`
 } // @name PublicConsent
 
 // PublicGone is the 410 answer for a link that no longer leads to a quote
@@ -148,8 +149,14 @@ type ChangeRequestRequest struct {
 	Name         string             `json:"name" validate:"required,max=200"`
 	Email        string             `json:"email" validate:"required,max=254"`
 	Comment      string             `json:"comment" validate:"required,max=5000"`
-	LineComments []QuoteLineComment `json:"line_comments,omitempty" validate:"max=1000"`
+	LineComments []LineCommentInput `json:"line_comments,omitempty" validate:"max=1000,dive"`
 } // @name ChangeRequestRequest
+
+// LineCommentInput comments on one line of the quote (its id from lines[].id).
+type LineCommentInput struct {
+	LineID  uuid.UUID `json:"line_id" validate:"required"`
+	Comment string    `json:"comment" validate:"required,max=2000"`
+} // @name LineCommentInput
 
 // RejectQuoteRequest declines a quote.
 type RejectQuoteRequest struct {
@@ -168,7 +175,7 @@ func toPublicQuote(v quoting.Visit, token string) PublicQuote {
 		Salesperson: QuoteContact{Name: s.Salesperson.Name, Email: s.Salesperson.Email, Phone: s.Salesperson.Phone},
 		IntroText:   s.Texts.Intro, TermsText: s.Texts.Terms, FooterText: s.Texts.Footer,
 		OfferDiscount: int(s.OfferDiscount), Lines: mapSlice(s.Lines, toPublicLine), Totals: toTotals(s.Totals),
-		Consent: PublicConsent{Version: quoting.ConsentVersion, Text: quoting.ConsentText(s.Language)}}
+		Consent: PublicConsent{TextVersion: quoting.ConsentVersion, Text: quoting.ConsentText(s.Language)}}
 	if s.Contact != (quoting.Contact{}) {
 		out.Contact = &QuoteContact{Name: s.Contact.Name, Email: s.Contact.Email, Phone: s.Contact.Phone}
 	}
@@ -211,7 +218,7 @@ func toPublicLine(l quoting.SnapshotLine) PublicQuoteLine {
 
 func (r ChangeRequestRequest) domain() quoting.ChangeRequestInput {
 	return quoting.ChangeRequestInput{Name: r.Name, Email: r.Email, Comment: r.Comment,
-		LineComments: mapSlice(r.LineComments, func(lc QuoteLineComment) quoting.LineComment {
+		LineComments: mapSlice(r.LineComments, func(lc LineCommentInput) quoting.LineComment {
 			return quoting.LineComment{LineID: lc.LineID, Comment: lc.Comment}
 		})}
 }

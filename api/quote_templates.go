@@ -305,7 +305,7 @@ func (s *Server) getQuoteTemplateLogo(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Param			id			path		string	true	"Template id"	format(uuid)
 //	@Param			If-Match	header		string	false	"ETag of the version you changed"
-//	@Param			body		body		string	true	"The image"	format(binary)
+//	@Param			logo		formData	file	true	"The PNG or JPEG image (as a multipart part, or the whole body with Content-Type image/png or image/jpeg)"
 //	@Success		200			{object}	QuoteTemplate
 //	@Failure		403			{object}	Problem
 //	@Failure		404			{object}	Problem

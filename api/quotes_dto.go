@@ -17,11 +17,13 @@ import (
 // whom, with its number, revision and status. The ETag header is the row's
 // version for If-Match; revision is the quote's version number (1, 2, …).
 type Quote struct {
-	ID              uuid.UUID     `json:"id"`
-	OpportunityID   uuid.UUID     `json:"opportunity_id"`
-	TemplateID      *uuid.UUID    `json:"template_id" extensions:"x-nullable"`
-	Number          string        `json:"number" example:"2026-0042"`
-	Revision        int           `json:"revision" example:"1"`
+	ID            uuid.UUID  `json:"id"`
+	OpportunityID uuid.UUID  `json:"opportunity_id"`
+	TemplateID    *uuid.UUID `json:"template_id" extensions:"x-nullable"`
+	Number        string     `json:"number" example:"2026-0042"`
+	Revision      int        `json:"revision" example:"1"`
+	// Version is the row version behind the ETag.
+	Version         int64         `json:"version" example:"3"`
 	Status          string        `json:"status" enums:"draft,sent,viewed,signed,change_requested,rejected,expired,withdrawn,superseded"`
 	ValidUntil      Date          `json:"valid_until" swaggertype:"string" format:"date"`
 	ContactPersonID *uuid.UUID    `json:"contact_person_id" extensions:"x-nullable"`
@@ -296,7 +298,7 @@ type QuoteEvidence struct {
 func toQuote(q quoting.Quote) Quote {
 	s := q.Snapshot
 	out := Quote{ID: q.ID, OpportunityID: q.OpportunityID, TemplateID: q.TemplateID, Number: q.Number,
-		Revision: q.QuoteVersion, Status: string(q.Status), ValidUntil: Date{q.ValidUntil},
+		Revision: q.QuoteVersion, Version: q.Version, Status: string(q.Status), ValidUntil: Date{q.ValidUntil},
 		ContactPersonID: q.ContactPersonID, Customer: toQuoteCustomer(s.Customer),
 		Salesperson: QuoteContact{Name: s.Salesperson.Name, Email: s.Salesperson.Email, Phone: s.Salesperson.Phone},
 		Company:     toQuoteCompany(s.Company), IntroText: s.Texts.Intro, TermsText: s.Texts.Terms,

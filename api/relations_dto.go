@@ -11,11 +11,19 @@ import (
 
 // Address is a postal address; unknown parts are empty strings.
 type Address struct {
-	Street     string `json:"street" validate:"max=200" example:"Storgatan 1"`
-	PostalCode string `json:"postal_code" validate:"max=20" example:"111 22"`
-	City       string `json:"city" validate:"max=100" example:"Stockholm"`
-	Country    string `json:"country" validate:"max=2" example:"SE"` // ISO 3166-1 alpha-2
+	Street     string `json:"street" example:"Storgatan 1"`
+	PostalCode string `json:"postal_code" example:"111 22"`
+	City       string `json:"city" example:"Stockholm"`
+	Country    string `json:"country" example:"SE"` // ISO 3166-1 alpha-2
 } // @name Address
+
+// AddressInput is the address of a new relation; absent parts are empty.
+type AddressInput struct {
+	Street     string `json:"street,omitempty" validate:"max=200" example:"Storgatan 1"`
+	PostalCode string `json:"postal_code,omitempty" validate:"max=20" example:"111 22"`
+	City       string `json:"city,omitempty" validate:"max=100" example:"Stockholm"`
+	Country    string `json:"country,omitempty" validate:"max=2" example:"SE"` // ISO 3166-1 alpha-2
+} // @name AddressInput
 
 // AddressPatch changes parts of an address; absent parts stay, "" clears.
 type AddressPatch struct {
@@ -49,13 +57,13 @@ type OrganizationList struct {
 
 // CreateOrganizationRequest adds an organization; only the name is required.
 type CreateOrganizationRequest struct {
-	Name               string  `json:"name" validate:"required,max=200" example:"Nordvik Trading AB"`
-	RegistrationNumber string  `json:"registration_number,omitempty" validate:"max=50" example:"556677-8899"`
-	VATNumber          string  `json:"vat_number,omitempty" validate:"max=50" example:"SE556677889901"`
-	Email              string  `json:"email,omitempty" validate:"max=254" example:"info@nordvik.example"`
-	Phone              string  `json:"phone,omitempty" validate:"max=50" example:"+46 8 123 456 78"`
-	Website            string  `json:"website,omitempty" validate:"max=500" example:"https://nordvik.example"`
-	Address            Address `json:"address"`
+	Name               string       `json:"name" validate:"required,max=200" example:"Nordvik Trading AB"`
+	RegistrationNumber string       `json:"registration_number,omitempty" validate:"max=50" example:"556677-8899"`
+	VATNumber          string       `json:"vat_number,omitempty" validate:"max=50" example:"SE556677889901"`
+	Email              string       `json:"email,omitempty" validate:"max=254" example:"info@nordvik.example"`
+	Phone              string       `json:"phone,omitempty" validate:"max=50" example:"+46 8 123 456 78"`
+	Website            string       `json:"website,omitempty" validate:"max=500" example:"https://nordvik.example"`
+	Address            AddressInput `json:"address,omitempty"`
 } // @name CreateOrganizationRequest
 
 // UpdateOrganizationRequest changes an organization; absent fields stay as

@@ -39,10 +39,10 @@ func (s *Service) CreatePipeline(ctx context.Context, in NewPipeline) (Pipeline,
 	}
 	p.Phases = phases
 	var err error
-	if p.QuoteSentPhaseID, err = phaseAtPosition(phases, in.QuoteSentPosition, "quote_sent_phase_position"); err != nil {
+	if p.QuoteSentPhaseID, err = phaseAtPosition(phases, in.QuoteSentPosition, "quote_sent"); err != nil {
 		return Pipeline{}, err
 	}
-	if p.QuoteSignedPhaseID, err = phaseAtPosition(phases, in.QuoteSignedPosition, "quote_signed_phase_position"); err != nil {
+	if p.QuoteSignedPhaseID, err = phaseAtPosition(phases, in.QuoteSignedPosition, "quote_signed"); err != nil {
 		return Pipeline{}, err
 	}
 	if err := ValidatePipeline(p); err != nil {
