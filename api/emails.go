@@ -21,7 +21,9 @@ func (s *Server) registerEmailRoutes(g routes) {
 type Email struct {
 	ID            uuid.UUID `json:"id"`
 	OpportunityID uuid.UUID `json:"opportunity_id"`
-	SenderID      uuid.UUID `json:"sender_id"`
+	// SenderID is the user who wrote it; null for the product's own
+	// notification e-mails.
+	SenderID *uuid.UUID `json:"sender_id" extensions:"x-nullable"`
 	// From is the product's address with the sender's name; replies go to
 	// the sender (ReplyTo).
 	From        EmailAddress      `json:"from"`

@@ -10,15 +10,19 @@ import (
 
 // User is a person who logs in to the workspace.
 type User struct {
-	ID          uuid.UUID  `json:"id" example:"0190a6e4-2f3b-7c6e-9a51-3c8e2b1d4f5a"`
-	Email       string     `json:"email" format:"email" example:"anna@example.com"`
-	Name        string     `json:"name" example:"Anna Svensson"`
-	Role        string     `json:"role" enums:"admin,member" example:"member"`
-	Active      bool       `json:"active" example:"true"`
-	LastLoginAt *time.Time `json:"last_login_at" extensions:"x-nullable"`
-	Version     int64      `json:"version" example:"1"`
-	CreatedAt   time.Time  `json:"created_at"`
-	UpdatedAt   time.Time  `json:"updated_at"`
+	ID     uuid.UUID `json:"id" example:"0190a6e4-2f3b-7c6e-9a51-3c8e2b1d4f5a"`
+	Email  string    `json:"email" format:"email" example:"anna@example.com"`
+	Name   string    `json:"name" example:"Anna Svensson"`
+	Role   string    `json:"role" enums:"admin,member" example:"member"`
+	Active bool      `json:"active" example:"true"`
+	// Language is the language of the product's e-mails to the user.
+	Language string `json:"language" enums:"en,sv"`
+	// EmailNotifications says whether notifications also come by e-mail.
+	EmailNotifications bool       `json:"email_notifications" example:"true"`
+	LastLoginAt        *time.Time `json:"last_login_at" extensions:"x-nullable"`
+	Version            int64      `json:"version" example:"1"`
+	CreatedAt          time.Time  `json:"created_at"`
+	UpdatedAt          time.Time  `json:"updated_at"`
 } // @name User
 
 // Workspace is the company (tenant) the caller belongs to.
@@ -27,7 +31,13 @@ type Workspace struct {
 	Name            string    `json:"name" example:"Acme AB"`
 	DefaultCurrency string    `json:"default_currency" example:"SEK"`
 	FollowUpDays    int       `json:"follow_up_days" example:"2"`
-	CreatedAt       time.Time `json:"created_at"`
+	// TimeZone is the IANA zone the workspace's dates end in: a quote is
+	// valid through the end of its last day there.
+	TimeZone string `json:"time_zone" example:"Europe/Stockholm"`
+	// ExpireOpportunities moves an opportunity whose current quote
+	// expired to its pipeline's expired phase.
+	ExpireOpportunities bool      `json:"expire_opportunities" example:"false"`
+	CreatedAt           time.Time `json:"created_at"`
 } // @name Workspace
 
 // Session is returned by signup, log-in and refresh.
@@ -46,6 +56,8 @@ type Session struct {
 type Me struct {
 	User      User      `json:"user"`
 	Workspace Workspace `json:"workspace"`
+	// UnreadNotifications counts the caller's unread notifications.
+	UnreadNotifications int `json:"unread_notifications" example:"3"`
 } // @name Me
 
 // UserList is a page of users.
@@ -80,12 +92,12 @@ type APIKeyList struct {
 
 func toUser(u identity.User) User {
 	return User{ID: u.ID, Email: u.Email, Name: u.Name, Role: string(u.Role), Active: u.Active,
-		LastLoginAt: utcp(u.LastLoginAt), Version: u.Version, CreatedAt: utc(u.CreatedAt), UpdatedAt: utc(u.UpdatedAt)}
+		Language: u.Language, EmailNotifications: u.EmailNotifications, LastLoginAt: utcp(u.LastLoginAt), Version: u.Version, CreatedAt: utc(u.CreatedAt), UpdatedAt: utc(u.UpdatedAt)}
 }
 
 func toWorkspace(w identity.Workspace) Workspace {
 	return Workspace{ID: w.ID, Name: w.Name, DefaultCurrency: w.DefaultCurrency, FollowUpDays: w.FollowUpDays,
-		CreatedAt: utc(w.CreatedAt)}
+		TimeZone: w.TimeZone, ExpireOpportunities: w.ExpireOpportunities, CreatedAt: utc(w.CreatedAt)}
 }
 
 func toSession(s identity.Session, now time.Time) Session {

@@ -10,6 +10,7 @@ import (
 
 func (s *Server) registerMeRoutes(g routes) {
 	g.GET("/me", s.me)
+	g.PATCH("/me", s.updateMe)
 	g.POST("/me/password", s.changePassword)
 	g.GET("/workspace", s.getWorkspace)
 	g.PATCH("/workspace", s.updateWorkspace, requireAdmin)
@@ -21,7 +22,22 @@ type UpdateWorkspaceRequest struct {
 	DefaultCurrency *string `json:"default_currency,omitempty" validate:"omitempty,iso4217" example:"SEK"`
 	// FollowUpDays is how many days after creation an opportunity's follow-up task is due.
 	FollowUpDays *int `json:"follow_up_days,omitempty" validate:"omitempty,gte=0,lte=365" example:"2"`
+	// TimeZone is an IANA time zone: quotes are valid through the end of
+	// their last day there.
+	TimeZone *string `json:"time_zone,omitempty" validate:"omitempty,max=64" example:"Europe/Stockholm"`
+	// ExpireOpportunities moves an opportunity whose current quote expired
+	// to its pipeline's expired phase.
+	ExpireOpportunities *bool `json:"expire_opportunities,omitempty" example:"true"`
 } // @name UpdateWorkspaceRequest
+
+// UpdateMeRequest changes the caller's own settings; absent fields stay.
+type UpdateMeRequest struct {
+	Name *string `json:"name,omitempty" validate:"omitempty,min=1,max=200" example:"Anna Svensson"`
+	// Language is the language of the product's e-mails to you.
+	Language *string `json:"language,omitempty" enums:"en,sv"`
+	// EmailNotifications turns notification e-mails on or off.
+	EmailNotifications *bool `json:"email_notifications,omitempty" example:"false"`
+} // @name UpdateMeRequest
 
 // getWorkspace godoc
 //
@@ -43,7 +59,7 @@ func (s *Server) getWorkspace(c echo.Context) error {
 // updateWorkspace godoc
 //
 //	@Summary		Change the workspace's settings (admins)
-//	@Description	The name, the default currency of new opportunities, and how many days after its creation an opportunity's follow-up task is due.
+//	@Description	The name, the default currency of new opportunities, how many days after its creation an opportunity's follow-up task is due, the time zone quotes expire in, and whether an opportunity whose current quote expired moves to the expired phase.
 //	@Tags			me
 //	@ID				updateWorkspace
 //	@Accept			json
@@ -65,7 +81,8 @@ func (s *Server) updateWorkspace(c echo.Context) error {
 		return err
 	}
 	ws, err := s.identity.UpdateWorkspace(c.Request().Context(), identity.WorkspacePatch{Name: req.Name,
-		DefaultCurrency: req.DefaultCurrency, FollowUpDays: req.FollowUpDays}, version)
+		DefaultCurrency: req.DefaultCurrency, FollowUpDays: req.FollowUpDays, TimeZone: req.TimeZone,
+		ExpireOpportunities: req.ExpireOpportunities}, version)
 	if err != nil {
 		return err
 	}
@@ -80,19 +97,57 @@ type ChangePasswordRequest struct {
 
 // me godoc
 //
-//	@Summary	The caller and their workspace
-//	@Tags		me
-//	@ID			getMe
-//	@Produce	json
-//	@Security	BearerAuth
-//	@Success	200	{object}	Me
-//	@Router		/api/v1/me [get]
+//	@Summary		The caller and their workspace
+//	@Description	With the count of the caller's unread notifications.
+//	@Tags			me
+//	@ID				getMe
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Success		200	{object}	Me
+//	@Router			/api/v1/me [get]
 func (s *Server) me(c echo.Context) error {
-	u, ws, err := s.identity.Me(c.Request().Context())
+	ctx := c.Request().Context()
+	u, ws, err := s.identity.Me(ctx)
 	if err != nil {
 		return err
 	}
-	return ok(c, u.Version, Me{User: toUser(u), Workspace: toWorkspace(ws)})
+	unread, err := s.notifications.UnreadCount(ctx)
+	if err != nil {
+		return err
+	}
+	return ok(c, u.Version, Me{User: toUser(u), Workspace: toWorkspace(ws), UnreadNotifications: unread})
+}
+
+// updateMe godoc
+//
+//	@Summary		Change your own settings
+//	@Description	Your name, the language of the product's e-mails to you (en or sv), and whether notifications also come by e-mail. API keys have no settings (403).
+//	@Tags			me
+//	@ID				updateMe
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			If-Match	header		string			false	"ETag of GET /me"
+//	@Param			body		body		UpdateMeRequest	true	"Settings to change"
+//	@Success		200			{object}	User
+//	@Failure		403			{object}	Problem	"API keys have no settings"
+//	@Failure		412			{object}	Problem	"Changed elsewhere"
+//	@Router			/api/v1/me [patch]
+func (s *Server) updateMe(c echo.Context) error {
+	var req UpdateMeRequest
+	if err := s.decode(c, &req); err != nil {
+		return err
+	}
+	version, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	u, err := s.identity.UpdateMe(c.Request().Context(), identity.MePatch{Name: req.Name, Language: req.Language,
+		EmailNotifications: req.EmailNotifications}, version)
+	if err != nil {
+		return err
+	}
+	return ok(c, u.Version, toUser(u))
 }
 
 // changePassword godoc

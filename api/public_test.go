@@ -274,6 +274,17 @@ func TestPublicSign(t *testing.T) {
 	if n := count(t, env, `SELECT count(*) FROM events WHERE type = 'quote.signed' AND subject_id = $1 AND actor_kind = 'customer'`, q.ID); n != 1 {
 		t.Errorf("%d quote.signed events by the customer, want 1", n)
 	}
+	var timeline struct {
+		Data []struct {
+			Type    string `json:"type"`
+			Summary string `json:"summary"`
+			Ref     struct{ Type, ID string }
+		}
+	}
+	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + o.ID + "/timeline", Token: a.Token}).Decode(t, &timeline)
+	if len(timeline.Data) == 0 || timeline.Data[0].Summary != "Quote "+q.Number+" signed by Åsa Ström" || timeline.Data[0].Ref.ID != q.ID {
+		t.Errorf("the timeline starts with %+v, want the signature by Åsa Ström", timeline.Data)
+	}
 
 	ev := evidenceOf(t, env, a, q.ID)
 	if !ev.ChainValid || strings.Join(ev.actions(), ",") != "send,view,sign" {

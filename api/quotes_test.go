@@ -68,11 +68,12 @@ type quoteJSON struct {
 		TotalsBefore summaryJSON `json:"totals_before"`
 		TotalsAfter  summaryJSON `json:"totals_after"`
 	} `json:"changes"`
-	SentChannel *string `json:"sent_channel"`
-	SentBy      *string `json:"sent_by"`
-	PublicURL   *string `json:"public_url"`
-	ViewedAt    *string `json:"viewed_at"`
-	Response    *struct {
+	SentChannel    *string `json:"sent_channel"`
+	SentBy         *string `json:"sent_by"`
+	PublicURL      *string `json:"public_url"`
+	ViewedAt       *string `json:"viewed_at"`
+	DocumentSHA256 *string `json:"document_sha256"`
+	Response       *struct {
 		Kind               string  `json:"kind"`
 		Email              string  `json:"email"`
 		Title              string  `json:"title"`

@@ -30,6 +30,7 @@ import (
 	"github.com/acme/crm/internal/catalog"
 	"github.com/acme/crm/internal/idempotency"
 	"github.com/acme/crm/internal/identity"
+	"github.com/acme/crm/internal/notify"
 	"github.com/acme/crm/internal/quoting"
 	"github.com/acme/crm/internal/relations"
 	"github.com/acme/crm/internal/sales"
@@ -52,45 +53,47 @@ type Config struct {
 
 // Deps are the services behind the handlers.
 type Deps struct {
-	Identity     *identity.Service
-	Relations    *relations.Service
-	Catalog      *catalog.Service
-	Sales        *sales.Service
-	Activity     *activity.Service
-	Notes        *activity.Notes
-	Attachments  *activity.Attachments
-	Timeline     *activity.Timeline
-	Emails       *activity.Emails
-	Appointments *activity.Appointments
-	Quoting      *quoting.Service
-	Idempotency  idempotency.Store
-	Ready        func(ctx context.Context) error
-	Registry     *prometheus.Registry
-	Log          *slog.Logger
+	Identity      *identity.Service
+	Relations     *relations.Service
+	Catalog       *catalog.Service
+	Sales         *sales.Service
+	Activity      *activity.Service
+	Notes         *activity.Notes
+	Attachments   *activity.Attachments
+	Timeline      *activity.Timeline
+	Emails        *activity.Emails
+	Appointments  *activity.Appointments
+	Quoting       *quoting.Service
+	Notifications *notify.Service
+	Idempotency   idempotency.Store
+	Ready         func(ctx context.Context) error
+	Registry      *prometheus.Registry
+	Log           *slog.Logger
 }
 
 // Server holds the services the handlers call.
 type Server struct {
-	cfg          Config
-	identity     *identity.Service
-	relations    *relations.Service
-	catalog      *catalog.Service
-	sales        *sales.Service
-	activity     *activity.Service
-	notes        *activity.Notes
-	attachments  *activity.Attachments
-	timeline     *activity.Timeline
-	emails       *activity.Emails
-	appointments *activity.Appointments
-	quoting      *quoting.Service
-	idem         idempotency.Store
-	ready        func(ctx context.Context) error
-	log          *slog.Logger
-	validator    *validator.Validate
-	cursorKey    []byte
-	metrics      *httpMetrics
-	registry     *prometheus.Registry
-	public       publicLimits
+	cfg           Config
+	identity      *identity.Service
+	relations     *relations.Service
+	catalog       *catalog.Service
+	sales         *sales.Service
+	activity      *activity.Service
+	notes         *activity.Notes
+	attachments   *activity.Attachments
+	timeline      *activity.Timeline
+	emails        *activity.Emails
+	appointments  *activity.Appointments
+	quoting       *quoting.Service
+	notifications *notify.Service
+	idem          idempotency.Store
+	ready         func(ctx context.Context) error
+	log           *slog.Logger
+	validator     *validator.Validate
+	cursorKey     []byte
+	metrics       *httpMetrics
+	registry      *prometheus.Registry
+	public        publicLimits
 }
 
 // New builds the router with every route and middleware.
@@ -116,6 +119,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.emails = d.Emails
 	s.appointments = d.Appointments
 	s.quoting = d.Quoting
+	s.notifications = d.Notifications
 	s.metrics = newHTTPMetrics(s.registry)
 	s.public = newPublicLimits(cfg.PublicPerToken, cfg.PublicPerIP)
 
@@ -169,6 +173,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.registerCalendarRoutes(authed)
 	s.registerQuoteTemplateRoutes(authed)
 	s.registerQuoteRoutes(authed)
+	s.registerNotificationRoutes(authed)
 	return e
 }
 

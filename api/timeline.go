@@ -22,13 +22,13 @@ type TimelineActor struct {
 
 // TimelineRef names the record a timeline event is about.
 type TimelineRef struct {
-	Type string    `json:"type" enums:"note,attachment,task,opportunity,appointment,email" example:"note"`
+	Type string    `json:"type" enums:"note,attachment,task,opportunity,appointment,email,quote" example:"note"`
 	ID   uuid.UUID `json:"id"`
 } // @name TimelineRef
 
 // TimelineEvent is one thing that happened on an opportunity.
 type TimelineEvent struct {
-	Type       string         `json:"type" enums:"note,attachment,task_created,task_completed,phase_change,appointment,email" example:"note"`
+	Type       string         `json:"type" enums:"note,attachment,task_created,task_completed,phase_change,appointment,email,quote" example:"note"`
 	OccurredAt time.Time      `json:"occurred_at"`
 	Actor      *TimelineActor `json:"actor" extensions:"x-nullable"`
 	Summary    string         `json:"summary" example:"Called Anna: they want delivery before March."`
@@ -52,7 +52,7 @@ func toTimelineEvent(e activity.TimelineEvent) TimelineEvent {
 // opportunityTimeline godoc
 //
 //	@Summary		What happened on an opportunity, newest first
-//	@Description	Merges notes, attachments, tasks created and completed, phase changes and e-mails. Cursor-paginated; a page costs the same however long the history is.
+//	@Description	Merges notes, attachments, tasks created and completed, phase changes, e-mails and what happened to the opportunity's quotes (sent, viewed, signed, change requested, rejected, expired — the customer's actions named by the customer). Cursor-paginated; a page costs the same however long the history is.
 //	@Tags			opportunities
 //	@ID				opportunityTimeline
 //	@Produce		json

@@ -28,6 +28,10 @@ type config struct {
 	SMTPURL        string
 	MailFrom       string
 	MaxUploadBytes int64
+	// PublicPerToken and PublicPerIP cap requests to customer links per
+	// minute.
+	PublicPerToken int
+	PublicPerIP    int
 	TokenKeys      string
 	LogLevel       slog.Level
 	Demo           bool
@@ -38,7 +42,7 @@ type config struct {
 func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (config, error) {
 	var c config
 	var cors, proxies, level string
-	var maxUpload string
+	var maxUpload, perToken, perIP string
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	env := func(k, def string) string {
@@ -58,6 +62,8 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&c.TokenKeys, "token-keys", env("CRM_TOKEN_KEYS", ""), "access-token keys kid:base64[,kid:base64], first signs (CRM_TOKEN_KEYS)")
 	fs.StringVar(&level, "log-level", env("CRM_LOG_LEVEL", "info"), "debug, info, warn or error (CRM_LOG_LEVEL)")
 	fs.StringVar(&maxUpload, "max-upload-bytes", env("CRM_MAX_UPLOAD_BYTES", "26214400"), "largest attachment in bytes (CRM_MAX_UPLOAD_BYTES)")
+	fs.StringVar(&perToken, "public-per-token", env("CRM_PUBLIC_PER_TOKEN", "120"), "requests a minute to one customer quote link (CRM_PUBLIC_PER_TOKEN)")
+	fs.StringVar(&perIP, "public-per-ip", env("CRM_PUBLIC_PER_IP", "300"), "requests a minute from one address to customer quote links (CRM_PUBLIC_PER_IP)")
 	fs.BoolVar(&c.Demo, "demo", false, "load the demo workspace at start")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -70,6 +76,16 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		return c, fmt.Errorf("CRM_MAX_UPLOAD_BYTES: %q is not a positive number of bytes", maxUpload)
 	}
 	c.MaxUploadBytes = upload
+	for _, l := range []struct {
+		name, raw string
+		dst       *int
+	}{{"CRM_PUBLIC_PER_TOKEN", perToken, &c.PublicPerToken}, {"CRM_PUBLIC_PER_IP", perIP, &c.PublicPerIP}} {
+		n, err := strconv.Atoi(l.raw)
+		if err != nil || n < 1 {
+			return c, fmt.Errorf("%s: %q is not a positive number of requests a minute", l.name, l.raw)
+		}
+		*l.dst = n
+	}
 	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
 		return c, fmt.Errorf("CRM_LOG_LEVEL: %q is not debug, info, warn or error", level)
 	}

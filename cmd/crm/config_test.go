@@ -28,6 +28,8 @@ func TestBadConfigurationFailsClearly(t *testing.T) {
 		{"bad smtp url", map[string]string{"SMTP_URL": "http://mail"}, nil, "SMTP_URL"},
 		{"bad mail from", map[string]string{"CRM_MAIL_FROM": "Sales <sales@example.com>"}, nil, "CRM_MAIL_FROM"},
 		{"bad log level", map[string]string{"CRM_LOG_LEVEL": "loud"}, nil, "CRM_LOG_LEVEL"},
+		{"bad link limit", map[string]string{"CRM_PUBLIC_PER_TOKEN": "0"}, nil, "CRM_PUBLIC_PER_TOKEN"},
+		{"bad address limit", map[string]string{"CRM_PUBLIC_PER_IP": "many"}, nil, "CRM_PUBLIC_PER_IP"},
 		{"unknown flag", nil, []string{"serve", "--nope"}, "flag provided but not defined"},
 		{"unknown command", nil, []string{"launch"}, `unknown command "launch"`},
 		{"migrate without action", nil, []string{"migrate"}, "want up, down or status"},
@@ -53,7 +55,8 @@ func TestConfigDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != ":8080" || c.DataDir != "./data" || c.PublicURL != "http://localhost:8080" || c.DatabaseURL != "" {
+	if c.Addr != ":8080" || c.DataDir != "./data" || c.PublicURL != "http://localhost:8080" || c.DatabaseURL != "" ||
+		c.PublicPerToken != 120 || c.PublicPerIP != 300 {
 		t.Errorf("got %+v", c)
 	}
 	c, err = parseConfig("serve", []string{"--addr", "127.0.0.1:9000", "--trusted-proxies", "10.0.0.1, 192.168.0.0/16"},

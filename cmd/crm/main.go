@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // workspaces name IANA time zones; the image may have no zoneinfo
 )
 
 func main() {

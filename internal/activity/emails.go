@@ -30,6 +30,16 @@ const (
 	EmailNotConfigured EmailStatus = "not_configured"
 )
 
+// EmailPurpose says whom an e-mail is for.
+type EmailPurpose string
+
+// The purposes of e-mails: to the customer (on the opportunity's timeline
+// and list), or the product's own notification to a user.
+const (
+	PurposeCustomer     EmailPurpose = "customer"
+	PurposeNotification EmailPurpose = "notification"
+)
+
 // EventEmail is the timeline event of an e-mail written on an opportunity.
 const EventEmail = "email"
 
@@ -38,7 +48,10 @@ const EventEmail = "email"
 type Email struct {
 	ID            uuid.UUID
 	OpportunityID uuid.UUID
-	SenderID      uuid.UUID
+	// SenderID is the user who wrote it; nil for the product's own
+	// e-mails to its users (notifications).
+	SenderID      *uuid.UUID
+	Purpose       EmailPurpose
 	From          mail.Address
 	ReplyTo       string
 	To, Cc        []string
@@ -151,7 +164,7 @@ func (s *Emails) Send(ctx context.Context, opportunityID uuid.UUID, in NewEmail)
 		return Email{}, fmt.Errorf("load sender: %w", err)
 	}
 	now := exactTime(s.cfg.Now())
-	e := Email{ID: newID(), OpportunityID: opportunityID, SenderID: p.UserID,
+	e := Email{ID: newID(), OpportunityID: opportunityID, SenderID: &p.UserID, Purpose: PurposeCustomer,
 		From: mail.Address{Name: user.Name, Email: s.cfg.FromEmail}, ReplyTo: user.Email,
 		To: trimAll(in.To), Cc: trimAll(in.Cc), Subject: strings.TrimSpace(in.Subject), Body: in.Body,
 		Status: EmailNotConfigured, CreatedAt: now, UpdatedAt: now}
@@ -161,16 +174,47 @@ func (s *Emails) Send(ctx context.Context, opportunityID uuid.UUID, in NewEmail)
 	if err := checkEmail(e); err != nil {
 		return Email{}, err
 	}
+	return e, s.store(ctx, &e)
+}
+
+// store writes e to the outbox and enqueues its delivery, in one
+// transaction; without an SMTP server it stays there as not_configured.
+func (s *Emails) store(ctx context.Context, e *Email) error {
 	if !s.Configured() {
-		return e, s.cfg.Store.CreateEmail(ctx, e)
+		return s.cfg.Store.CreateEmail(ctx, *e)
+	}
+	ws, ok := tenant.From(ctx)
+	if !ok {
+		return errors.New("store e-mail: no workspace in the context")
 	}
 	e.Status = EmailQueued
-	return e, s.cfg.Store.WithTx(ctx, func(ctx context.Context) error {
-		if err := s.cfg.Store.CreateEmail(ctx, e); err != nil {
+	return s.cfg.Store.WithTx(ctx, func(ctx context.Context) error {
+		if err := s.cfg.Store.CreateEmail(ctx, *e); err != nil {
 			return err
 		}
-		return s.cfg.Outbox.EnqueueEmail(ctx, p.WorkspaceID, e.ID)
+		return s.cfg.Outbox.EnqueueEmail(ctx, ws, e.ID)
 	})
+}
+
+// NotificationEmail is one of the product's own e-mails to a user.
+type NotificationEmail struct {
+	OpportunityID uuid.UUID
+	To            string
+	Subject, Body string
+}
+
+// Notify writes a notification e-mail to a user into the outbox, in the
+// context's transaction: From the product's address, no sending user, and
+// kept off the opportunity's e-mails and timeline.
+func (s *Emails) Notify(ctx context.Context, n NotificationEmail) error {
+	now := exactTime(s.cfg.Now())
+	e := Email{ID: newID(), OpportunityID: n.OpportunityID, Purpose: PurposeNotification,
+		From: mail.Address{Name: "CRM", Email: s.cfg.FromEmail}, To: []string{n.To}, Cc: []string{}, Attachments: []EmailAttachment{},
+		Subject: n.Subject, Body: n.Body, Status: EmailNotConfigured, CreatedAt: now, UpdatedAt: now}
+	if err := checkEmail(e); err != nil {
+		return fmt.Errorf("notification e-mail: %w", err)
+	}
+	return s.store(ctx, &e)
 }
 
 // attachments resolves ids to the opportunity's attachments: Invalid

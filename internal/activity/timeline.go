@@ -17,6 +17,9 @@ const (
 	EventTaskCreated   = "task_created"
 	EventTaskCompleted = "task_completed"
 	EventPhaseChange   = "phase_change"
+	// EventQuote is something that happened to one of the opportunity's
+	// quotes: sent, viewed, signed, change requested, rejected, expired.
+	EventQuote = "quote"
 )
 
 // TimelineEvent is one thing that happened on an opportunity.

@@ -22,6 +22,7 @@ import (
 	"github.com/acme/crm/internal/events"
 	"github.com/acme/crm/internal/identity"
 	"github.com/acme/crm/internal/jobs"
+	"github.com/acme/crm/internal/notify"
 	"github.com/acme/crm/internal/postgres"
 	"github.com/acme/crm/internal/quoting"
 	"github.com/acme/crm/internal/ratelimit"
@@ -60,22 +61,23 @@ type Config struct {
 
 // App is the assembled product.
 type App struct {
-	Handler      *echo.Echo
-	Identity     *identity.Service
-	Sales        *sales.Service
-	Relations    *relations.Service
-	Catalog      *catalog.Service
-	Activity     *activity.Service
-	Notes        *activity.Notes
-	Attachments  *activity.Attachments
-	Timeline     *activity.Timeline
-	Emails       *activity.Emails
-	Jobs         *jobs.Queue
-	Events       *events.Bus
-	Appointments *activity.Appointments
-	Quoting      *quoting.Service
-	Idempotency  *postgres.Idempotency
-	DB           *postgres.DB
+	Handler       *echo.Echo
+	Identity      *identity.Service
+	Sales         *sales.Service
+	Relations     *relations.Service
+	Catalog       *catalog.Service
+	Activity      *activity.Service
+	Notes         *activity.Notes
+	Attachments   *activity.Attachments
+	Timeline      *activity.Timeline
+	Emails        *activity.Emails
+	Jobs          *jobs.Queue
+	Events        *events.Bus
+	Appointments  *activity.Appointments
+	Quoting       *quoting.Service
+	Notifications *notify.Service
+	Idempotency   *postgres.Idempotency
+	DB            *postgres.DB
 }
 
 // New assembles the product on db.
@@ -134,6 +136,9 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 		Files: blobFiles{acts.blobs}, Filing: quoteFiling{acts.attachments}, Mailer: quoteMailer{emails},
 		Events: bus, Evidence: audit.NewLog(postgres.NewAudit(db), cfg.Now), Now: cfg.Now})
 	registerExpiry(queue, quotes)
+	notifications := notify.NewService(postgres.NewNotifications(db), notify.Deps{Users: ids,
+		Owners: notifyOwners{salesSvc}, Mailer: notifyMailer{emails}, Now: cfg.Now})
+	bus.Subscribe(notifications)
 	ids.OnWorkspaceCreated(quotes.SetupWorkspace)
 	registerJobs(queue, emails, bus)
 	idem := postgres.NewIdempotency(db)
@@ -146,9 +151,9 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 		PublicPerToken: cfg.PublicPerToken, PublicPerIP: cfg.PublicPerIP,
 	}, api.Deps{
 		Identity: ids, Sales: salesSvc, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Emails: emails, Idempotency: idem, Registry: reg, Log: log,
-		Relations: rels, Catalog: products, Quoting: quotes, Ready: func(ctx context.Context) error { return db.Ping(ctx) },
+		Relations: rels, Catalog: products, Quoting: quotes, Notifications: notifications, Ready: func(ctx context.Context) error { return db.Ping(ctx) },
 	})
-	return &App{Handler: h, Identity: ids, Sales: salesSvc, Relations: rels, Catalog: products, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Quoting: quotes, Idempotency: idem, Emails: emails, Jobs: queue, Events: bus, DB: db}, nil
+	return &App{Handler: h, Identity: ids, Sales: salesSvc, Relations: rels, Catalog: products, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Quoting: quotes, Idempotency: idem, Emails: emails, Jobs: queue, Events: bus, Notifications: notifications, DB: db}, nil
 }
 
 // RunBackground runs periodic housekeeping until ctx ends.

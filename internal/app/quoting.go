@@ -12,9 +12,11 @@ import (
 	"github.com/acme/crm/internal/activity"
 	"github.com/acme/crm/internal/blob"
 	"github.com/acme/crm/internal/jobs"
+	"github.com/acme/crm/internal/notify"
 	"github.com/acme/crm/internal/quotedoc"
 	"github.com/acme/crm/internal/quoting"
 	"github.com/acme/crm/internal/render"
+	"github.com/acme/crm/internal/sales"
 )
 
 // quoteRenderer renders quotes through quotedoc's view model.
@@ -82,4 +84,23 @@ func registerExpiry(q *jobs.Queue, quotes *quoting.Service) {
 		return err
 	})
 	q.Every(expiryInterval, expireQuotesArgs{})
+}
+
+// notifyOwners names an opportunity's owner for notifications.
+type notifyOwners struct{ sales *sales.Service }
+
+func (o notifyOwners) Owner(ctx context.Context, opportunityID uuid.UUID) (uuid.UUID, string, error) {
+	opp, err := o.sales.Opportunity(ctx, opportunityID)
+	return opp.OwnerID, opp.Title, err
+}
+
+// notifyMailer writes notification e-mails to the outbox.
+type notifyMailer struct{ emails *activity.Emails }
+
+func (m notifyMailer) Notify(ctx context.Context, n notify.Mail) error {
+	var opp uuid.UUID
+	if n.OpportunityID != nil {
+		opp = *n.OpportunityID
+	}
+	return m.emails.Notify(ctx, activity.NotificationEmail{OpportunityID: opp, To: n.To, Subject: n.Subject, Body: n.Body})
 }

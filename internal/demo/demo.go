@@ -15,6 +15,7 @@ import (
 	"github.com/acme/crm/internal/errs"
 	"github.com/acme/crm/internal/identity"
 	"github.com/acme/crm/internal/page"
+	"github.com/acme/crm/internal/quoting"
 	"github.com/acme/crm/internal/relations"
 	"github.com/acme/crm/internal/sales"
 )
@@ -31,7 +32,10 @@ func Seed(ctx context.Context, a *app.App, log *slog.Logger) error {
 	sess, err := a.Identity.Signup(ctx, identity.SignupInput{WorkspaceName: "Demo AB", Name: "Dana Demo",
 		Email: AdminEmail, Password: Password, Currency: "SEK"})
 	if errs.Is(err, errs.Conflict) {
-		log.Info("demo workspace already there", "login", AdminEmail)
+		log.Info("demo workspace already there", "login", AdminEmail, "password", Password)
+		if link := sentLink(ctx, a); link != "" {
+			log.Info("a demo customer's quote link: open it to read, sign, ask for a change or decline", "url", link)
+		}
 		return nil
 	}
 	if err != nil {
@@ -67,10 +71,12 @@ func Seed(ctx context.Context, a *app.App, log *slog.Logger) error {
 	for i, o := range d.opps {
 		ids[i] = o.ID
 	}
-	if err := Quotes(ctx, d.a, ids); err != nil {
+	link, err := Quotes(ctx, d.a, ids)
+	if err != nil {
 		return fmt.Errorf("demo quotes: %w", err)
 	}
 	log.Info("demo workspace created", "login", AdminEmail, "password", Password, "opportunities", len(d.opps))
+	log.Info("a demo customer's quote link: open it to read, sign, ask for a change or decline", "url", link)
 	return nil
 }
 
@@ -184,4 +190,22 @@ func slug(s string) string {
 		}
 	}
 	return string(out)
+}
+
+// sentLink finds the link of a demo quote still waiting for its customer,
+// "" when there is none any more.
+func sentLink(ctx context.Context, a *app.App) string {
+	sess, err := a.Identity.Login(ctx, identity.LoginInput{Email: AdminEmail, Password: Password})
+	if err != nil {
+		return ""
+	}
+	ctx = identity.WithPrincipal(ctx, identity.Principal{WorkspaceID: sess.Workspace.ID, ID: sess.User.ID,
+		UserID: sess.User.ID, Role: identity.RoleAdmin})
+	for _, st := range []quoting.Status{quoting.StatusSent, quoting.StatusViewed} {
+		qs, err := a.Quoting.Quotes(ctx, quoting.QuoteFilter{Status: &st}, page.Request{Limit: 1, Sort: "created_at"})
+		if err == nil && len(qs.Items) > 0 && qs.Items[0].PublicURL != "" {
+			return qs.Items[0].PublicURL
+		}
+	}
+	return ""
 }

@@ -7,6 +7,8 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"math"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -30,34 +32,41 @@ var demoLines = []struct {
 }
 
 // Quotes gives the demo workspace's default template a company profile and
-// a logo, and quotes the open opportunities among opportunityIDs in several
-// states: a draft, sent by link, sent and revised into a second version
-// (the first superseded), and withdrawn. Opportunities without lines get a
-// few. ctx carries the demo admin.
-func Quotes(ctx context.Context, a *app.App, opportunityIDs []uuid.UUID) error {
+// a logo, and quotes the open opportunities among opportunityIDs in every
+// state a salesperson meets: a draft, sent by link (its customer link is
+// answered, to open at once), revised into a second version (the first
+// superseded), withdrawn, and answered by the customer through the link —
+// viewed, signed with a drawn signature (evidence and signed PDF), change
+// requested with a comment on a line, rejected — and expired. Opportunities
+// without lines get a few. ctx carries the demo admin.
+func Quotes(ctx context.Context, a *app.App, opportunityIDs []uuid.UUID) (link string, err error) {
 	if err := demoTemplate(ctx, a); err != nil {
-		return err
+		return "", err
 	}
 	n := 0
 	for _, id := range opportunityIDs {
 		o, err := a.Sales.Opportunity(ctx, id)
 		if err != nil {
-			return fmt.Errorf("demo quote: %w", err)
+			return "", fmt.Errorf("demo quote: %w", err)
 		}
 		if o.Status != sales.StatusOpen || o.Currency != "SEK" {
 			continue
 		}
 		if err := ensureLines(ctx, a, o); err != nil {
-			return err
+			return "", err
 		}
-		if err := demoQuote(ctx, a, id, n%4); err != nil {
-			return err
+		url, err := demoQuote(ctx, a, id, demoStates[n])
+		if err != nil {
+			return "", err
 		}
-		if n++; n == 8 {
-			return nil
+		if demoStates[n] == stateSent {
+			link = url
+		}
+		if n++; n == len(demoStates) {
+			break
 		}
 	}
-	return nil
+	return link, nil
 }
 
 // demoTemplate fills in the default template's company profile and logo.
@@ -125,27 +134,99 @@ func ensureLines(ctx context.Context, a *app.App, o sales.Opportunity) error {
 	return nil
 }
 
-// demoQuote makes one quote in the state kind names: 0 draft, 1 sent,
-// 2 revised (v1 superseded, v2 draft), 3 withdrawn.
-func demoQuote(ctx context.Context, a *app.App, opportunityID uuid.UUID, kind int) error {
+// demoState is the state a demo quote is brought to.
+type demoState int
+
+const (
+	stateDraft demoState = iota
+	stateSent
+	stateRevised
+	stateWithdrawn
+	stateViewed
+	stateSigned
+	stateChangeRequested
+	stateRejected
+	stateExpired
+)
+
+// demoStates are the demo quotes, in the order the opportunities get them.
+var demoStates = []demoState{stateSent, stateSigned, stateViewed, stateChangeRequested, stateRejected,
+	stateExpired, stateDraft, stateRevised, stateWithdrawn}
+
+// demoCustomer is the client the demo's customer answers from.
+var demoCustomer = quoting.Client{IP: "198.51.100.23", UserAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Mobile/15E148"}
+
+// demoQuote makes one quote in state st and answers its customer link
+// when it was sent.
+func demoQuote(ctx context.Context, a *app.App, opportunityID uuid.UUID, st demoState) (string, error) {
 	q, err := a.Quoting.CreateQuote(ctx, opportunityID, quoting.NewQuote{})
 	if err != nil {
-		return fmt.Errorf("demo quote: %w", err)
+		return "", fmt.Errorf("demo quote: %w", err)
 	}
-	switch kind {
-	case 1, 2:
-		if _, err := a.Quoting.Send(ctx, q.ID, quoting.SendInput{Channel: quoting.ChannelLink}, nil); err != nil {
-			return fmt.Errorf("demo send: %w", err)
+	switch st {
+	case stateDraft:
+		return "", nil
+	case stateWithdrawn:
+		_, err := a.Quoting.Withdraw(ctx, q.ID, nil)
+		return "", err
+	}
+	sent, err := a.Quoting.Send(ctx, q.ID, quoting.SendInput{Channel: quoting.ChannelLink}, nil)
+	if err != nil {
+		return "", fmt.Errorf("demo send: %w", err)
+	}
+	token := sent.PublicURL[strings.LastIndex(sent.PublicURL, "/")+1:]
+	return sent.PublicURL, answer(ctx, a, q.ID, token, st)
+}
+
+// answer plays the customer's (or the clock's) part.
+func answer(ctx context.Context, a *app.App, quoteID uuid.UUID, token string, st demoState) error {
+	var err error
+	switch st {
+	case stateRevised:
+		_, err = a.Quoting.Revise(ctx, quoteID)
+	case stateViewed:
+		_, err = a.Quoting.Open(ctx, token, demoCustomer)
+	case stateSigned:
+		var v quoting.Visit
+		if v, err = a.Quoting.Open(ctx, token, demoCustomer); err == nil {
+			_, err = a.Quoting.Sign(ctx, token, quoting.SignInput{Name: "Karin Ek", Email: "karin.ek@example.com",
+				Title: "Inköpschef", Consent: true, DocumentSHA256: v.Quote.DocumentSHA256, SignaturePNG: signature()}, demoCustomer)
 		}
-		if kind == 2 {
-			if _, err := a.Quoting.Revise(ctx, q.ID); err != nil {
-				return fmt.Errorf("demo revise: %w", err)
-			}
+	case stateChangeRequested:
+		var v quoting.Visit
+		if v, err = a.Quoting.Open(ctx, token, demoCustomer); err == nil {
+			_, err = a.Quoting.RequestChange(ctx, token, quoting.ChangeRequestInput{Name: "Olle Berg",
+				Email: "olle.berg@example.com", Comment: "Kan ni offerera tre års licens i stället, med rabatt?",
+				LineComments: []quoting.LineComment{{LineID: v.Quote.Snapshot.Lines[0].ID, Comment: "30 användare, inte 25."}}}, demoCustomer)
 		}
-	case 3:
-		if _, err := a.Quoting.Withdraw(ctx, q.ID, nil); err != nil {
-			return fmt.Errorf("demo withdraw: %w", err)
+	case stateRejected:
+		_, err = a.Quoting.Reject(ctx, token, quoting.RejectInput{Name: "Lisa Holm", Email: "lisa.holm@example.com",
+			Reason: "Vi har valt en annan leverantör i år."}, demoCustomer)
+	case stateExpired:
+		// The demo has no yesterday: the quote's validity is moved back so
+		// that the expiry job finds it, as it would a real lapsed quote.
+		if _, err = a.DB.SQL().ExecContext(ctx, `UPDATE quotes SET valid_until = current_date - 3 WHERE id = $1`, quoteID); err == nil {
+			_, err = a.Quoting.ExpireDue(ctx)
 		}
+	}
+	if err != nil {
+		return fmt.Errorf("demo customer: %w", err)
 	}
 	return nil
+}
+
+// signature draws a demo signature: a few loops of ink.
+func signature() []byte {
+	img := image.NewNRGBA(image.Rect(0, 0, 420, 140))
+	ink := color.NRGBA{R: 20, G: 30, B: 90, A: 255}
+	for x := 20; x < 400; x++ {
+		f := float64(x)
+		y := 70 + 28*math.Sin(f/17) + 10*math.Sin(f/5)
+		for d := -1; d <= 1; d++ {
+			img.Set(x, int(y)+d, ink)
+		}
+	}
+	var buf bytes.Buffer
+	_ = png.Encode(&buf, img) // an in-memory image always encodes
+	return buf.Bytes()
 }

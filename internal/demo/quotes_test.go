@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"strings"
 	"log/slog"
 	"testing"
 
@@ -37,8 +38,13 @@ func TestDemoQuotes(t *testing.T) {
 	for i, o := range opps.Items {
 		ids[i] = o.ID
 	}
-	if err := demo.Quotes(ctx, env.App, ids); err != nil {
+	link, err := demo.Quotes(ctx, env.App, ids)
+	if err != nil {
 		t.Fatalf("demo quotes: %v", err)
+	}
+	token := link[strings.LastIndex(link, "/")+1:]
+	if v, err := env.App.Quoting.Open(context.Background(), token, quoting.Client{}); err != nil || v.State != quoting.LinkOpen {
+		t.Errorf("the demo link %q opens %+v, %v; want a quote the customer can answer", link, v.State, err)
 	}
 	qs, err := env.App.Quoting.Quotes(ctx, quoting.QuoteFilter{}, page.Request{Limit: 200, Sort: "created_at"})
 	if err != nil {
@@ -47,12 +53,24 @@ func TestDemoQuotes(t *testing.T) {
 	states := map[quoting.Status]int{}
 	for _, q := range qs.Items {
 		states[q.Status]++
+		if q.Status == quoting.StatusSigned {
+			records, valid, err := env.App.Quoting.Evidence(ctx, q.ID)
+			if err != nil || !valid || len(records) == 0 || records[len(records)-1].Action != "sign" ||
+				q.Response == nil || q.Response.AttachmentID == nil {
+				t.Errorf("signed demo quote %s: %d records (valid %v, %v), response %+v; want evidence and the signed PDF",
+					q.Number, len(records), valid, err, q.Response)
+			}
+		}
+		if q.Status == quoting.StatusChangeRequested && (q.Response == nil || len(q.Response.LineComments) == 0) {
+			t.Errorf("change-requested demo quote %s has no line comment", q.Number)
+		}
 		if len(q.Snapshot.Company.Logo.Data) == 0 || q.Snapshot.Company.Name != "Demo AB" {
 			t.Errorf("quote %s: got company %q with %d logo bytes, want Demo AB with the logo",
 				q.Number, q.Snapshot.Company.Name, len(q.Snapshot.Company.Logo.Data))
 		}
 	}
-	for _, st := range []quoting.Status{quoting.StatusDraft, quoting.StatusSent, quoting.StatusSuperseded, quoting.StatusWithdrawn} {
+	for _, st := range []quoting.Status{quoting.StatusDraft, quoting.StatusSent, quoting.StatusSuperseded, quoting.StatusWithdrawn,
+		quoting.StatusViewed, quoting.StatusSigned, quoting.StatusChangeRequested, quoting.StatusRejected, quoting.StatusExpired} {
 		if states[st] == 0 {
 			t.Errorf("got states %v, want at least one %s", states, st)
 		}

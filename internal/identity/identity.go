@@ -54,10 +54,14 @@ type User struct {
 	Name        string
 	Role        Role
 	Active      bool
-	LastLoginAt *time.Time
-	Version     int64
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// Language is the language of the product's e-mails to the user ("en"
+	// or "sv"); EmailNotifications whether notifications come by e-mail.
+	Language           string
+	EmailNotifications bool
+	LastLoginAt        *time.Time
+	Version            int64
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }
 
 // APIKey is a credential for integrations; its secret is shown once.

@@ -153,7 +153,7 @@ func (s *Service) newSignup(in SignupInput) (Workspace, User, string, error) {
 	now := s.now()
 	ws := Workspace{ID: newID(), Name: wsName, DefaultCurrency: currency, FollowUpDays: 2, Version: 1, CreatedAt: now}
 	admin := User{ID: newID(), WorkspaceID: ws.ID, Email: email, Name: name, Role: RoleAdmin, Active: true,
-		Version: 1, CreatedAt: now, UpdatedAt: now}
+		Language: languageOf(currency), EmailNotifications: true, Version: 1, CreatedAt: now, UpdatedAt: now}
 	return ws, admin, hash, nil
 }
 
@@ -434,4 +434,14 @@ func isCurrencyCode(s string) bool {
 		}
 	}
 	return true
+}
+
+// languageOf is the language a workspace in currency starts in: Swedish
+// for kronor, else English (the quote template's default follows the same
+// rule).
+func languageOf(currency string) string {
+	if currency == "SEK" {
+		return "sv"
+	}
+	return "en"
 }

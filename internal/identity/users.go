@@ -43,9 +43,14 @@ func (s *Service) CreateUser(ctx context.Context, in NewUser) (User, error) {
 		return User{}, err
 	}
 	p, _ := PrincipalFrom(ctx)
+	ws, err := s.store.Workspace(ctx)
+	if err != nil {
+		return User{}, err
+	}
 	now := s.now()
 	u := User{ID: newID(), WorkspaceID: p.WorkspaceID, Email: email, Name: name, Role: in.Role,
-		Active: true, Version: 1, CreatedAt: now, UpdatedAt: now}
+		Active: true, Language: languageOf(ws.DefaultCurrency), EmailNotifications: true, Version: 1,
+		CreatedAt: now, UpdatedAt: now}
 	if err := s.store.CreateUser(ctx, u, hash); err != nil {
 		return User{}, conflictEmail(err)
 	}
@@ -57,6 +62,55 @@ type UserPatch struct {
 	Name   *string
 	Role   *Role
 	Active *bool
+	// Language and EmailNotifications are the user's own settings (UpdateMe).
+	Language           *string
+	EmailNotifications *bool
+}
+
+// MePatch changes the caller's own settings; nil fields stay.
+type MePatch struct {
+	Name *string
+	// Language is "en" or "sv": the language of the product's e-mails to
+	// the user.
+	Language *string
+	// EmailNotifications says whether notifications also come by e-mail.
+	EmailNotifications *bool
+}
+
+// UpdateMe changes the calling user's name, language and e-mail
+// notification setting. API keys have no user settings (Forbidden).
+func (s *Service) UpdateMe(ctx context.Context, patch MePatch, ifVersion *int64) (User, error) {
+	p, err := Caller(ctx)
+	if err != nil {
+		return User{}, err
+	}
+	if p.APIKey {
+		return User{}, errs.New(errs.Forbidden, "API keys have no user settings")
+	}
+	up := UserPatch{Language: patch.Language, EmailNotifications: patch.EmailNotifications}
+	if patch.Name != nil {
+		n, err := CheckName("name", *patch.Name)
+		if err != nil {
+			return User{}, err
+		}
+		up.Name = &n
+	}
+	if patch.Language != nil && *patch.Language != "en" && *patch.Language != "sv" {
+		return User{}, errs.Field("language", "must be en or sv")
+	}
+	var out User
+	err = s.store.WithTx(ctx, func(ctx context.Context) error {
+		cur, err := s.store.LockUser(ctx, p.UserID)
+		if err != nil {
+			return err
+		}
+		if ifVersion != nil && *ifVersion != cur.Version {
+			return errs.New(errs.PreconditionFailed, "your settings were changed elsewhere (version %d, you sent %d)", cur.Version, *ifVersion)
+		}
+		out, err = s.store.UpdateUser(ctx, p.UserID, up, s.now())
+		return err
+	})
+	return out, err
 }
 
 // UpdateUser changes a user's name, role or active flag (admins only).

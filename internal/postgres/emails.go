@@ -15,7 +15,8 @@ type emailRow struct {
 	ID            uuid.UUID `gorm:"primaryKey"`
 	WorkspaceID   uuid.UUID
 	OpportunityID uuid.UUID
-	SenderID      uuid.UUID
+	SenderID      *uuid.UUID
+	Purpose       string
 	FromName      string
 	FromEmail     string
 	ReplyTo       string
@@ -36,7 +37,7 @@ type emailRow struct {
 func (emailRow) TableName() string { return "emails" }
 
 func (r emailRow) domain() activity.Email {
-	return activity.Email{ID: r.ID, OpportunityID: r.OpportunityID, SenderID: r.SenderID,
+	return activity.Email{ID: r.ID, OpportunityID: r.OpportunityID, SenderID: r.SenderID, Purpose: activity.EmailPurpose(r.Purpose),
 		From: mail.Address{Name: r.FromName, Email: r.FromEmail}, ReplyTo: r.ReplyTo, To: r.ToAddrs, Cc: r.CcAddrs,
 		Subject: r.Subject, Body: r.Body, Attachments: r.Attachments, Status: activity.EmailStatus(r.Status),
 		MessageID: deref(r.MessageID), Error: deref(r.Error), Attempts: r.Attempts, SentAt: r.SentAt,
@@ -59,7 +60,7 @@ func nonEmpty(s string) *string {
 
 // CreateEmail implements activity.EmailStore.
 func (r *Activity) CreateEmail(ctx context.Context, e activity.Email) error {
-	row := emailRow{ID: e.ID, OpportunityID: e.OpportunityID, SenderID: e.SenderID, FromName: e.From.Name,
+	row := emailRow{ID: e.ID, OpportunityID: e.OpportunityID, SenderID: e.SenderID, Purpose: string(e.Purpose), FromName: e.From.Name,
 		FromEmail: e.From.Email, ReplyTo: e.ReplyTo, ToAddrs: e.To, CcAddrs: e.Cc, Attachments: e.Attachments,
 		Subject: e.Subject, Body: e.Body, Status: string(e.Status), CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt}
 	return translate(r.db.conn(ctx).Create(&row).Error)
@@ -80,7 +81,7 @@ var emailSorts = map[string]sortCol{"created_at": {"emails.created_at", "timesta
 // emails_opportunity index.
 func (r *Activity) Emails(ctx context.Context, opportunityID uuid.UUID, req page.Request) (page.Page[activity.Email], error) {
 	req.Sort, req.Desc = "created_at", true
-	q, err := keyset(r.db.conn(ctx).Model(&emailRow{}).Where("emails.opportunity_id = ?", opportunityID), req, emailSorts)
+	q, err := keyset(r.db.conn(ctx).Model(&emailRow{}).Where("emails.opportunity_id = ? AND emails.purpose = 'customer'", opportunityID), req, emailSorts)
 	if err != nil {
 		return page.Page[activity.Email]{}, err
 	}

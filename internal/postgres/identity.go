@@ -46,18 +46,29 @@ type userRow struct {
 	PasswordHash string
 	Role         string
 	Active       bool
-	LastLoginAt  *time.Time
-	Version      int64
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// Language and EmailNotifications are pointers so that reads of
+	// partial rows keep the domain's defaults.
+	Language           *string
+	EmailNotifications *bool
+	LastLoginAt        *time.Time
+	Version            int64
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }
 
 func (userRow) TableName() string { return "users" }
 
 func (u userRow) domain() identity.User {
-	return identity.User{ID: u.ID, WorkspaceID: u.WorkspaceID, Email: u.Email, Name: u.Name,
-		Role: identity.Role(u.Role), Active: u.Active, LastLoginAt: u.LastLoginAt, Version: u.Version,
-		CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
+	out := identity.User{ID: u.ID, WorkspaceID: u.WorkspaceID, Email: u.Email, Name: u.Name,
+		Role: identity.Role(u.Role), Active: u.Active, Language: "en", EmailNotifications: true,
+		LastLoginAt: u.LastLoginAt, Version: u.Version, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
+	if u.Language != nil {
+		out.Language = *u.Language
+	}
+	if u.EmailNotifications != nil {
+		out.EmailNotifications = *u.EmailNotifications
+	}
+	return out
 }
 
 type refreshRow struct {
@@ -155,6 +166,11 @@ func (r *Identity) UpdateWorkspace(ctx context.Context, p identity.WorkspacePatc
 func (r *Identity) CreateUser(ctx context.Context, u identity.User, hash string) error {
 	row := userRow{ID: u.ID, WorkspaceID: u.WorkspaceID, Email: u.Email, Name: u.Name, PasswordHash: hash, Role: string(u.Role),
 		Active: u.Active, Version: 1, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
+	lang := u.Language
+	if lang == "" {
+		lang = "en"
+	}
+	row.Language, row.EmailNotifications = &lang, &u.EmailNotifications
 	return translate(r.db.conn(ctx).Create(&row).Error)
 }
 
@@ -218,6 +234,12 @@ func (r *Identity) UpdateUser(ctx context.Context, id uuid.UUID, p identity.User
 	}
 	if p.Active != nil {
 		cols["active"] = *p.Active
+	}
+	if p.Language != nil {
+		cols["language"] = *p.Language
+	}
+	if p.EmailNotifications != nil {
+		cols["email_notifications"] = *p.EmailNotifications
 	}
 	var row userRow
 	res := r.db.conn(ctx).Model(&row).Clauses(clause.Returning{}).Where("id = ?", id).Updates(cols)

@@ -24,6 +24,7 @@ type timelineSource struct {
 	actor   string // uuid of who did it, or NULL
 	summary string
 	refType string
+	ref     string // the referenced record's id; x.id by default
 	where   string // an extra condition matching the index's predicate
 }
 
@@ -39,7 +40,14 @@ var timelineSources = []timelineSource{
 		summary: "coalesce(x.from_phase_name || ' → ', '') || x.to_phase_name"},
 	{typ: activity.EventAppointment, table: "appointments", at: "x.created_at", actor: "x.created_by", summary: "x.title",
 		refType: "appointment", where: "x.opportunity_id IS NOT NULL"},
-	{typ: activity.EventEmail, table: "emails", at: "x.created_at", actor: "x.sender_id", summary: "left(x.subject, 200)", refType: "email"},
+	{typ: activity.EventEmail, table: "emails", at: "x.created_at", actor: "x.sender_id", summary: "left(x.subject, 200)", refType: "email",
+		where: "x.purpose = 'customer'"},
+	// What happened to the opportunity's quotes, the customer's actions
+	// included: "Quote 2026-0042 signed by Åsa Ström".
+	{typ: activity.EventQuote, table: "events", at: "x.occurred_at", actor: "CASE WHEN x.actor_kind = 'user' THEN x.actor_id END",
+		summary: `'Quote ' || coalesce(x.payload->>'number', '') || ' ' || replace(split_part(x.type, '.', 2), '_', ' ') ||
+  CASE WHEN x.actor_kind = 'customer' AND x.actor_name <> '' THEN ' by ' || x.actor_name ELSE '' END`,
+		refType: "quote", ref: "x.subject_id", where: "x.type LIKE 'quote.%'"},
 }
 
 // timelineSQL builds the query: each source's newest rows before the
@@ -55,7 +63,10 @@ func timelineSQL(withCursor bool) string {
 			cond += fmt.Sprintf(" AND (%s, x.id) < (@at, @id)", src.at)
 		}
 		ref := "x.id"
-		if src.refType == "opportunity" {
+		switch {
+		case src.ref != "":
+			ref = src.ref
+		case src.refType == "opportunity":
 			ref = "x.opportunity_id"
 		}
 		parts[i] = fmt.Sprintf(`(SELECT '%s' AS type, %s AS occurred_at, x.id AS id, %s AS actor_id, %s AS summary,

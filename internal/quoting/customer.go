@@ -337,9 +337,13 @@ func (s *Service) RequestChange(ctx context.Context, token string, in ChangeRequ
 		if err := in.Check(q.Snapshot.Lines); err != nil {
 			return err
 		}
+		names := map[uuid.UUID]string{}
+		for _, l := range q.Snapshot.Lines {
+			names[l.ID] = l.Name
+		}
 		lcs := make([]LineComment, len(in.LineComments))
 		for i, lc := range in.LineComments {
-			lcs[i] = LineComment{LineID: lc.LineID, Comment: strings.TrimSpace(lc.Comment)}
+			lcs[i] = LineComment{LineID: lc.LineID, Comment: strings.TrimSpace(lc.Comment), Line: names[lc.LineID]}
 		}
 		q.Response = &Response{Kind: ResponseChangeRequested, Name: strings.TrimSpace(in.Name),
 			Email: strings.TrimSpace(in.Email), Comment: strings.TrimSpace(in.Comment), LineComments: lcs, At: at,

@@ -55,6 +55,8 @@ type Response struct {
 type LineComment struct {
 	LineID  uuid.UUID `json:"line_id"`
 	Comment string    `json:"comment"`
+	// Line is the line's name as the quote showed it (set when recorded).
+	Line string `json:"line,omitempty"`
 }
 
 // Client is who is on the other end of a customer's request: the address

@@ -105,6 +105,7 @@ var tags = openapi3.Tags{
 	{Name: "quotes", Description: "Quotes: frozen snapshots of an opportunity's offer with gap-free numbers per year, versions, states, HTML preview, PDF and sending."},
 	{Name: "emails", Description: "E-mails to the customer about an opportunity: stored in an outbox, delivered by a background job over SMTP with retries."},
 	{Name: "appointments", Description: "Meetings with colleagues and customer contacts, a user's calendar with their due tasks, and a personal iCalendar feed."},
+	{Name: "notifications", Description: "What customers did with your quotes, and quotes that expired: in-app, and by e-mail unless you turn it off (PATCH /me)."},
 	{Name: "public", Description: "The customer's side of a quote, without a login: the link's token is the credential. The quote page (HTML) and its JSON twin, the PDF, and signing, asking for a change and declining."},
 	{Name: "platform", Description: "Health and readiness."},
 }
