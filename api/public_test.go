@@ -118,6 +118,12 @@ func TestPublicQuoteRead(t *testing.T) {
 	env := testenv.New(t)
 	a := env.Signup()
 	q, token, o := sentQuote(t, env, a)
+	if res := env.Do(testenv.Request{Method: "GET", Path: "/api/v1/quotes/" + q.ID + "/preview", Token: a.Token}); res.Status != 200 {
+		t.Fatalf("preview: %s", res)
+	}
+	if n := count(t, env, `SELECT count(*) FROM quotes WHERE id = $1 AND status = 'sent'`, q.ID); n != 1 {
+		t.Error("the salesperson's own preview counted as the customer's view")
+	}
 
 	res := env.Do(testenv.Request{Method: "GET", Path: publicPath(token), Header: map[string]string{"User-Agent": "Probe/1.0"}})
 	if res.Status != http.StatusOK {
@@ -550,6 +556,38 @@ func TestPublicRejectWithdrawExpire(t *testing.T) {
 	sign := env.Do(testenv.Request{Method: "POST", Path: publicPath(token3) + "/sign", Body: signBody(strings.Repeat("a", 64))})
 	if sign.Status != http.StatusGone {
 		t.Errorf("sign an expired quote: got %s, want 410", sign)
+	}
+}
+
+// A quote opened on the spot (channel direct) records that the customer
+// answered in the salesperson's presence.
+func TestPublicSignDirect(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	a := env.Signup()
+	o, _ := quotedOpportunity(t, env, a)
+	q := createQuote(t, env, a, o.ID, nil)
+	res := env.Do(testenv.Request{Method: "POST", Path: "/api/v1/quotes/" + q.ID + "/send", Token: a.Token,
+		Body: map[string]any{"channel": "direct"}})
+	var sent struct {
+		PublicURL string `json:"public_url"`
+	}
+	res.Decode(t, &sent)
+	token := strings.TrimPrefix(sent.PublicURL, "http://crm.test/q/")
+	p := openPublic(t, env, token)
+	if res := env.Do(testenv.Request{Method: "POST", Path: publicPath(token) + "/sign", Body: signBody(p.DocumentSHA256)}); res.Status != 200 {
+		t.Fatalf("sign: %s", res)
+	}
+	ev := evidenceOf(t, env, a, q.ID)
+	sign := ev.Records[len(ev.Records)-1]
+	if sign.Action != "sign" || sign.Data["channel"] != "direct" {
+		t.Errorf("the sign record is %+v, want channel direct", sign)
+	}
+	var quote quoteJSON
+	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/quotes/" + q.ID, Token: a.Token}).Decode(t, &quote)
+	pdf := env.Do(testenv.Request{Method: "GET", Path: "/api/v1/attachments/" + *quote.Response.SignedAttachmentID + "/content", Token: a.Token})
+	if text := pdfToText(t, pdf.Body); !strings.Contains(text, "i säljarens närvaro (direkt)") {
+		t.Errorf("the certificate does not say the quote was signed in the salesperson's presence:\n%s", text)
 	}
 }
 
