@@ -2,8 +2,8 @@ package demo_test
 
 import (
 	"context"
-	"strings"
 	"log/slog"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
