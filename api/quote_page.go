@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"net/http"
@@ -12,10 +11,32 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/acme/crm/internal/errs"
-	"github.com/acme/crm/internal/quotedoc"
 	"github.com/acme/crm/internal/quoting"
-	"github.com/acme/crm/internal/render"
 )
+
+// Pages renders the customer's pages (internal/render through quotedoc,
+// wired in internal/app). nonce authorises the page's own style and script
+// under its Content-Security-Policy; base is the page's path.
+type Pages interface {
+	Quote(v quoting.Visit, base, nonce string, form *PageForm) ([]byte, error)
+	NotFound(nonce string) ([]byte, error)
+	TooMany(nonce string) ([]byte, error)
+}
+
+// PageForm is a refused form submission to show again: its values, the
+// errors by field, and a message above the forms.
+type PageForm struct {
+	Values FormValues
+	Errors map[string]string
+	Error  string
+}
+
+// FormValues are the fields of the page's forms.
+type FormValues struct {
+	Name, Email, Title, Comment, Reason string
+	// LineComments are the change form's comments by line id.
+	LineComments map[string]string
+}
 
 // registerQuotePageRoutes adds the customer's quote page: server-rendered
 // HTML that works without JavaScript (a small inline script only adds a
@@ -41,10 +62,10 @@ func (s *Server) htmlErrors(next echo.HandlerFunc) echo.HandlerFunc {
 		case !ok:
 			return err
 		case e.Code == errs.NotFound:
-			return writePage(c, http.StatusNotFound, func(nonce string) render.CustomerPage { return quotedoc.NotFoundPage(nonce) })
+			return writePage(c, http.StatusNotFound, s.pages.NotFound)
 		case e.Code == errs.RateLimited:
 			c.Response().Header().Set("Retry-After", strconv.Itoa(e.RetryAfter))
-			return writePage(c, http.StatusTooManyRequests, func(nonce string) render.CustomerPage { return quotedoc.TooManyPage(nonce) })
+			return writePage(c, http.StatusTooManyRequests, s.pages.TooMany)
 		}
 		return err
 	}
@@ -52,30 +73,28 @@ func (s *Server) htmlErrors(next echo.HandlerFunc) echo.HandlerFunc {
 
 // writePage renders a customer page under a Content-Security-Policy that
 // allows only the page's own style and script, by a fresh nonce.
-func writePage(c echo.Context, status int, page func(nonce string) render.CustomerPage) error {
+func writePage(c echo.Context, status int, page func(nonce string) ([]byte, error)) error {
 	b := make([]byte, 16)
 	if _, err := rand.Read(b); err != nil {
 		return err
 	}
 	nonce := hex.EncodeToString(b)
-	var buf bytes.Buffer
-	if err := render.CustomerHTML(&buf, page(nonce)); err != nil {
+	html, err := page(nonce)
+	if err != nil {
 		return err
 	}
 	c.Response().Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'nonce-"+nonce+
 		"'; script-src 'nonce-"+nonce+"'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
-	return c.HTMLBlob(status, buf.Bytes())
+	return c.HTMLBlob(status, html)
 }
 
 // writeVisit renders the page of a visit: 410 for a gone version.
-func writeVisit(c echo.Context, status int, v quoting.Visit, form *quotedoc.PageForm) error {
+func (s *Server) writeVisit(c echo.Context, status int, v quoting.Visit, form *PageForm) error {
 	if v.State.Gone() {
 		status = http.StatusGone
 	}
 	base := "/q/" + c.Param("token")
-	return writePage(c, status, func(nonce string) render.CustomerPage {
-		return quotedoc.CustomerPage(v, base, nonce, form)
-	})
+	return writePage(c, status, func(nonce string) ([]byte, error) { return s.pages.Quote(v, base, nonce, form) })
 }
 
 // quotePage godoc
@@ -96,7 +115,7 @@ func (s *Server) quotePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeVisit(c, http.StatusOK, v, nil)
+	return s.writeVisit(c, http.StatusOK, v, nil)
 }
 
 // quotePagePDF godoc
@@ -118,18 +137,18 @@ func (s *Server) quotePagePDF(c echo.Context) error {
 		return err
 	}
 	if v.State.Gone() {
-		return writeVisit(c, http.StatusGone, v, nil)
+		return s.writeVisit(c, http.StatusGone, v, nil)
 	}
 	return writePDF(c, quoting.DocumentName(v.Quote), pdf)
 }
 
 // formValues reads a form post of the page.
-func formValues(c echo.Context) (render.FormValues, error) {
+func formValues(c echo.Context) (FormValues, error) {
 	if err := c.Request().ParseForm(); err != nil {
-		return render.FormValues{}, errs.Wrap(err, errs.BadRequest, "malformed form")
+		return FormValues{}, errs.Wrap(err, errs.BadRequest, "malformed form")
 	}
 	f := c.Request().PostForm
-	v := render.FormValues{Name: f.Get("name"), Email: f.Get("email"), Title: f.Get("title"),
+	v := FormValues{Name: f.Get("name"), Email: f.Get("email"), Title: f.Get("title"),
 		Comment: f.Get("comment"), Reason: f.Get("reason"), LineComments: map[string]string{}}
 	for k, vals := range f {
 		if id, ok := strings.CutPrefix(k, "line_comment."); ok && len(vals) > 0 {
@@ -141,7 +160,7 @@ func formValues(c echo.Context) (render.FormValues, error) {
 
 // afterAnswer finishes a form post: back to the page (303) after an answer,
 // or the page again with the submission and what was wrong with it.
-func (s *Server) afterAnswer(c echo.Context, values render.FormValues, err error) error {
+func (s *Server) afterAnswer(c echo.Context, values FormValues, err error) error {
 	if err == nil {
 		return c.Redirect(http.StatusSeeOther, "/q/"+c.Param("token"))
 	}
@@ -158,14 +177,14 @@ func (s *Server) afterAnswer(c echo.Context, values render.FormValues, err error
 	if openErr != nil {
 		return openErr
 	}
-	form := &quotedoc.PageForm{Values: values, Errors: map[string]string{}}
+	form := &PageForm{Values: values, Errors: map[string]string{}}
 	for _, f := range e.Fields {
 		form.Errors[f.Field] = f.Message
 	}
 	if len(e.Fields) == 0 {
 		form.Error = e.Message
 	}
-	return writeVisit(c, status, v, form)
+	return s.writeVisit(c, status, v, form)
 }
 
 // quotePageSign godoc

@@ -1,15 +1,11 @@
 package api
 
 import (
-	"bytes"
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/acme/crm/internal/quotedoc"
 	"github.com/acme/crm/internal/quoting"
-	"github.com/acme/crm/internal/render"
 )
 
 func (s *Server) registerQuoteRoutes(g routes) {
@@ -210,19 +206,15 @@ func (s *Server) previewQuote(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	q, err := s.quoting.Quote(c.Request().Context(), id)
+	html, err := s.quoting.Preview(c.Request().Context(), id)
 	if err != nil {
-		return err
-	}
-	var buf bytes.Buffer
-	if err := render.HTML(&buf, quotedoc.Document(q)); err != nil {
 		return err
 	}
 	// The page carries its own inline styles and a data: logo; nothing else
 	// may load.
 	c.Response().Header().Set("Content-Security-Policy",
 		"default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'")
-	return c.HTMLBlob(http.StatusOK, buf.Bytes())
+	return c.HTMLBlob(http.StatusOK, html)
 }
 
 // quotePDF godoc
@@ -241,17 +233,11 @@ func (s *Server) quotePDF(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	q, err := s.quoting.Quote(c.Request().Context(), id)
+	q, pdf, err := s.quoting.PDF(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
-	pdf, err := render.PDF(quotedoc.Document(q))
-	if err != nil {
-		return err
-	}
-	name := "quote-" + q.Number + "-v" + strconv.Itoa(q.QuoteVersion) + ".pdf"
-	c.Response().Header().Set("Content-Disposition", `inline; filename="`+name+`"`)
-	return c.Blob(http.StatusOK, "application/pdf", pdf)
+	return writePDF(c, quoting.DocumentName(q), pdf)
 }
 
 // sendQuote godoc

@@ -65,6 +65,7 @@ type Deps struct {
 	Appointments  *activity.Appointments
 	Quoting       *quoting.Service
 	Notifications *notify.Service
+	Pages         Pages
 	Idempotency   idempotency.Store
 	Ready         func(ctx context.Context) error
 	Registry      *prometheus.Registry
@@ -86,6 +87,7 @@ type Server struct {
 	appointments  *activity.Appointments
 	quoting       *quoting.Service
 	notifications *notify.Service
+	pages         Pages
 	idem          idempotency.Store
 	ready         func(ctx context.Context) error
 	log           *slog.Logger
@@ -120,6 +122,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.appointments = d.Appointments
 	s.quoting = d.Quoting
 	s.notifications = d.Notifications
+	s.pages = d.Pages
 	s.metrics = newHTTPMetrics(s.registry)
 	s.public = newPublicLimits(cfg.PublicPerToken, cfg.PublicPerIP)
 

@@ -95,13 +95,20 @@ type Appointments struct {
 	store     AppointmentStore
 	feeds     FeedStore
 	directory Directory
+	calendars CalendarRenderer
 	now       func() time.Time
+}
+
+// CalendarRenderer writes calendar entries as an iCalendar feed
+// (internal/ical fulfils it, wired in internal/app).
+type CalendarRenderer interface {
+	Feed(entries []CalendarEntry) []byte
 }
 
 // NewAppointments returns the appointments service; now defaults to
 // time.Now in UTC.
-func NewAppointments(store AppointmentStore, feeds FeedStore, directory Directory, now func() time.Time) *Appointments {
-	return &Appointments{store: store, feeds: feeds, directory: directory, now: clock(now)}
+func NewAppointments(store AppointmentStore, feeds FeedStore, directory Directory, calendars CalendarRenderer, now func() time.Time) *Appointments {
+	return &Appointments{store: store, feeds: feeds, directory: directory, calendars: calendars, now: clock(now)}
 }
 
 // Create makes an appointment; the organizer defaults to the caller, who may

@@ -13,7 +13,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/acme/crm/internal/errs"
-	"github.com/acme/crm/internal/ical"
 	"github.com/acme/crm/internal/identity"
 	"github.com/acme/crm/internal/tenant"
 )
@@ -132,29 +131,7 @@ func (s *Appointments) Feed(ctx context.Context, token string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	events := make([]ical.Event, len(entries))
-	for i, e := range entries {
-		events[i] = feedEvent(e)
-	}
-	return ical.Feed("CRM", time.UTC, events), nil
-}
-
-// feedEvent turns an entry into an event with a stable UID. A task due at
-// midnight UTC is an all-day event on that day; others last 15 minutes.
-func feedEvent(e CalendarEntry) ical.Event {
-	if a := e.Appointment; a != nil {
-		return ical.Event{UID: "appointment-" + a.ID.String() + "@crm", Start: a.StartsAt, End: a.EndsAt, AllDay: a.AllDay,
-			Summary: a.Title, Description: a.Description, Location: a.Location,
-			Created: a.CreatedAt, Modified: a.UpdatedAt, Sequence: int(a.Version - 1)}
-	}
-	t := e.Task
-	due := t.DueAt.UTC()
-	ev := ical.Event{UID: "task-" + t.ID.String() + "@crm", Start: due, End: due.Add(15 * time.Minute),
-		Summary: t.Title, Description: t.Description, Created: t.CreatedAt, Modified: t.UpdatedAt}
-	if due.Equal(due.Truncate(24 * time.Hour)) {
-		ev.AllDay, ev.End = true, due.AddDate(0, 0, 1)
-	}
-	return ev
+	return s.calendars.Feed(entries), nil
 }
 
 func hashFeedToken(token string) []byte {

@@ -106,7 +106,7 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 		Now:       cfg.Now,
 	})
 	tasks := activity.NewService(postgres.NewActivity(db), ids, cfg.Now)
-	appointments := activity.NewAppointments(postgres.NewActivity(db), postgres.NewActivity(db), ids, cfg.Now)
+	appointments := activity.NewAppointments(postgres.NewActivity(db), postgres.NewActivity(db), ids, icalFeed{}, cfg.Now)
 	notes := activity.NewNotes(postgres.NewActivity(db), cfg.Now)
 	acts, err := newActivity(cfg, db)
 	if err != nil {
@@ -131,7 +131,7 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	quotes := quoting.NewService(postgres.NewQuoting(db), quoting.Deps{
-		Opportunities: quotingOpportunities{sales: salesSvc, catalog: products}, Relations: quotingRelations{rels},
+		Opportunities: quotingOpportunities{sales: salesSvc}, Relations: quotingRelations{rels},
 		Directory: ids, Products: quotingProducts{products}, Links: links, Renderer: quoteRenderer{},
 		Files: blobFiles{acts.blobs}, Filing: quoteFiling{acts.attachments}, Mailer: quoteMailer{emails},
 		Events: bus, Evidence: audit.NewLog(postgres.NewAudit(db), cfg.Now), Now: cfg.Now})
@@ -151,7 +151,7 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 		PublicPerToken: cfg.PublicPerToken, PublicPerIP: cfg.PublicPerIP,
 	}, api.Deps{
 		Identity: ids, Sales: salesSvc, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Emails: emails, Idempotency: idem, Registry: reg, Log: log,
-		Relations: rels, Catalog: products, Quoting: quotes, Notifications: notifications, Ready: func(ctx context.Context) error { return db.Ping(ctx) },
+		Relations: rels, Catalog: products, Quoting: quotes, Notifications: notifications, Pages: customerPages{}, Ready: func(ctx context.Context) error { return db.Ping(ctx) },
 	})
 	return &App{Handler: h, Identity: ids, Sales: salesSvc, Relations: rels, Catalog: products, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Quoting: quotes, Idempotency: idem, Emails: emails, Jobs: queue, Events: bus, Notifications: notifications, DB: db}, nil
 }

@@ -14,10 +14,7 @@ import (
 
 // quotingOpportunities gives quotes the opportunity they are made from and
 // moves it along its pipeline, through the sales rules.
-type quotingOpportunities struct {
-	sales   *sales.Service
-	catalog *catalog.Service
-}
+type quotingOpportunities struct{ sales *sales.Service }
 
 func (q quotingOpportunities) QuoteSource(ctx context.Context, id uuid.UUID) (quoting.Source, error) {
 	o, err := q.sales.Opportunity(ctx, id)
@@ -32,36 +29,25 @@ func (q quotingOpportunities) QuoteSource(ctx context.Context, id uuid.UUID) (qu
 	if err != nil {
 		return quoting.Source{}, err
 	}
-	lines, err := q.snapshotLines(ctx, set.Lines)
 	return quoting.Source{OpportunityID: o.ID, Open: o.Status == sales.StatusOpen, Status: string(o.Status),
 		OwnerID: o.OwnerID, OrganizationID: o.OrganizationID, PersonID: o.PersonID, ContactPersonID: o.ContactPersonID,
-		Currency: o.Currency, OfferDiscount: int(o.OfferDiscount), Lines: lines,
+		Currency: o.Currency, OfferDiscount: int(o.OfferDiscount), Lines: snapshotLines(set.Lines),
 		QuoteSentPhaseID: pl.QuoteSentPhaseID, QuoteSignedPhaseID: pl.QuoteSignedPhaseID,
-		ExpiredPhaseID: phaseOfKind(pl, sales.KindExpired)}, err
+		ExpiredPhaseID: phaseOfKind(pl, sales.KindExpired)}, nil
 }
 
-// snapshotLines copies lines with their products' article numbers (a
-// product deleted since leaves the number empty).
-func (q quotingOpportunities) snapshotLines(ctx context.Context, lines []sales.Line) ([]quoting.SnapshotLine, error) {
-	codes := map[uuid.UUID]string{}
+// snapshotLines copies lines as the quote freezes them; the quoting rules
+// give product lines their article numbers.
+func snapshotLines(lines []sales.Line) []quoting.SnapshotLine {
 	out := make([]quoting.SnapshotLine, len(lines))
 	for i, l := range lines {
-		sl := quoting.SnapshotLine{Name: l.Name, Description: l.Description, Unit: l.Unit, Quantity: l.Quantity,
+		out[i] = quoting.SnapshotLine{Name: l.Name, Description: l.Description, Unit: l.Unit, Quantity: l.Quantity,
 			UnitPrice: l.UnitPrice, Discount: l.Discount, VATRate: l.VATRate}
 		if l.ProductID != nil {
-			code, ok := codes[*l.ProductID]
-			if !ok {
-				p, err := q.catalog.Product(ctx, *l.ProductID)
-				if err != nil && !errs.Is(err, errs.NotFound) {
-					return nil, err
-				}
-				code, codes[*l.ProductID] = p.Code, p.Code
-			}
-			sl.ProductID, sl.Code = *l.ProductID, code
+			out[i].ProductID = *l.ProductID
 		}
-		out[i] = sl
 	}
-	return out, nil
+	return out
 }
 
 // phaseOfKind is the pipeline's first phase of kind k, if it has one.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/acme/crm/api"
 	"github.com/acme/crm/internal/activity"
 	"github.com/acme/crm/internal/blob"
 	"github.com/acme/crm/internal/jobs"
@@ -23,6 +24,35 @@ import (
 type quoteRenderer struct{}
 
 func (quoteRenderer) PDF(q quoting.Quote) ([]byte, error) { return render.PDF(quotedoc.Document(q)) }
+
+func (quoteRenderer) HTML(q quoting.Quote) ([]byte, error) {
+	var buf bytes.Buffer
+	err := render.HTML(&buf, quotedoc.Document(q))
+	return buf.Bytes(), err
+}
+
+// customerPages renders the customer's pages for the HTTP layer.
+type customerPages struct{}
+
+func (customerPages) Quote(v quoting.Visit, base, nonce string, form *api.PageForm) ([]byte, error) {
+	var f *quotedoc.PageForm
+	if form != nil {
+		f = &quotedoc.PageForm{Values: render.FormValues(form.Values), Errors: form.Errors, Error: form.Error}
+	}
+	return page(quotedoc.CustomerPage(v, base, nonce, f))
+}
+
+func (customerPages) NotFound(nonce string) ([]byte, error) {
+	return page(quotedoc.NotFoundPage(nonce))
+}
+
+func (customerPages) TooMany(nonce string) ([]byte, error) { return page(quotedoc.TooManyPage(nonce)) }
+
+func page(p render.CustomerPage) ([]byte, error) {
+	var buf bytes.Buffer
+	err := render.CustomerHTML(&buf, p)
+	return buf.Bytes(), err
+}
 
 func (quoteRenderer) SignedPDF(q quoting.Quote, document []byte, c quoting.Certificate) ([]byte, error) {
 	return render.SignedPDF(document, quotedoc.Certificate(q, c))

@@ -37,23 +37,16 @@ func (s *Service) ReplaceLines(ctx context.Context, id uuid.UUID, lines []LineIn
 	return s.changeDraft(ctx, id, ifVersion, func(ctx context.Context, q *Quote) error {
 		out := make([]SnapshotLine, len(lines))
 		for i, in := range lines {
-			l := SnapshotLine{Name: strings.TrimSpace(in.Name), Unit: strings.TrimSpace(in.Unit),
+			out[i] = SnapshotLine{Name: strings.TrimSpace(in.Name), Unit: strings.TrimSpace(in.Unit),
 				Description: in.Description, Quantity: in.Quantity, UnitPrice: in.UnitPrice,
 				Discount: in.Discount, VATRate: in.VATRate}
 			if in.ProductID != nil {
-				code, err := s.products.ProductCode(ctx, *in.ProductID)
-				if errs.Is(err, errs.NotFound) {
-					return errs.Field(fmt.Sprintf("lines.%d.product_id", i), "no such product")
-				}
-				if err != nil {
-					return err
-				}
-				l.ProductID, l.Code = *in.ProductID, code
+				out[i].ProductID = *in.ProductID
 			}
-			out[i] = l
 		}
-		q.Snapshot.Lines = out
-		return nil
+		var err error
+		q.Snapshot.Lines, err = s.withCodes(ctx, out, true)
+		return err
 	})
 }
 

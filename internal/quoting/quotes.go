@@ -137,10 +137,14 @@ func (s *Service) snapshot(ctx context.Context, src Source, t Template) (Snapsho
 	if err != nil {
 		return Snapshot{}, err
 	}
+	lines, err := s.withCodes(ctx, src.Lines, false)
+	if err != nil {
+		return Snapshot{}, err
+	}
 	return BuildSnapshot(Snapshot{Customer: cust, Contact: contact, Company: t.Company,
 		Salesperson: Salesperson{Name: owner.Name, Email: owner.Email},
 		Texts:       t.Texts.Texts, Language: t.Language, Currency: money.Currency(src.Currency),
-		OfferDiscount: money.BasisPoints(src.OfferDiscount), Lines: src.Lines})
+		OfferDiscount: money.BasisPoints(src.OfferDiscount), Lines: lines})
 }
 
 // Quote returns one quote version.
@@ -156,6 +160,26 @@ func (s *Service) Quotes(ctx context.Context, f QuoteFilter, req page.Request) (
 		p.Items[i] = s.withURL(p.Items[i])
 	}
 	return p, err
+}
+
+// Preview renders a version as the salesperson previews it (HTML).
+func (s *Service) Preview(ctx context.Context, id uuid.UUID) ([]byte, error) {
+	q, err := s.store.Quote(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.renderer.HTML(q)
+}
+
+// PDF renders a version as a PDF as it stands now (a sent version's
+// customer document is the kept one; see Document).
+func (s *Service) PDF(ctx context.Context, id uuid.UUID) (Quote, []byte, error) {
+	q, err := s.store.Quote(ctx, id)
+	if err != nil {
+		return Quote{}, nil, err
+	}
+	pdf, err := s.renderer.PDF(q)
+	return q, pdf, err
 }
 
 // withURL fills the customer's link of a sent version.

@@ -146,6 +146,8 @@ type Opportunities interface {
 
 // Renderer renders a version's documents (internal/render fulfils it).
 type Renderer interface {
+	// HTML is the salesperson's preview: a self-contained page.
+	HTML(q Quote) ([]byte, error)
 	// PDF is the quote as the customer receives it.
 	PDF(q Quote) ([]byte, error)
 	// SignedPDF is the sent document with a certificate page appended.
