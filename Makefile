@@ -1,4 +1,4 @@
-.PHONY: run test openapi clients lint bench build docker
+.PHONY: run test openapi clients lint bench build docker screenshots
 GO ?= go
 
 run: ## start the API with the demo workspace (embedded PostgreSQL without DATABASE_URL)
@@ -13,6 +13,9 @@ build:
 openapi: ## regenerate docs/ (Swagger 2.0, swag) and openapi.yaml (OpenAPI 3.0)
 	$(GO) tool swag init --quiet -g api/server.go -d ./ -o docs --outputTypes json,yaml --parseInternal --parseDependencyLevel 0
 	$(GO) run ./internal/tools/specgen
+
+screenshots: ## regenerate docs/screenshots (the customer's quote page in headless Chromium, and the signed PDF's certificate page)
+	CRM_REQUIRE_BROWSER=1 UPDATE_SCREENSHOTS=1 $(GO) test -count=1 -run '^TestBrowserSignQuote$$' ./api/
 
 clients: ## generate, compile and run the Go and TypeScript client examples against a started server
 	./clients/run.sh

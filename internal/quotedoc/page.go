@@ -121,6 +121,9 @@ func CustomerPage(v quoting.Visit, base, nonce string, form *PageForm) render.Cu
 		return p
 	}
 	doc := Document(q)
+	// The banner says where the quote stands, in the colour of the outcome;
+	// the sheet's own notice ("Signed" on amber) would only repeat it.
+	doc.Notice = ""
 	p.Quote = &doc
 	p.PDFURL, p.PDFLabel = base+"/pdf", t.Download
 	p.Changes = changesBox(q, t, lang)

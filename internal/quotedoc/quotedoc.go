@@ -133,6 +133,8 @@ type certLabels struct {
 	Signer, Email, JobTitle, SignedAt, Address, Agent string
 	Channel, Direct, Remote, Consent, ConsentVersion  string
 	DocumentHash, EvidenceID, Signature, QuoteNumber  string
+	// Channels name the ways a link is sent, in the reader's words.
+	Channels map[string]string
 }
 
 var enCert = certLabels{
@@ -145,6 +147,7 @@ var enCert = certLabels{
 	Direct: "in the seller's presence (direct)", Remote: "through the link sent by the seller (%s)",
 	Consent: "Consent given", ConsentVersion: "version %s", DocumentHash: "Document SHA-256",
 	EvidenceID: "Evidence id", Signature: "Drawn signature", QuoteNumber: "Quote",
+	Channels: map[string]string{"link": "link", "email": "e-mail"},
 }
 
 var svCert = certLabels{
@@ -157,6 +160,7 @@ var svCert = certLabels{
 	Direct: "i säljarens närvaro (direkt)", Remote: "via länken som säljaren skickade (%s)",
 	Consent: "Samtycke", ConsentVersion: "version %s", DocumentHash: "Dokumentets SHA-256",
 	EvidenceID: "Bevis-id", Signature: "Ritad underskrift", QuoteNumber: "Offert",
+	Channels: map[string]string{"link": "länk", "email": "e-post"},
 }
 
 // Certificate returns the signature page of version q signed as c, in the
@@ -166,7 +170,11 @@ func Certificate(q quoting.Quote, c quoting.Certificate) render.Certificate {
 	if quoting.Language(q.Snapshot.Language) == quoting.LangSwedish {
 		l = svCert
 	}
-	channel := fmt.Sprintf(l.Remote, c.Channel)
+	name := l.Channels[c.Channel]
+	if name == "" {
+		name = c.Channel
+	}
+	channel := fmt.Sprintf(l.Remote, name)
 	if c.Channel == string(quoting.ChannelDirect) {
 		channel = l.Direct
 	}

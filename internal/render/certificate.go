@@ -54,16 +54,23 @@ func SignedPDF(document []byte, c Certificate) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
-// CertificatePDF renders the certificate as a one-page A4 PDF.
+// CertificatePDF renders the certificate as a one-page A4 PDF. The page
+// carries no page number: it follows a document whose own numbers ("Page 1
+// of 1") are part of what was signed, so "1 / 1" here would read wrong. Its
+// footer names it instead.
 func CertificatePDF(c Certificate) ([]byte, error) {
-	v, err := newView(Document{Title: c.Title, Number: c.Reference, Color: c.Color,
-		Company: Party{Name: c.Company}, Labels: Labels{Page: c.Title + " · " + c.Reference}})
+	v, err := newView(Document{Title: c.Title, Number: c.Reference, Color: c.Color, Company: Party{Name: c.Company}})
 	if err != nil {
 		return nil, err
 	}
-	p, err := newPDFDoc(v)
+	p, err := newPDFDoc(v, false)
 	if err != nil {
 		return nil, err
+	}
+	footer := style{size: 7, color: muted}.right()
+	if err := p.m.RegisterFooter(row.New(6).Add(col.New(int(pageWidth)).Add(
+		p.texts([]string{c.Title + " · " + c.Company + " · " + c.Reference}, footer, 2, 0, 0)...))); err != nil {
+		return nil, fmt.Errorf("register certificate footer: %w", err)
 	}
 	p.certificate(c)
 	out, err := p.m.Generate()
@@ -104,10 +111,19 @@ func (p *pdfDoc) certificate(c Certificate) {
 	if len(c.Signature) == 0 {
 		return
 	}
+	// The label and the box stay together; the box is about the size of a
+	// signature on paper, and the drawing keeps its proportions inside it.
+	p.ensure(6 + 6 + signatureH)
 	p.spacer(6)
 	p.add(6, col.New(full).Add(p.texts([]string{c.SignatureLabel}, lab, 0, 0, 0)...))
 	box := &props.Cell{BorderType: border.Full, BorderColor: pdfColor(rule), BorderThickness: 0.3}
-	p.m.AddRows(row.New(40).WithStyle(box).Add(
-		col.New(90).Add(image.NewFromBytes(c.Signature, extension.Png, props.Rect{Center: true, Percent: 90})),
-		col.New(full-90)))
+	p.m.AddRows(row.New(signatureH).Add(
+		col.New(signatureW).WithStyle(box).Add(image.NewFromBytes(c.Signature, extension.Png, props.Rect{Center: true, Percent: 90})),
+		col.New(full-signatureW)))
 }
+
+// The signature box on the certificate, in mm.
+const (
+	signatureW = 90
+	signatureH = 32
+)

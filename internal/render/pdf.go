@@ -61,7 +61,7 @@ func PDF(d Document) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := newPDFDoc(v)
+	p, err := newPDFDoc(v, true)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +85,9 @@ type pdfDoc struct {
 	inTable bool
 }
 
-func newPDFDoc(v *view) (*pdfDoc, error) {
+// newPDFDoc starts an A4 document of v; numbered puts "Page x of y" (the
+// pattern v.Labels.Page) on every page.
+func newPDFDoc(v *view, numbered bool) (*pdfDoc, error) {
 	fc, err := loadFaces()
 	if err != nil {
 		return nil, err
@@ -94,17 +96,20 @@ func newPDFDoc(v *view) (*pdfDoc, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load fonts: %w", err)
 	}
-	cfg := config.NewBuilder().
+	b := config.NewBuilder().
 		WithPageSize(pagesize.A4).
 		WithLeftMargin(marginX).WithRightMargin(marginX).
 		WithTopMargin(marginTop).WithBottomMargin(marginBottom).
 		WithMaxGridSize(int(pageWidth)).
 		WithCustomFonts(cf).
-		WithDefaultFont(&props.Font{Family: family, Size: 9, Color: pdfColor(ink)}).
-		WithPageNumber(props.PageNumber{
+		WithDefaultFont(&props.Font{Family: family, Size: 9, Color: pdfColor(ink)})
+	if numbered {
+		b = b.WithPageNumber(props.PageNumber{
 			Pattern: v.Labels.Page, Place: props.RightBottom,
 			Family: family, Size: 7, Color: pdfColor(muted),
-		}).
+		})
+	}
+	cfg := b.
 		WithTitle(v.Title+" "+v.Number, true).
 		WithAuthor(v.Company.Name, true).
 		WithCompression(true).
