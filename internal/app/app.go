@@ -77,6 +77,7 @@ type App struct {
 	Quoting       *quoting.Service
 	Notifications *notify.Service
 	Idempotency   *postgres.Idempotency
+	RateLimits    *postgres.RateLimits
 	DB            *postgres.DB
 }
 
@@ -91,12 +92,14 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 	if cfg.LoginPerAccount == 0 {
 		cfg.LoginPerAccount = 10
 	}
+	// Counted in PostgreSQL, so that the limits hold across replicas.
+	counts := postgres.NewRateLimits(db)
 	limiter := ratelimit.Multi{
-		ByPrefix: map[string]*ratelimit.Window{
-			"ip:":   ratelimit.New(cfg.LoginPerIP, 5*time.Minute),
-			"acct:": ratelimit.New(cfg.LoginPerAccount, 5*time.Minute),
+		ByPrefix: map[string]ratelimit.Limiter{
+			"ip:":   ratelimit.NewShared(counts, cfg.LoginPerIP, 5*time.Minute, log),
+			"acct:": ratelimit.NewShared(counts, cfg.LoginPerAccount, 5*time.Minute, log),
 		},
-		Default: ratelimit.New(cfg.LoginPerIP, 5*time.Minute),
+		Default: ratelimit.NewShared(counts, cfg.LoginPerIP, 5*time.Minute, log),
 	}
 	ids := identity.NewService(identity.Config{
 		Store:     postgres.NewIdentity(db),
@@ -153,7 +156,7 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 		Identity: ids, Sales: salesSvc, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Emails: emails, Idempotency: idem, Registry: reg, Log: log,
 		Relations: rels, Catalog: products, Quoting: quotes, Notifications: notifications, Pages: customerPages{}, Ready: func(ctx context.Context) error { return db.Ping(ctx) },
 	})
-	return &App{Handler: h, Identity: ids, Sales: salesSvc, Relations: rels, Catalog: products, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Quoting: quotes, Idempotency: idem, Emails: emails, Jobs: queue, Events: bus, Notifications: notifications, DB: db}, nil
+	return &App{Handler: h, Identity: ids, Sales: salesSvc, Relations: rels, Catalog: products, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Quoting: quotes, Idempotency: idem, Emails: emails, Jobs: queue, Events: bus, Notifications: notifications, RateLimits: counts, DB: db}, nil
 }
 
 // RunBackground runs periodic housekeeping until ctx ends.
@@ -169,6 +172,9 @@ func (a *App) RunBackground(ctx context.Context, log *slog.Logger) {
 				log.Error("sweep idempotency keys", "err", err)
 			} else if n > 0 {
 				log.Info("swept idempotency keys", "count", n)
+			}
+			if _, err := a.RateLimits.Sweep(ctx); err != nil {
+				log.Error("sweep rate limits", "err", err)
 			}
 		}
 	}
