@@ -49,10 +49,12 @@ func build(ctx context.Context, c config, log *slog.Logger) (*app.App, func(), e
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := postgres.Migrate(ctx, db.SQL()); err != nil {
+	n, err := postgres.Migrate(ctx, db.SQL())
+	if err != nil {
 		closeDB()
 		return nil, nil, err
 	}
+	log.Info("schema up to date", "migrations_applied", n)
 	keys, err := c.keyring(log)
 	if err != nil {
 		closeDB()
