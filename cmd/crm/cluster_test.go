@@ -262,7 +262,9 @@ func (r response) decode(t *testing.T, v any) {
 	}
 }
 
-func (r response) String() string { return fmt.Sprintf("%d %s (replica %d)", r.status, r.body, r.replica) }
+func (r response) String() string {
+	return fmt.Sprintf("%d %s (replica %d)", r.status, r.body, r.replica)
+}
 
 // do sends the call to the next replica in turn.
 func (c *cluster) do(t *testing.T, k call) response {
