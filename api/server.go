@@ -67,6 +67,7 @@ type Deps struct {
 	Notifications *notify.Service
 	Pages         Pages
 	Idempotency   idempotency.Store
+	Writes        WriteMarks // nil: writes are not marked (no read replicas)
 	Ready         func(ctx context.Context) error
 	Registry      *prometheus.Registry
 	Log           *slog.Logger
@@ -89,6 +90,7 @@ type Server struct {
 	notifications *notify.Service
 	pages         Pages
 	idem          idempotency.Store
+	writes        WriteMarks
 	ready         func(ctx context.Context) error
 	log           *slog.Logger
 	validator     *validator.Validate
@@ -123,6 +125,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.quoting = d.Quoting
 	s.notifications = d.Notifications
 	s.pages = d.Pages
+	s.writes = d.Writes
 	s.metrics = newHTTPMetrics(s.registry)
 	s.public = newPublicLimits(cfg.PublicPerToken, cfg.PublicPerIP)
 
@@ -154,7 +157,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.registerAuthRoutes(public)
 	// Middleware is added per route, not with Group.Use, which would
 	// register catch-all routes and turn 405s into 404s.
-	authed := public.with(s.authenticate, s.idempotent)
+	authed := public.with(s.authenticate, s.markWrites, s.idempotent)
 	s.registerMeRoutes(authed)
 	s.registerUserRoutes(authed)
 	s.registerAPIKeyRoutes(authed)

@@ -35,7 +35,8 @@ func database(ctx context.Context, c config, log *slog.Logger) (*postgres.DB, fu
 			}
 		}
 	}
-	db, err := postgres.Open(ctx, dsn, postgres.Options{})
+	db, err := postgres.Open(ctx, dsn, postgres.Options{Pooled: c.PoolMode == "transaction",
+		ReplicaURLs: c.ReplicaURLs, ReplicaMaxLag: c.ReplicaMaxLag, Log: log})
 	if err != nil {
 		stopPG()
 		return nil, nil, err

@@ -36,6 +36,9 @@ type Config struct {
 	PollInterval time.Duration
 	// Workers is how many jobs run at once (default 5).
 	Workers int
+	// PollOnly finds new jobs by polling instead of LISTEN/NOTIFY, which
+	// a pooler in transaction mode (PgBouncer) cannot carry.
+	PollOnly bool
 }
 
 // Attempt says which try of a job is running.
@@ -68,7 +71,7 @@ func New(cfg Config) (*Queue, error) {
 		retry = retryPolicy(cfg.RetryDelay)
 	}
 	work, err := river.NewClient(riverpgxv5.New(cfg.Pool), &river.Config{
-		Logger: cfg.Log, Workers: workers, RetryPolicy: retry, FetchPollInterval: cfg.PollInterval,
+		Logger: cfg.Log, Workers: workers, RetryPolicy: retry, FetchPollInterval: cfg.PollInterval, PollOnly: cfg.PollOnly,
 		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
 	})
 	if err != nil {
