@@ -35,7 +35,10 @@ type Options struct {
 	// Pooled says that dsn (and the replicas) lead to a pooler in
 	// transaction mode (PgBouncer's pool_mode = transaction): queries then
 	// use no named prepared statements, which such a pooler cannot keep
-	// (pgx's default_query_exec_mode=exec, unless the URL names a mode).
+	// (pgx's default_query_exec_mode=cache_describe, unless the URL names
+	// a mode: the unnamed statement of each query is parsed, bound and
+	// executed in one round trip, with parameter types described once
+	// per connection, so a []byte still reaches a jsonb column as JSON).
 	Pooled bool
 	// ReplicaURLs are streaming replicas that serve the heavy reads.
 	ReplicaURLs []string
@@ -59,7 +62,7 @@ func poolConfig(dsn string, opt Options) (*pgxpool.Config, error) {
 		cfg.MaxConns = 20
 	}
 	if opt.Pooled && !strings.Contains(dsn, "default_query_exec_mode") {
-		cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeExec
+		cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe
 	}
 	return cfg, nil
 }
