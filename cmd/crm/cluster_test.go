@@ -243,8 +243,9 @@ func tail(path string) string {
 // call is one request to the API.
 type call struct {
 	method, path, token string
-	body                any
-	header              map[string]string
+	body                any // sent as JSON
+	raw                 []byte
+	header              map[string]string // Content-Type for raw here
 }
 
 // response is a decoded answer.
@@ -276,7 +277,7 @@ func (c *cluster) do(t *testing.T, k call) response {
 // on sends the call to replica i and checks the answer against openapi.yaml.
 func (c *cluster) on(t *testing.T, i int, k call) response {
 	t.Helper()
-	var body io.Reader
+	var body io.Reader = bytes.NewReader(k.raw)
 	if k.body != nil {
 		b, err := json.Marshal(k.body)
 		if err != nil {

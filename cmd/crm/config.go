@@ -24,6 +24,7 @@ type config struct {
 	ReplicaURLs    []string
 	ReplicaMaxLag  time.Duration
 	PoolMode       string // session or transaction
+	BlobStore      string // disk or database
 	Addr           string
 	DataDir        string
 	PublicURL      string
@@ -59,6 +60,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&replicas, "database-replica-urls", env("DATABASE_REPLICA_URLS", ""), "comma-separated URLs of streaming replicas for heavy reads (DATABASE_REPLICA_URLS)")
 	fs.StringVar(&maxLag, "replica-max-lag", env("CRM_REPLICA_MAX_LAG", "30s"), "a replica further behind the primary is not read (CRM_REPLICA_MAX_LAG)")
 	fs.StringVar(&c.PoolMode, "database-pool-mode", env("DATABASE_POOL_MODE", "session"), "session, or transaction behind PgBouncer in transaction mode (DATABASE_POOL_MODE)")
+	fs.StringVar(&c.BlobStore, "blob-store", env("CRM_BLOB_STORE", "disk"), "where uploaded files are kept: disk (under the data folder) or database (CRM_BLOB_STORE)")
 	fs.StringVar(&c.Addr, "addr", env("CRM_ADDR", ":8080"), "listen address (CRM_ADDR)")
 	fs.StringVar(&c.DataDir, "data-dir", env("CRM_DATA_DIR", "./data"), "data folder (CRM_DATA_DIR)")
 	fs.StringVar(&c.PublicURL, "public-url", env("CRM_PUBLIC_URL", ""), "base of links sent to customers (CRM_PUBLIC_URL); default http://localhost<addr>")
@@ -118,6 +120,9 @@ func (c *config) finish(cors, proxies string) error {
 	}
 	if len(c.ReplicaURLs) > 0 && c.DatabaseURL == "" {
 		return errors.New("DATABASE_REPLICA_URLS needs DATABASE_URL (the primary)")
+	}
+	if c.BlobStore != "disk" && c.BlobStore != "database" {
+		return fmt.Errorf("CRM_BLOB_STORE: %q is not disk or database", c.BlobStore)
 	}
 	if c.PoolMode != "session" && c.PoolMode != "transaction" {
 		return fmt.Errorf("DATABASE_POOL_MODE: %q is not session or transaction", c.PoolMode)

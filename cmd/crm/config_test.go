@@ -30,6 +30,7 @@ func TestBadConfigurationFailsClearly(t *testing.T) {
 		{"bad replica url", map[string]string{"DATABASE_URL": "postgres://h/db", "CRM_TOKEN_KEYS": key, "DATABASE_REPLICA_URLS": "postgres://r/db, mysql://x"}, nil, "DATABASE_REPLICA_URLS"},
 		{"replicas without primary", map[string]string{"DATABASE_REPLICA_URLS": "postgres://r/db"}, nil, "DATABASE_REPLICA_URLS needs DATABASE_URL"},
 		{"bad replica lag", map[string]string{"CRM_REPLICA_MAX_LAG": "soon"}, nil, "CRM_REPLICA_MAX_LAG"},
+		{"bad blob store", map[string]string{"CRM_BLOB_STORE": "s3"}, nil, "CRM_BLOB_STORE"},
 		{"bad pool mode", map[string]string{"DATABASE_POOL_MODE": "statement"}, nil, "DATABASE_POOL_MODE"},
 		{"bad log level", map[string]string{"CRM_LOG_LEVEL": "loud"}, nil, "CRM_LOG_LEVEL"},
 		{"bad link limit", map[string]string{"CRM_PUBLIC_PER_TOKEN": "0"}, nil, "CRM_PUBLIC_PER_TOKEN"},

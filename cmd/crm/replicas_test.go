@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io/fs"
+	"mime/multipart"
 	"net/http"
 	"os"
 	"regexp"
@@ -20,7 +22,7 @@ import (
 func TestReplicas(t *testing.T) {
 	mail := startMailSink(t)
 	dsn := emptyDatabase(t, adminURL())
-	c := startCluster(t, 3, map[string]string{"DATABASE_URL": dsn, "SMTP_URL": mail.url()})
+	c := startCluster(t, 3, map[string]string{"DATABASE_URL": dsn, "SMTP_URL": mail.url(), "CRM_BLOB_STORE": "database"})
 	token := c.signup(t, "admin@scale.test")
 
 	t.Run("migrations ran once", func(t *testing.T) {
@@ -84,6 +86,28 @@ func TestReplicas(t *testing.T) {
 		}
 		if r := patch(2, "Guarded, lost update on 2"); r.status != http.StatusPreconditionFailed {
 			t.Errorf("PATCH on replica 2 with the spent ETag: got %s, want 412", r)
+		}
+	})
+
+	t.Run("a file uploaded to one replica is served by the others", func(t *testing.T) {
+		opp := id(t, c.must(t, http.StatusCreated, call{method: "POST", path: "/api/v1/opportunities", token: token,
+			body: map[string]any{"title": "Filed", "organization": map[string]any{"name": "File AB"}}}))
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		fw, _ := mw.CreateFormFile("file", "offer.txt")
+		content := []byte("the signed offer, stored once for every replica")
+		fw.Write(content)
+		mw.Close()
+		up := c.on(t, 0, call{method: "POST", path: "/api/v1/opportunities/" + opp + "/attachments", token: token, raw: buf.Bytes(),
+			header: map[string]string{"Content-Type": mw.FormDataContentType()}})
+		if up.status != http.StatusCreated {
+			t.Fatalf("upload on replica 0: got %s", up)
+		}
+		for i := 1; i < 3; i++ {
+			r := c.on(t, i, call{method: "GET", path: "/api/v1/attachments/" + id(t, up) + "/content", token: token})
+			if r.status != http.StatusOK || !bytes.Equal(r.body, content) {
+				t.Errorf("download on replica %d: got %d %q, want 200 with the uploaded bytes", i, r.status, r.body)
+			}
 		}
 	})
 

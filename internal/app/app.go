@@ -45,6 +45,9 @@ type Config struct {
 	// their content (empty: in memory, for tests).
 	MaxUploadBytes int64
 	BlobDir        string
+	// BlobsInDatabase keeps file contents in PostgreSQL instead of
+	// BlobDir, so that replicas on several machines share them.
+	BlobsInDatabase bool
 	// SMTPURL is the mail server (empty: e-mails are stored as
 	// not_configured); MailFrom the From address (empty: crm@ the public
 	// URL's host). JobRetryDelay and JobPollInterval tune the job queue
