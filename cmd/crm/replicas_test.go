@@ -162,7 +162,8 @@ type jobFixture struct {
 // of it (through any replica) and returns n; effects counts what the jobs
 // did (messages delivered, notifications written…), which must be n once
 // every job has completed. A periodic kind (River inserts those on the
-// leader only) causes its n runs by waiting for them.
+// leader only) causes its n runs by waiting for them. event_reaction jobs
+// belong here as soon as a reactor is subscribed in production wiring.
 var jobKinds = []struct {
 	kind    string
 	cause   func(t *testing.T, f *jobFixture) int

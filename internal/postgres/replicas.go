@@ -219,6 +219,9 @@ func (db *DB) Wrote(ctx context.Context) {
 	if db.replicas == nil || !found {
 		return
 	}
+	// The write happened: record it even if the client has gone.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
 	// The insert position, not pg_current_wal_lsn (the write position):
 	// with synchronous_commit = off a commit returns before its record
 	// is written, and only the insert position is sure to be past it.
