@@ -32,6 +32,7 @@ import (
 	"github.com/acme/crm/internal/identity"
 	"github.com/acme/crm/internal/notify"
 	"github.com/acme/crm/internal/quoting"
+	"github.com/acme/crm/internal/ratelimit"
 	"github.com/acme/crm/internal/relations"
 	"github.com/acme/crm/internal/sales"
 )
@@ -68,9 +69,12 @@ type Deps struct {
 	Pages         Pages
 	Idempotency   idempotency.Store
 	Writes        WriteMarks // nil: writes are not marked (no read replicas)
-	Ready         func(ctx context.Context) error
-	Registry      *prometheus.Registry
-	Log           *slog.Logger
+	// Limit makes a rate limiter of max per period whose counts all
+	// replicas share; nil counts in this process's memory.
+	Limit    func(name string, max int, period time.Duration) ratelimit.Limiter
+	Ready    func(ctx context.Context) error
+	Registry *prometheus.Registry
+	Log      *slog.Logger
 }
 
 // Server holds the services the handlers call.
@@ -127,7 +131,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.pages = d.Pages
 	s.writes = d.Writes
 	s.metrics = newHTTPMetrics(s.registry)
-	s.public = newPublicLimits(cfg.PublicPerToken, cfg.PublicPerIP)
+	s.public = newPublicLimits(cfg.PublicPerToken, cfg.PublicPerIP, d.Limit)
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

@@ -176,16 +176,25 @@ func TestPgBouncer(t *testing.T) {
 }
 
 // quoteRound edits lines on the opportunity, makes a quote of them, sends
-// it by link and downloads its PDF (JSON snapshots, gap-free numbers).
-func quoteRound(t *testing.T, c *cluster, token, opp string) {
+// it by link and downloads its PDF (JSON snapshots, gap-free numbers); it
+// returns the link's token.
+func quoteRound(t *testing.T, c *cluster, token, opp string) string {
 	t.Helper()
 	lines := "/api/v1/opportunities/" + opp + "/lines"
 	line := id(t, c.must(t, http.StatusCreated, call{method: "POST", path: lines, token: token,
 		body: map[string]any{"name": "Seat licence", "unit": "month", "quantity": 12, "unit_price": 29900, "vat_rate": 2500}}))
 	c.must(t, http.StatusOK, call{method: "PATCH", path: lines + "/" + line, token: token, body: map[string]any{"discount": 1000}})
 	q := id(t, c.must(t, http.StatusCreated, call{method: "POST", path: "/api/v1/opportunities/" + opp + "/quotes", token: token, body: map[string]any{}}))
-	c.must(t, http.StatusOK, call{method: "POST", path: "/api/v1/quotes/" + q + "/send", token: token, body: map[string]any{"channel": "link"}})
+	var sent struct {
+		PublicURL string `json:"public_url"`
+	}
+	c.must(t, http.StatusOK, call{method: "POST", path: "/api/v1/quotes/" + q + "/send", token: token, body: map[string]any{"channel": "link"}}).decode(t, &sent)
 	if r := c.must(t, http.StatusOK, call{method: "GET", path: "/api/v1/quotes/" + q + "/pdf", token: token}); !bytes.HasPrefix(r.body, []byte("%PDF")) {
 		t.Errorf("quote PDF: got %.20q", r.body)
 	}
+	_, link, ok := strings.Cut(sent.PublicURL, "/q/")
+	if !ok {
+		t.Fatalf("sent quote: public_url %q has no /q/ link", sent.PublicURL)
+	}
+	return link
 }

@@ -127,8 +127,22 @@ func TestReplicas(t *testing.T) {
 		}
 	})
 
+	t.Run("a customer link's rate limit holds across replicas", func(t *testing.T) {
+		opp := id(t, c.must(t, http.StatusCreated, call{method: "POST", path: "/api/v1/opportunities", token: token,
+			body: map[string]any{"title": "Quoted", "organization": map[string]any{"name": "Quote AB"}}}))
+		link := "/api/v1/public/quotes/" + quoteRound(t, c, token, opp)
+		for i := 1; i <= 120; i++ { // 120 a minute per link, wherever they land
+			if r := c.do(t, call{method: "GET", path: link}); r.status != http.StatusOK {
+				t.Fatalf("request %d: got %s, want 200", i, r)
+			}
+		}
+		if r := c.do(t, call{method: "GET", path: link}); r.status != http.StatusTooManyRequests {
+			t.Errorf("request 121 on replica %d: got %s, want 429", r.replica, r)
+		}
+	})
+
 	t.Run("jobs run once", func(t *testing.T) {
-		f := &jobFixture{c: c, token: token, mail: mail}
+		f := &jobFixture{c: c, token: token, mail: mail, dsn: dsn}
 		for _, k := range jobKinds {
 			t.Run(k.kind, func(t *testing.T) {
 				n := k.cause(t, f)
@@ -142,7 +156,7 @@ func TestReplicas(t *testing.T) {
 					AND (attempt <> 1 OR cardinality(attempted_by) <> 1)`, k.kind); again != 0 {
 					t.Errorf("%s jobs worked more than once: %d", k.kind, again)
 				}
-				if got := k.effects(f); got != n {
+				if got := k.effects(t, f); got != n {
 					t.Errorf("%s: got %d effects, want %d (one per job)", k.kind, got, n)
 				}
 			})
@@ -155,6 +169,7 @@ type jobFixture struct {
 	c     *cluster
 	token string
 	mail  *mailSink
+	dsn   string
 }
 
 // jobKinds are the background job kinds checked to run exactly once across
@@ -162,14 +177,20 @@ type jobFixture struct {
 // of it (through any replica) and returns n; effects counts what the jobs
 // did (messages delivered, notifications written…), which must be n once
 // every job has completed. A periodic kind (River inserts those on the
-// leader only) causes its n runs by waiting for them. event_reaction jobs
-// belong here as soon as a reactor is subscribed in production wiring.
+// leader only) counts its runs so far. event_reaction jobs belong here as
+// soon as a reactor is subscribed in production wiring.
 var jobKinds = []struct {
 	kind    string
 	cause   func(t *testing.T, f *jobFixture) int
-	effects func(f *jobFixture) int
+	effects func(t *testing.T, f *jobFixture) int
 }{
-	{kind: "send_email", cause: sendEmails, effects: func(f *jobFixture) int { return len(f.mail.messages()) }},
+	{kind: "send_email", cause: sendEmails, effects: func(_ *testing.T, f *jobFixture) int { return len(f.mail.messages()) }},
+	// Every 5 minutes and at start: three replicas started together run
+	// it once, on the elected leader, not once each.
+	{kind: "expire_quotes", cause: func(*testing.T, *jobFixture) int { return 1 },
+		effects: func(t *testing.T, f *jobFixture) int {
+			return queryInt(t, f.dsn, `SELECT count(*) FROM river_job WHERE kind = 'expire_quotes' AND state = 'completed'`)
+		}},
 }
 
 // sendEmails sends nine e-mails to customers, round-robin over the replicas.

@@ -95,14 +95,17 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 	if cfg.LoginPerAccount == 0 {
 		cfg.LoginPerAccount = 10
 	}
-	// Counted in PostgreSQL, so that the limits hold across replicas.
+	// Every limit is counted in PostgreSQL, so that it holds across replicas.
 	counts := postgres.NewRateLimits(db)
+	limit := func(name string, max int, period time.Duration) ratelimit.Limiter {
+		return ratelimit.NewShared(counts, name, max, period, log)
+	}
 	limiter := ratelimit.Multi{
 		ByPrefix: map[string]ratelimit.Limiter{
-			"ip:":   ratelimit.NewShared(counts, cfg.LoginPerIP, 5*time.Minute, log),
-			"acct:": ratelimit.NewShared(counts, cfg.LoginPerAccount, 5*time.Minute, log),
+			"ip:":   limit("login", cfg.LoginPerIP, 5*time.Minute),
+			"acct:": limit("login", cfg.LoginPerAccount, 5*time.Minute),
 		},
-		Default: ratelimit.NewShared(counts, cfg.LoginPerIP, 5*time.Minute, log),
+		Default: limit("login", cfg.LoginPerIP, 5*time.Minute),
 	}
 	ids := identity.NewService(identity.Config{
 		Store:     postgres.NewIdentity(db),
@@ -156,7 +159,7 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 		CORSOrigins:    cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, CursorKey: cfg.TokenKeys.Derive("cursor"), OpenAPI: crm.OpenAPI, PublicURL: cfg.PublicURL,
 		PublicPerToken: cfg.PublicPerToken, PublicPerIP: cfg.PublicPerIP,
 	}, api.Deps{
-		Identity: ids, Sales: salesSvc, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Emails: emails, Idempotency: idem, Writes: db, Registry: reg, Log: log,
+		Identity: ids, Sales: salesSvc, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Emails: emails, Idempotency: idem, Writes: db, Limit: limit, Registry: reg, Log: log,
 		Relations: rels, Catalog: products, Quoting: quotes, Notifications: notifications, Pages: customerPages{}, Ready: func(ctx context.Context) error { return db.Ping(ctx) },
 	})
 	return &App{Handler: h, Identity: ids, Sales: salesSvc, Relations: rels, Catalog: products, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Quoting: quotes, Idempotency: idem, Emails: emails, Jobs: queue, Events: bus, Notifications: notifications, RateLimits: counts, DB: db}, nil

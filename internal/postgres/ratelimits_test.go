@@ -18,9 +18,9 @@ func TestSharedRateLimit(t *testing.T) {
 	db := testenv.DB(t)
 	counts := postgres.NewRateLimits(db)
 	replicas := []*ratelimit.Shared{
-		ratelimit.NewShared(counts, 10, time.Minute, nil),
-		ratelimit.NewShared(counts, 10, time.Minute, nil),
-		ratelimit.NewShared(counts, 10, time.Minute, nil),
+		ratelimit.NewShared(counts, "login", 10, time.Minute, nil),
+		ratelimit.NewShared(counts, "login", 10, time.Minute, nil),
+		ratelimit.NewShared(counts, "login", 10, time.Minute, nil),
 	}
 	var mu sync.Mutex
 	allowed := 0
@@ -50,7 +50,12 @@ func TestSharedRateLimit(t *testing.T) {
 		t.Error("after a reset on another replica: refused, want allowed")
 	}
 
-	short := ratelimit.NewShared(counts, 1, 50*time.Millisecond, nil)
+	other := ratelimit.NewShared(counts, "other", 10, time.Minute, nil)
+	if ok, _ := other.Allow("acct:b@example.com"); !ok {
+		t.Error("the same key in a limiter of another name: refused, want its own count")
+	}
+
+	short := ratelimit.NewShared(counts, "short", 1, 50*time.Millisecond, nil)
 	if ok, _ := short.Allow("ip:192.0.2.1"); !ok {
 		t.Fatal("first attempt refused")
 	}

@@ -23,6 +23,7 @@ type Counter interface {
 // instead, so a limit still holds per replica and log-in is not refused
 // for the counter's sake.
 type Shared struct {
+	Name    string // namespaces the keys: limiters of other names never share a count
 	Max     int
 	Period  time.Duration
 	counter Counter
@@ -33,13 +34,13 @@ type Shared struct {
 	Timeout time.Duration
 }
 
-// NewShared returns a limiter of max attempts per period and key, counted
-// in c.
-func NewShared(c Counter, max int, period time.Duration, log *slog.Logger) *Shared {
+// NewShared returns the limiter name of max attempts per period and key,
+// counted in c.
+func NewShared(c Counter, name string, max int, period time.Duration, log *slog.Logger) *Shared {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Shared{Max: max, Period: period, counter: c, local: New(max, period), log: log, Timeout: 2 * time.Second}
+	return &Shared{Name: name, Max: max, Period: period, counter: c, local: New(max, period), log: log, Timeout: 2 * time.Second}
 }
 
 // Allow counts an attempt for key and reports whether it is within the
@@ -47,7 +48,7 @@ func NewShared(c Counter, max int, period time.Duration, log *slog.Logger) *Shar
 func (s *Shared) Allow(key string) (bool, time.Duration) {
 	ctx, cancel := context.WithTimeout(context.Background(), s.Timeout)
 	defer cancel()
-	hits, left, err := s.counter.Hit(ctx, key, s.Period)
+	hits, left, err := s.counter.Hit(ctx, s.Name+"\x00"+key, s.Period)
 	if err != nil {
 		s.log.Warn("shared rate limit unavailable, counting in memory", "err", err)
 		return s.local.Allow(key)
@@ -63,7 +64,7 @@ func (s *Shared) Reset(key string) {
 	s.local.Reset(key)
 	ctx, cancel := context.WithTimeout(context.Background(), s.Timeout)
 	defer cancel()
-	if err := s.counter.Forget(ctx, key); err != nil {
+	if err := s.counter.Forget(ctx, s.Name+"\x00"+key); err != nil {
 		s.log.Warn("shared rate limit: forget attempts", "err", err)
 	}
 }

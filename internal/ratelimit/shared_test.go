@@ -17,7 +17,7 @@ func (brokenCounter) Forget(context.Context, string) error { return errors.New("
 // TestSharedFallsBackToMemory: with its store down, Shared still limits,
 // per process.
 func TestSharedFallsBackToMemory(t *testing.T) {
-	s := NewShared(brokenCounter{}, 2, time.Minute, nil)
+	s := NewShared(brokenCounter{}, "test", 2, time.Minute, nil)
 	for i, want := range []bool{true, true, false} {
 		if ok, _ := s.Allow("k"); ok != want {
 			t.Errorf("attempt %d: got %v, want %v", i+1, ok, want)
