@@ -1,4 +1,4 @@
-.PHONY: run test openapi clients lint bench build docker screenshots
+.PHONY: run test openapi clients lint bench soak build docker screenshots
 GO ?= go
 
 run: ## start the API with the demo workspace (embedded PostgreSQL without DATABASE_URL)
@@ -25,6 +25,9 @@ lint: ## lint the OpenAPI document
 
 bench: ## load the API and PostgreSQL side by side; see bench/README.md
 	./bench/run.sh
+
+soak: ## a mixed workload through two replicas for SOAK_SECONDS (300); see bench/README.md
+	./bench/soak.sh
 
 docker:
 	docker build -t crm .

@@ -30,24 +30,29 @@ func (s *Server) registerPublicRoutes(e *echo.Echo) {
 
 // publicLimits are the per-minute limits of the customer's routes.
 type publicLimits struct {
-	perToken, perIP *ratelimit.Window
+	perToken, perIP ratelimit.Limiter
 }
 
-func newPublicLimits(perToken, perIP int) publicLimits {
+// newPublicLimits makes the limits with limit (shared by the replicas),
+// or in memory when limit is nil.
+func newPublicLimits(perToken, perIP int, limit func(string, int, time.Duration) ratelimit.Limiter) publicLimits {
 	if perToken <= 0 {
 		perToken = 120
 	}
 	if perIP <= 0 {
 		perIP = 300
 	}
-	return publicLimits{perToken: ratelimit.New(perToken, time.Minute), perIP: ratelimit.New(perIP, time.Minute)}
+	if limit == nil {
+		limit = func(_ string, max int, period time.Duration) ratelimit.Limiter { return ratelimit.New(max, period) }
+	}
+	return publicLimits{perToken: limit("public-token", perToken, time.Minute), perIP: limit("public-ip", perIP, time.Minute)}
 }
 
 // limitPublic answers 429 with Retry-After past either limit.
 func (s *Server) limitPublic(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		for _, l := range []struct {
-			w   *ratelimit.Window
+			w   ratelimit.Limiter
 			key string
 		}{{s.public.perIP, "ip:" + c.RealIP()}, {s.public.perToken, "tok:" + c.Param("token")}} {
 			if ok, wait := l.w.Allow(l.key); !ok {

@@ -32,6 +32,7 @@ import (
 	"github.com/acme/crm/internal/identity"
 	"github.com/acme/crm/internal/notify"
 	"github.com/acme/crm/internal/quoting"
+	"github.com/acme/crm/internal/ratelimit"
 	"github.com/acme/crm/internal/relations"
 	"github.com/acme/crm/internal/sales"
 )
@@ -67,9 +68,13 @@ type Deps struct {
 	Notifications *notify.Service
 	Pages         Pages
 	Idempotency   idempotency.Store
-	Ready         func(ctx context.Context) error
-	Registry      *prometheus.Registry
-	Log           *slog.Logger
+	Writes        WriteMarks // nil: writes are not marked (no read replicas)
+	// Limit makes a rate limiter of max per period whose counts all
+	// replicas share; nil counts in this process's memory.
+	Limit    func(name string, max int, period time.Duration) ratelimit.Limiter
+	Ready    func(ctx context.Context) error
+	Registry *prometheus.Registry
+	Log      *slog.Logger
 }
 
 // Server holds the services the handlers call.
@@ -89,6 +94,7 @@ type Server struct {
 	notifications *notify.Service
 	pages         Pages
 	idem          idempotency.Store
+	writes        WriteMarks
 	ready         func(ctx context.Context) error
 	log           *slog.Logger
 	validator     *validator.Validate
@@ -123,8 +129,9 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.quoting = d.Quoting
 	s.notifications = d.Notifications
 	s.pages = d.Pages
+	s.writes = d.Writes
 	s.metrics = newHTTPMetrics(s.registry)
-	s.public = newPublicLimits(cfg.PublicPerToken, cfg.PublicPerIP)
+	s.public = newPublicLimits(cfg.PublicPerToken, cfg.PublicPerIP, d.Limit)
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -154,7 +161,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.registerAuthRoutes(public)
 	// Middleware is added per route, not with Group.Use, which would
 	// register catch-all routes and turn 405s into 404s.
-	authed := public.with(s.authenticate, s.idempotent)
+	authed := public.with(s.authenticate, s.markWrites, s.idempotent)
 	s.registerMeRoutes(authed)
 	s.registerUserRoutes(authed)
 	s.registerAPIKeyRoutes(authed)

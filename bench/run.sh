@@ -412,4 +412,7 @@ main() {
 	done
 }
 
-main "$@"
+# bench/soak.sh sources this file for its functions.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+	main "$@"
+fi

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/acme/crm/internal/auth"
 )
@@ -20,6 +21,10 @@ import (
 // config is the whole configuration, from flags and environment.
 type config struct {
 	DatabaseURL    string
+	ReplicaURLs    []string
+	ReplicaMaxLag  time.Duration
+	PoolMode       string // session or transaction
+	BlobStore      string // disk or database
 	Addr           string
 	DataDir        string
 	PublicURL      string
@@ -42,7 +47,7 @@ type config struct {
 func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (config, error) {
 	var c config
 	var cors, proxies, level string
-	var maxUpload, perToken, perIP string
+	var maxUpload, perToken, perIP, replicas, maxLag string
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	env := func(k, def string) string {
@@ -52,6 +57,10 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		return def
 	}
 	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", ""), "PostgreSQL URL (DATABASE_URL); empty runs an embedded PostgreSQL")
+	fs.StringVar(&replicas, "database-replica-urls", env("DATABASE_REPLICA_URLS", ""), "comma-separated URLs of streaming replicas for heavy reads (DATABASE_REPLICA_URLS)")
+	fs.StringVar(&maxLag, "replica-max-lag", env("CRM_REPLICA_MAX_LAG", "30s"), "a replica further behind the primary is not read (CRM_REPLICA_MAX_LAG)")
+	fs.StringVar(&c.PoolMode, "database-pool-mode", env("DATABASE_POOL_MODE", "session"), "session, or transaction behind PgBouncer in transaction mode (DATABASE_POOL_MODE)")
+	fs.StringVar(&c.BlobStore, "blob-store", env("CRM_BLOB_STORE", "disk"), "where uploaded files are kept: disk (under the data folder) or database (CRM_BLOB_STORE)")
 	fs.StringVar(&c.Addr, "addr", env("CRM_ADDR", ":8080"), "listen address (CRM_ADDR)")
 	fs.StringVar(&c.DataDir, "data-dir", env("CRM_DATA_DIR", "./data"), "data folder (CRM_DATA_DIR)")
 	fs.StringVar(&c.PublicURL, "public-url", env("CRM_PUBLIC_URL", ""), "base of links sent to customers (CRM_PUBLIC_URL); default http://localhost<addr>")
@@ -86,6 +95,12 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		}
 		*l.dst = n
 	}
+	lag, perr := time.ParseDuration(maxLag)
+	if perr != nil || lag <= 0 {
+		return c, fmt.Errorf("CRM_REPLICA_MAX_LAG: %q is not a positive duration such as 30s", maxLag)
+	}
+	c.ReplicaMaxLag = lag
+	c.ReplicaURLs = splitList(replicas)
 	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
 		return c, fmt.Errorf("CRM_LOG_LEVEL: %q is not debug, info, warn or error", level)
 	}
@@ -97,6 +112,20 @@ func (c *config) finish(cors, proxies string) error {
 		if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 			return errors.New("DATABASE_URL: want postgres://user:pass@host:port/db")
 		}
+	}
+	for _, r := range c.ReplicaURLs {
+		if u, err := url.Parse(r); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			return errors.New("DATABASE_REPLICA_URLS: want comma-separated postgres://user:pass@host:port/db")
+		}
+	}
+	if len(c.ReplicaURLs) > 0 && c.DatabaseURL == "" {
+		return errors.New("DATABASE_REPLICA_URLS needs DATABASE_URL (the primary)")
+	}
+	if c.BlobStore != "disk" && c.BlobStore != "database" {
+		return fmt.Errorf("CRM_BLOB_STORE: %q is not disk or database", c.BlobStore)
+	}
+	if c.PoolMode != "session" && c.PoolMode != "transaction" {
+		return fmt.Errorf("DATABASE_POOL_MODE: %q is not session or transaction", c.PoolMode)
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return fmt.Errorf("CRM_ADDR: %q is not host:port", c.Addr)

@@ -34,7 +34,7 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 			return err
 		}
 		// The job queue's own schema, as serve applies it.
-		if err := postgres.Migrate(ctx, db.SQL()); err != nil {
+		if _, err := postgres.Migrate(ctx, db.SQL()); err != nil {
 			return err
 		}
 		fmt.Fprintf(stderr, "applied %d migration(s); the job queue's schema is up to date\n", n)

@@ -35,7 +35,8 @@ func database(ctx context.Context, c config, log *slog.Logger) (*postgres.DB, fu
 			}
 		}
 	}
-	db, err := postgres.Open(ctx, dsn, postgres.Options{})
+	db, err := postgres.Open(ctx, dsn, postgres.Options{Pooled: c.PoolMode == "transaction",
+		ReplicaURLs: c.ReplicaURLs, ReplicaMaxLag: c.ReplicaMaxLag, Log: log})
 	if err != nil {
 		stopPG()
 		return nil, nil, err
@@ -49,17 +50,19 @@ func build(ctx context.Context, c config, log *slog.Logger) (*app.App, func(), e
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := postgres.Migrate(ctx, db.SQL()); err != nil {
+	n, err := postgres.Migrate(ctx, db.SQL())
+	if err != nil {
 		closeDB()
 		return nil, nil, err
 	}
+	log.Info("schema up to date", "migrations_applied", n)
 	keys, err := c.keyring(log)
 	if err != nil {
 		closeDB()
 		return nil, nil, err
 	}
 	a, err := app.New(app.Config{TokenKeys: keys, PublicURL: c.PublicURL, CORSOrigins: c.CORSOrigins,
-		TrustedProxies: c.TrustedProxies, MaxUploadBytes: c.MaxUploadBytes, BlobDir: filepath.Join(c.DataDir, "blobs"), SMTPURL: c.SMTPURL, MailFrom: c.MailFrom,
+		TrustedProxies: c.TrustedProxies, MaxUploadBytes: c.MaxUploadBytes, BlobDir: filepath.Join(c.DataDir, "blobs"), BlobsInDatabase: c.BlobStore == "database", SMTPURL: c.SMTPURL, MailFrom: c.MailFrom,
 		PublicPerToken: c.PublicPerToken, PublicPerIP: c.PublicPerIP}, db, log)
 	if err != nil {
 		closeDB()

@@ -20,7 +20,9 @@ type activityServices struct {
 // newActivity builds the activity services on db.
 func newActivity(cfg Config, db *postgres.DB) (activityServices, error) {
 	var blobs blob.Store = blob.NewMemory()
-	if cfg.BlobDir != "" {
+	if cfg.BlobsInDatabase {
+		blobs = postgres.NewBlobs(db)
+	} else if cfg.BlobDir != "" {
 		disk, err := blob.NewDisk(cfg.BlobDir)
 		if err != nil {
 			return activityServices{}, err

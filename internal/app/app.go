@@ -45,6 +45,9 @@ type Config struct {
 	// their content (empty: in memory, for tests).
 	MaxUploadBytes int64
 	BlobDir        string
+	// BlobsInDatabase keeps file contents in PostgreSQL instead of
+	// BlobDir, so that replicas on several machines share them.
+	BlobsInDatabase bool
 	// SMTPURL is the mail server (empty: e-mails are stored as
 	// not_configured); MailFrom the From address (empty: crm@ the public
 	// URL's host). JobRetryDelay and JobPollInterval tune the job queue
@@ -77,6 +80,7 @@ type App struct {
 	Quoting       *quoting.Service
 	Notifications *notify.Service
 	Idempotency   *postgres.Idempotency
+	RateLimits    *postgres.RateLimits
 	DB            *postgres.DB
 }
 
@@ -91,12 +95,17 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 	if cfg.LoginPerAccount == 0 {
 		cfg.LoginPerAccount = 10
 	}
+	// Every limit is counted in PostgreSQL, so that it holds across replicas.
+	counts := postgres.NewRateLimits(db)
+	limit := func(name string, max int, period time.Duration) ratelimit.Limiter {
+		return ratelimit.NewShared(counts, name, max, period, log)
+	}
 	limiter := ratelimit.Multi{
-		ByPrefix: map[string]*ratelimit.Window{
-			"ip:":   ratelimit.New(cfg.LoginPerIP, 5*time.Minute),
-			"acct:": ratelimit.New(cfg.LoginPerAccount, 5*time.Minute),
+		ByPrefix: map[string]ratelimit.Limiter{
+			"ip:":   limit("login", cfg.LoginPerIP, 5*time.Minute),
+			"acct:": limit("login", cfg.LoginPerAccount, 5*time.Minute),
 		},
-		Default: ratelimit.New(cfg.LoginPerIP, 5*time.Minute),
+		Default: limit("login", cfg.LoginPerIP, 5*time.Minute),
 	}
 	ids := identity.NewService(identity.Config{
 		Store:     postgres.NewIdentity(db),
@@ -150,10 +159,10 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 		CORSOrigins:    cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, CursorKey: cfg.TokenKeys.Derive("cursor"), OpenAPI: crm.OpenAPI, PublicURL: cfg.PublicURL,
 		PublicPerToken: cfg.PublicPerToken, PublicPerIP: cfg.PublicPerIP,
 	}, api.Deps{
-		Identity: ids, Sales: salesSvc, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Emails: emails, Idempotency: idem, Registry: reg, Log: log,
+		Identity: ids, Sales: salesSvc, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Emails: emails, Idempotency: idem, Writes: db, Limit: limit, Registry: reg, Log: log,
 		Relations: rels, Catalog: products, Quoting: quotes, Notifications: notifications, Pages: customerPages{}, Ready: func(ctx context.Context) error { return db.Ping(ctx) },
 	})
-	return &App{Handler: h, Identity: ids, Sales: salesSvc, Relations: rels, Catalog: products, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Quoting: quotes, Idempotency: idem, Emails: emails, Jobs: queue, Events: bus, Notifications: notifications, DB: db}, nil
+	return &App{Handler: h, Identity: ids, Sales: salesSvc, Relations: rels, Catalog: products, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Quoting: quotes, Idempotency: idem, Emails: emails, Jobs: queue, Events: bus, Notifications: notifications, RateLimits: counts, DB: db}, nil
 }
 
 // RunBackground runs periodic housekeeping until ctx ends.
@@ -169,6 +178,9 @@ func (a *App) RunBackground(ctx context.Context, log *slog.Logger) {
 				log.Error("sweep idempotency keys", "err", err)
 			} else if n > 0 {
 				log.Info("swept idempotency keys", "count", n)
+			}
+			if _, err := a.RateLimits.Sweep(ctx); err != nil {
+				log.Error("sweep rate limits", "err", err)
 			}
 		}
 	}

@@ -40,7 +40,7 @@ func (reactionArgs) Kind() string { return "event_reaction" }
 // newQueue builds the job queue.
 func newQueue(cfg Config, db *postgres.DB, log *slog.Logger) (*jobs.Queue, error) {
 	return jobs.New(jobs.Config{Pool: db.Pool(), DB: db.SQL(), Log: log,
-		RetryDelay: cfg.JobRetryDelay, PollInterval: cfg.JobPollInterval})
+		RetryDelay: cfg.JobRetryDelay, PollInterval: cfg.JobPollInterval, PollOnly: db.Pooled()})
 }
 
 // registerJobs gives the queue its kinds: e-mail delivery and event

@@ -36,6 +36,9 @@ type Config struct {
 	PollInterval time.Duration
 	// Workers is how many jobs run at once (default 5).
 	Workers int
+	// PollOnly finds new jobs by polling instead of LISTEN/NOTIFY, which
+	// a pooler in transaction mode (PgBouncer) cannot carry.
+	PollOnly bool
 }
 
 // Attempt says which try of a job is running.
@@ -68,7 +71,7 @@ func New(cfg Config) (*Queue, error) {
 		retry = retryPolicy(cfg.RetryDelay)
 	}
 	work, err := river.NewClient(riverpgxv5.New(cfg.Pool), &river.Config{
-		Logger: cfg.Log, Workers: workers, RetryPolicy: retry, FetchPollInterval: cfg.PollInterval,
+		Logger: cfg.Log, Workers: workers, RetryPolicy: retry, FetchPollInterval: cfg.PollInterval, PollOnly: cfg.PollOnly,
 		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
 	})
 	if err != nil {
@@ -123,19 +126,18 @@ const migrateLock = 0x7269766572 // "river"
 
 // Migrate creates or updates River's tables on db; run it after the
 // product's own migrations. rivermigrate takes no lock of its own, so
-// replicas starting together serialise on a session advisory lock.
+// replicas starting together serialise on an advisory lock, held by a
+// transaction left open beside the migrations: unlike a session lock, that
+// also holds through PgBouncer in transaction mode.
 func Migrate(ctx context.Context, db *sql.DB) error {
-	conn, err := db.Conn(ctx)
+	lock, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("river migrations: %w", err)
 	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", migrateLock); err != nil {
+	defer func() { _ = lock.Rollback() }()
+	if _, err := lock.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", migrateLock); err != nil {
 		return fmt.Errorf("river migrations: lock: %w", err)
 	}
-	defer func() {
-		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrateLock)
-	}()
 	m, err := rivermigrate.New(riverdatabasesql.New(db), nil)
 	if err != nil {
 		return fmt.Errorf("river migrations: %w", err)

@@ -260,7 +260,7 @@ func (r *Activity) ListAppointments(ctx context.Context, f activity.AppointmentF
 	if err != nil {
 		return page.Page[activity.Appointment]{}, err
 	}
-	q := r.db.conn(ctx).Model(&appointmentRow{})
+	q := r.db.reader(ctx).Model(&appointmentRow{})
 	if f.OpportunityID != nil {
 		q = q.Where("appointments.opportunity_id = ?", *f.OpportunityID)
 	}

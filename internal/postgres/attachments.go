@@ -72,7 +72,7 @@ var attachmentSorts = map[string]sortCol{"created_at": {"attachments.created_at"
 // Attachments implements activity.AttachmentStore: newest first.
 func (r *Activity) Attachments(ctx context.Context, opportunityID uuid.UUID, req page.Request) (page.Page[activity.Attachment], error) {
 	req.Sort, req.Desc = "created_at", true
-	q, err := keyset(r.db.conn(ctx).Model(&attachmentRow{}).Where("attachments.opportunity_id = ?", opportunityID), req, attachmentSorts)
+	q, err := keyset(r.db.reader(ctx).Model(&attachmentRow{}).Where("attachments.opportunity_id = ?", opportunityID), req, attachmentSorts)
 	if err != nil {
 		return page.Page[activity.Attachment]{}, err
 	}

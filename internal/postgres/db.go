@@ -8,8 +8,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
+	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/driver/postgres"
@@ -19,18 +22,36 @@ import (
 
 // DB is the connection to PostgreSQL shared by all repositories.
 type DB struct {
-	gorm *gorm.DB
-	sql  *sql.DB
-	pool *pgxpool.Pool
+	gorm     *gorm.DB
+	sql      *sql.DB
+	pool     *pgxpool.Pool
+	replicas *replicaSet // nil without read replicas
+	pooled   bool
 }
 
 // Options tunes the connection pool.
 type Options struct {
 	MaxConns int32
+	// Pooled says that dsn (and the replicas) lead to a pooler in
+	// transaction mode (PgBouncer's pool_mode = transaction): queries then
+	// use no named prepared statements, which such a pooler cannot keep
+	// (pgx's default_query_exec_mode=cache_describe, unless the URL names
+	// a mode: the unnamed statement of each query is parsed, bound and
+	// executed in one round trip, with parameter types described once
+	// per connection, so a []byte still reaches a jsonb column as JSON).
+	Pooled bool
+	// ReplicaURLs are streaming replicas that serve the heavy reads.
+	ReplicaURLs []string
+	// ReplicaMaxLag: a replica further behind is not read (default 30 s).
+	ReplicaMaxLag time.Duration
+	// ReplicaCheck is how often each replica is polled (default 1 s).
+	ReplicaCheck time.Duration
+	// Log receives the replicas' state changes.
+	Log *slog.Logger
 }
 
-// Open connects to the database at dsn and checks that it answers.
-func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
+// poolConfig parses a database URL with the options applied.
+func poolConfig(dsn string, opt Options) (*pgxpool.Config, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("parse database url: %w", err)
@@ -39,6 +60,19 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		cfg.MaxConns = opt.MaxConns
 	} else if cfg.MaxConns < 20 {
 		cfg.MaxConns = 20
+	}
+	if opt.Pooled && !strings.Contains(dsn, "default_query_exec_mode") {
+		cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe
+	}
+	return cfg, nil
+}
+
+// Open connects to the database at dsn and checks that it answers; the
+// replicas are connected to lazily and may be down.
+func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
+	cfg, err := poolConfig(dsn, opt)
+	if err != nil {
+		return nil, err
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -59,18 +93,29 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		pool.Close()
 		return nil, err
 	}
-	db := &DB{gorm: g, sql: sqlDB, pool: pool}
+	db := &DB{gorm: g, sql: sqlDB, pool: pool, pooled: opt.Pooled}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := db.Ping(pingCtx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("ping database: %w", err)
 	}
+	if len(opt.ReplicaURLs) > 0 {
+		if db.replicas, err = openReplicas(opt.ReplicaURLs, db, opt); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	return db, nil
 }
 
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.pool.Ping(ctx) }
+
+// Pooled reports whether the connections lead to a pooler in transaction
+// mode (Options.Pooled), where sessions are not kept: no LISTEN, no
+// session-level locks or settings.
+func (db *DB) Pooled() bool { return db.pooled }
 
 // SQL returns the database/sql handle (for migrations and pool metrics).
 func (db *DB) SQL() *sql.DB { return db.sql }
@@ -80,6 +125,9 @@ func (db *DB) Pool() *pgxpool.Pool { return db.pool }
 
 // Close releases all connections.
 func (db *DB) Close() {
+	if db.replicas != nil {
+		db.replicas.close()
+	}
 	_ = db.sql.Close()
 	db.pool.Close()
 }

@@ -81,7 +81,7 @@ var emailSorts = map[string]sortCol{"created_at": {"emails.created_at", "timesta
 // emails_opportunity index.
 func (r *Activity) Emails(ctx context.Context, opportunityID uuid.UUID, req page.Request) (page.Page[activity.Email], error) {
 	req.Sort, req.Desc = "created_at", true
-	q, err := keyset(r.db.conn(ctx).Model(&emailRow{}).Where("emails.opportunity_id = ? AND emails.purpose = 'customer'", opportunityID), req, emailSorts)
+	q, err := keyset(r.db.reader(ctx).Model(&emailRow{}).Where("emails.opportunity_id = ? AND emails.purpose = 'customer'", opportunityID), req, emailSorts)
 	if err != nil {
 		return page.Page[activity.Email]{}, err
 	}

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io/fs"
 
@@ -21,15 +22,11 @@ type Migrator struct {
 
 // NewMigrator prepares goose over db with the embedded migration files.
 func NewMigrator(db *sql.DB) (*Migrator, error) {
-	locker, err := lock.NewPostgresSessionLocker()
-	if err != nil {
-		return nil, fmt.Errorf("migration lock: %w", err)
-	}
 	sub, err := fs.Sub(migrations.FS, ".")
 	if err != nil {
 		return nil, err
 	}
-	p, err := goose.NewProvider(goose.DialectPostgres, db, sub, goose.WithSessionLocker(locker))
+	p, err := goose.NewProvider(goose.DialectPostgres, db, sub, goose.WithLocker(&xactLock{id: lock.DefaultLockID}))
 	if err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}
@@ -74,14 +71,58 @@ func (m *Migrator) Status(ctx context.Context) ([]MigrationStatus, error) {
 }
 
 // Migrate applies all pending migrations on db, then River's (the job
-// queue's tables, at the version of the River module built in).
-func Migrate(ctx context.Context, db *sql.DB) error {
+// queue's tables, at the version of the River module built in), and
+// returns how many of the product's migrations it applied: of replicas
+// starting together on a new database, one applies them all and the
+// others none.
+func Migrate(ctx context.Context, db *sql.DB) (int, error) {
 	m, err := NewMigrator(db)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	if _, err = m.Up(ctx); err != nil {
-		return err
+	n, err := m.Up(ctx)
+	if err != nil {
+		return n, err
 	}
-	return jobs.Migrate(ctx, db)
+	return n, jobs.Migrate(ctx, db)
+}
+
+// xactLock is goose's migration lock as a transaction-level advisory lock
+// held by a transaction left open on a connection of its own while the
+// migrations run on others. Unlike a session-level advisory lock (goose's
+// own SessionLocker), it works the same through PgBouncer in transaction
+// mode, which pins a server connection to a client for exactly the length
+// of a transaction; and it is released when its holder dies, since the
+// connection (and so the transaction) ends.
+type xactLock struct {
+	id int64
+	tx *sql.Tx
+}
+
+// Lock implements goose's lock.Locker: it waits until no other process
+// holds the lock.
+func (l *xactLock) Lock(ctx context.Context, db *sql.DB) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migration lock: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", l.id); err != nil {
+		_ = tx.Rollback()
+		return fmt.Errorf("migration lock: %w", err)
+	}
+	l.tx = tx
+	return nil
+}
+
+// Unlock implements goose's lock.Locker.
+func (l *xactLock) Unlock(context.Context, *sql.DB) error {
+	if l.tx == nil {
+		return nil
+	}
+	err := l.tx.Rollback()
+	l.tx = nil
+	if err != nil && !errors.Is(err, sql.ErrTxDone) {
+		return fmt.Errorf("migration unlock: %w", err)
+	}
+	return nil
 }

@@ -68,7 +68,7 @@ var noteSorts = map[string]sortCol{"created_at": {"notes.created_at", "timestamp
 // notes_opportunity index.
 func (r *Activity) Notes(ctx context.Context, opportunityID uuid.UUID, req page.Request) (page.Page[activity.Note], error) {
 	req.Sort, req.Desc = "created_at", true
-	q, err := keyset(r.db.conn(ctx).Model(&noteRow{}).Where("notes.opportunity_id = ?", opportunityID), req, noteSorts)
+	q, err := keyset(r.db.reader(ctx).Model(&noteRow{}).Where("notes.opportunity_id = ?", opportunityID), req, noteSorts)
 	if err != nil {
 		return page.Page[activity.Note]{}, err
 	}

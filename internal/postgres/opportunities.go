@@ -128,7 +128,7 @@ var opportunitySorts = map[string]sortCol{
 
 // ListOpportunities implements sales.Store.
 func (r *Sales) ListOpportunities(ctx context.Context, f sales.OpportunityFilter, req page.Request) (page.Page[sales.Opportunity], error) {
-	q := r.db.conn(ctx).Model(&opportunityRow{})
+	q := r.db.reader(ctx).Model(&opportunityRow{})
 	eq := func(col string, v *uuid.UUID) {
 		if v != nil {
 			q = q.Where(col+" = ?", *v)

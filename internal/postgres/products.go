@@ -115,7 +115,7 @@ func (r *Catalog) ListProducts(ctx context.Context, f catalog.Filter, req page.R
 	if f.Query != "" {
 		return r.searchProducts(ctx, f, req)
 	}
-	q := r.db.conn(ctx).Model(&productRow{})
+	q := r.db.reader(ctx).Model(&productRow{})
 	if cond, ok := activeCond(f); ok {
 		q = q.Where(cond)
 	}
@@ -171,7 +171,7 @@ func (r *Catalog) searchProducts(ctx context.Context, f catalog.Filter, req page
 	for _, sql := range branches {
 		args["n"] = req.Limit + 1 - len(rows)
 		var part []rankedProductRow
-		if err := r.db.conn(ctx).Raw(sql, args).Scan(&part).Error; err != nil {
+		if err := r.db.reader(ctx).Raw(sql, args).Scan(&part).Error; err != nil {
 			return page.Page[catalog.Product]{}, translate(err)
 		}
 		if rows = append(rows, part...); len(rows) > req.Limit {

@@ -172,7 +172,7 @@ var quoteSorts = map[string]sortCol{
 
 // Quotes implements quoting.Store.
 func (r *Quoting) Quotes(ctx context.Context, f quoting.QuoteFilter, req page.Request) (page.Page[quoting.Quote], error) {
-	q := r.db.conn(ctx).Model(&quoteRow{})
+	q := r.db.reader(ctx).Model(&quoteRow{})
 	if f.OpportunityID != nil {
 		q = q.Where("quotes.opportunity_id = ?", *f.OpportunityID)
 	}

@@ -118,7 +118,7 @@ var organizationSorts = map[string]sortCol{
 // ListOrganizations implements relations.Store. The ?q= match uses the
 // trigram indexes on lower(name) and lower(email).
 func (r *Relations) ListOrganizations(ctx context.Context, f relations.OrganizationFilter, req page.Request) (page.Page[relations.Organization], error) {
-	q := r.db.conn(ctx).Model(&organizationRow{})
+	q := r.db.reader(ctx).Model(&organizationRow{})
 	if f.Q != "" {
 		pat := containsPattern(f.Q)
 		q = q.Where("(lower(organizations.name) LIKE lower(?) OR lower(organizations.email) LIKE lower(?))", pat, pat)
@@ -214,7 +214,7 @@ var personSorts = map[string]sortCol{
 // ListPersons implements relations.Store. The ?q= match uses the trigram
 // indexes on the lower-cased full name and e-mail address.
 func (r *Relations) ListPersons(ctx context.Context, f relations.PersonFilter, req page.Request) (page.Page[relations.Person], error) {
-	q := r.db.conn(ctx).Model(&personRow{})
+	q := r.db.reader(ctx).Model(&personRow{})
 	if f.Q != "" {
 		pat := containsPattern(f.Q)
 		q = q.Where("(lower("+personName+") LIKE lower(?) OR lower(persons.email) LIKE lower(?))", pat, pat)

@@ -41,7 +41,7 @@ func (r *Sales) Board(ctx context.Context, p sales.Pipeline, perPhase int) ([]sa
 	if err != nil {
 		return nil, err
 	}
-	conn := r.db.conn(ctx)
+	conn := r.db.reader(ctx)
 	var sums []figuresRow
 	err = conn.Raw(`SELECT phase_id, currency, count, amount::bigint AS amount, round(weighted / 100)::bigint AS weighted
 		FROM board_totals WHERE workspace_id = ? AND pipeline_id = ? AND count > 0
@@ -120,7 +120,7 @@ func (r *Sales) Forecast(ctx context.Context, q sales.ForecastQuery) ([]sales.Fo
 		FROM (%s) f %s GROUP BY 1, 2, f.currency HAVING sum(f.count) > 0 ORDER BY %s`,
 		g.key, g.label, src, g.join, order)
 	var rows []figuresRow
-	if err := r.db.conn(ctx).Raw(sql, args...).Scan(&rows).Error; err != nil {
+	if err := r.db.reader(ctx).Raw(sql, args...).Scan(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	out := make([]sales.ForecastLine, len(rows))
@@ -198,7 +198,7 @@ func (r *Sales) WonSince(ctx context.Context, since time.Time) ([]sales.Figures,
 		return nil, err
 	}
 	var rows []figuresRow
-	err = r.db.conn(ctx).Raw(`SELECT o.currency, count(*) AS count, sum(o.estimated_amount)::bigint AS amount,
+	err = r.db.reader(ctx).Raw(`SELECT o.currency, count(*) AS count, sum(o.estimated_amount)::bigint AS amount,
 			sum(o.estimated_amount)::bigint AS weighted
 		FROM opportunities o WHERE o.workspace_id = ? AND o.status = 'won' AND o.closed_at >= ?
 		GROUP BY o.currency ORDER BY o.currency`, ws, since).Scan(&rows).Error
@@ -220,7 +220,7 @@ func (r *Sales) WinRate(ctx context.Context, since time.Time) (sales.WinRate, er
 		return sales.WinRate{}, err
 	}
 	var w sales.WinRate
-	err = r.db.conn(ctx).Raw(`SELECT count(*) FILTER (WHERE o.status = 'won') AS won, count(*) AS closed
+	err = r.db.reader(ctx).Raw(`SELECT count(*) FILTER (WHERE o.status = 'won') AS won, count(*) AS closed
 		FROM opportunities o WHERE o.workspace_id = ? AND o.status <> 'open' AND o.closed_at >= ?`, ws, since).
 		Row().Scan(&w.Won, &w.Closed)
 	return w, translate(err)
@@ -244,7 +244,7 @@ func (r *Sales) SourceStats(ctx context.Context, since time.Time) ([]sales.Sourc
 		Closed    int
 		WonAmount int64
 	}
-	err = r.db.conn(ctx).Raw(`SELECT o.source_id, s.name, s.position, o.currency, count(*) AS created,
+	err = r.db.reader(ctx).Raw(`SELECT o.source_id, s.name, s.position, o.currency, count(*) AS created,
 			count(*) FILTER (WHERE o.status = 'won') AS won, count(*) FILTER (WHERE o.status <> 'open') AS closed,
 			COALESCE(sum(o.estimated_amount) FILTER (WHERE o.status = 'won'), 0)::bigint AS won_amount
 		FROM opportunities o LEFT JOIN sources s ON s.id = o.source_id

@@ -108,7 +108,7 @@ func (r *Activity) LockTask(ctx context.Context, id uuid.UUID) (activity.Task, e
 
 // ListTasks implements activity.Store.
 func (r *Activity) ListTasks(ctx context.Context, f activity.Filter, req page.Request) (page.Page[activity.Task], error) {
-	q, err := keyset(r.db.conn(ctx).Model(&taskRow{}), req, taskSorts)
+	q, err := keyset(r.db.reader(ctx).Model(&taskRow{}), req, taskSorts)
 	if err != nil {
 		return page.Page[activity.Task]{}, err
 	}
@@ -167,7 +167,7 @@ type openTaskRow struct {
 // OpenTasks implements activity.Store: the count comes from a window over
 // the same rows as the page, so both describe one snapshot.
 func (r *Activity) OpenTasks(ctx context.Context, assignee uuid.UUID, limit int) (int, []activity.Task, error) {
-	q := r.db.conn(ctx).Model(&taskRow{}).Where("tasks.assignee_id = ? AND tasks.status = 'open'", assignee)
+	q := r.db.reader(ctx).Model(&taskRow{}).Where("tasks.assignee_id = ? AND tasks.status = 'open'", assignee)
 	if limit == 0 {
 		var n int64
 		if err := q.Count(&n).Error; err != nil {

@@ -119,7 +119,7 @@ func (r *Activity) Timeline(ctx context.Context, opportunityID uuid.UUID, req pa
 		args["at"], args["id"], query = at, c.ID, timelineQueries[1]
 	}
 	var rows []timelineRow
-	if err := r.db.conn(ctx).Raw(query, args).Scan(&rows).Error; err != nil {
+	if err := r.db.reader(ctx).Raw(query, args).Scan(&rows).Error; err != nil {
 		return page.Page[activity.TimelineEvent]{}, translate(err)
 	}
 	return pageOf(rows, req, timelineRow.domain, func(t timelineRow) (uuid.UUID, string) { return t.ID, cursorText(t.OccurredAt) }), nil

@@ -1,6 +1,7 @@
-// Package ratelimit counts attempts per key in fixed windows, in memory.
-// Each replica counts on its own, so N replicas allow up to N times the
-// limit; that is enough to stop password guessing and link probing.
+// Package ratelimit counts attempts per key in fixed windows: Shared keeps
+// the counts in a store every replica of the API sees (PostgreSQL), so that
+// a limit holds however many replicas serve the requests; Window counts in
+// this process's memory (tests, and Shared's fallback when its store fails).
 package ratelimit
 
 import (
@@ -68,11 +69,17 @@ func (w *Window) sweep(now time.Time) {
 	}
 }
 
+// Limiter allows or refuses an attempt at a key (identity.Limiter).
+type Limiter interface {
+	Allow(key string) (ok bool, retryAfter time.Duration)
+	Reset(key string)
+}
+
 // Multi applies a limiter per key prefix ("ip:", "acct:"...), falling back
 // to a default.
 type Multi struct {
-	ByPrefix map[string]*Window
-	Default  *Window
+	ByPrefix map[string]Limiter
+	Default  Limiter
 }
 
 // Allow implements identity.Limiter.
@@ -81,7 +88,7 @@ func (m Multi) Allow(key string) (bool, time.Duration) { return m.pick(key).Allo
 // Reset implements identity.Limiter.
 func (m Multi) Reset(key string) { m.pick(key).Reset(key) }
 
-func (m Multi) pick(key string) *Window {
+func (m Multi) pick(key string) Limiter {
 	for p, w := range m.ByPrefix {
 		if len(key) >= len(p) && key[:len(p)] == p {
 			return w

@@ -97,5 +97,6 @@ func (migrator) Hash() (string, error) {
 }
 
 func (migrator) Migrate(ctx context.Context, db *sql.DB, _ pgtestdb.Config) error {
-	return postgres.Migrate(ctx, db)
+	_, err := postgres.Migrate(ctx, db)
+	return err
 }
