@@ -476,3 +476,37 @@ func init() {
 		"DELETE /api/v1/opportunities/:id/lines/:line_id": {kind: item, setup: lineOfA, check: linesUnchanged},
 	})
 }
+
+// The opportunity keeps its lines' totals with it (reads touch no lines),
+// and an opportunity whose totals predate that is computed from its lines.
+func TestOpportunityTotalsStored(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	a := env.Signup()
+	o := newOpportunity(t, env, a, nil)
+	addLine(t, env, a, o.ID, freeLine(3, 10000, 2500))
+	addLine(t, env, a, o.ID, freeLine(1.5, 2000, 1200))
+	_, before, ok := getOpp(t, env, a, o.ID)
+	if !ok || before.Total == 0 {
+		t.Fatalf("got totals %+v, want the lines' totals", before)
+	}
+	if n := count(t, env, `SELECT count(*) FROM opportunities WHERE id = $1 AND line_count = 2 AND (totals->>'total')::bigint = $2`, o.ID, before.Total); n != 1 {
+		t.Errorf("the stored totals and line count do not match what the API shows (%+v)", before)
+	}
+	if _, err := env.DB.SQL().Exec(`UPDATE opportunities SET totals = NULL WHERE id = $1`, o.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, legacy, _ := getOpp(t, env, a, o.ID); legacy.Total != before.Total || legacy.Net != before.Net {
+		t.Errorf("without stored totals: got %+v, want %+v computed from the lines", legacy, before)
+	}
+	var list struct {
+		Data []struct {
+			ID     string      `json:"id"`
+			Totals *totalsJSON `json:"totals"`
+		}
+	}
+	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/opportunities", Token: a.Token}).Decode(t, &list)
+	if len(list.Data) != 1 || list.Data[0].Totals == nil || list.Data[0].Totals.Total != before.Total {
+		t.Errorf("the list shows %+v, want the totals", list.Data)
+	}
+}

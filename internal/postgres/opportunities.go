@@ -35,6 +35,8 @@ type opportunityRow struct {
 	ClosedAt            *time.Time
 	LostReason          *string
 	CreatedBy           uuid.UUID
+	LineCount           int
+	Totals              []byte
 	Version             int64
 	CreatedAt           time.Time
 	UpdatedAt           time.Time
@@ -48,7 +50,8 @@ func (r opportunityRow) domain() sales.Opportunity {
 		Probability: r.Probability, ProbabilityOverride: r.ProbabilityOverride, EstimatedAmount: r.EstimatedAmount,
 		Currency: r.Currency, OfferDiscount: money.BasisPoints(r.OfferDiscount), ExpectedOrderDate: dateOf(r.ExpectedOrderDate), SourceID: r.SourceID,
 		Description: r.Description, Status: sales.Status(r.Status), ClosedAt: r.ClosedAt, LostReason: r.LostReason,
-		CreatedBy: r.CreatedBy, Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+		CreatedBy: r.CreatedBy, LineCount: r.LineCount, Totals: decodeTotals(r.Totals), Version: r.Version,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
 
 // dateOf normalises a date column to midnight UTC.
@@ -77,11 +80,45 @@ func (r *Sales) CreateOpportunity(ctx context.Context, o sales.Opportunity) erro
 
 // Opportunity implements sales.Store.
 func (r *Sales) Opportunity(ctx context.Context, id uuid.UUID) (sales.Opportunity, error) {
-	var row opportunityRow
-	if err := r.db.conn(ctx).Take(&row, "id = ?", id).Error; err != nil {
-		return sales.Opportunity{}, translate(err)
+	ws, err := wsID(ctx)
+	if err != nil {
+		return sales.Opportunity{}, err
 	}
-	return row.domain(), nil
+	var o sales.Opportunity
+	err = r.db.one(ctx, func(row rowScanner) (err error) {
+		o, err = scanOpportunity(row)
+		return err
+	}, "SELECT "+opportunityColumns+" FROM opportunities WHERE workspace_id = $1 AND id = $2", ws, id)
+	return o, err
+}
+
+// opportunityColumns are the columns scanOpportunity reads, in its order.
+const opportunityColumns = `opportunities.id, opportunities.title, opportunities.organization_id, opportunities.person_id,
+	opportunities.contact_person_id, opportunities.owner_id, opportunities.pipeline_id, opportunities.phase_id,
+	opportunities.probability, opportunities.probability_override, opportunities.estimated_amount,
+	opportunities.currency, opportunities.offer_discount, opportunities.expected_order_date, opportunities.source_id,
+	opportunities.description, opportunities.status, opportunities.closed_at, opportunities.lost_reason,
+	opportunities.created_by, opportunities.line_count, opportunities.totals, opportunities.version,
+	opportunities.created_at, opportunities.updated_at`
+
+// scanOpportunity reads one row of opportunityColumns without reflection:
+// reads of opportunities are the hottest path of the API.
+func scanOpportunity(rows interface{ Scan(dest ...any) error }) (sales.Opportunity, error) {
+	var o sales.Opportunity
+	var discount int
+	var status string
+	var expected *time.Time
+	var totals []byte
+	err := rows.Scan(&o.ID, &o.Title, &o.OrganizationID, &o.PersonID, &o.ContactPersonID, &o.OwnerID, &o.PipelineID,
+		&o.PhaseID, &o.Probability, &o.ProbabilityOverride, &o.EstimatedAmount, &o.Currency, &discount, &expected,
+		&o.SourceID, &o.Description, &status, &o.ClosedAt, &o.LostReason, &o.CreatedBy, &o.LineCount, &totals,
+		&o.Version, &o.CreatedAt, &o.UpdatedAt)
+	if err != nil {
+		return sales.Opportunity{}, err
+	}
+	o.OfferDiscount, o.Status, o.ExpectedOrderDate = money.BasisPoints(discount), sales.Status(status), dateOf(expected)
+	o.Totals = decodeTotals(totals)
+	return o, nil
 }
 
 // LockOpportunity implements sales.Store.
@@ -104,6 +141,7 @@ func (r *Sales) SaveOpportunity(ctx context.Context, o sales.Opportunity) error 
 		"estimated_amount": o.EstimatedAmount, "currency": o.Currency, "offer_discount": int(o.OfferDiscount), "expected_order_date": o.ExpectedOrderDate,
 		"source_id": o.SourceID, "description": o.Description, "status": string(o.Status), "closed_at": o.ClosedAt,
 		"lost_reason": o.LostReason, "updated_at": o.UpdatedAt, "version": gorm.Expr("version + 1"),
+		"line_count": o.LineCount, "totals": encodeTotals(o.Totals),
 	})
 	if res.Error != nil {
 		return translate(res.Error)
@@ -158,11 +196,23 @@ func (r *Sales) ListOpportunities(ctx context.Context, f sales.OpportunityFilter
 	if err != nil {
 		return page.Page[sales.Opportunity]{}, err
 	}
-	var rows []opportunityRow
-	if err := q.Find(&rows).Error; err != nil {
+	rows, err := q.Select(opportunityColumns).Rows()
+	if err != nil {
 		return page.Page[sales.Opportunity]{}, translate(err)
 	}
-	return pageOf(rows, req, opportunityRow.domain, func(o opportunityRow) (uuid.UUID, string) {
+	defer rows.Close()
+	opps := make([]sales.Opportunity, 0, req.Limit+1)
+	for rows.Next() {
+		o, err := scanOpportunity(rows)
+		if err != nil {
+			return page.Page[sales.Opportunity]{}, translate(err)
+		}
+		opps = append(opps, o)
+	}
+	if err := rows.Err(); err != nil {
+		return page.Page[sales.Opportunity]{}, translate(err)
+	}
+	return pageOf(opps, req, func(o sales.Opportunity) sales.Opportunity { return o }, func(o sales.Opportunity) (uuid.UUID, string) {
 		switch req.Sort {
 		case "updated_at":
 			return o.ID, cursorText(o.UpdatedAt)

@@ -199,17 +199,21 @@ func (s *Service) changeLines(ctx context.Context, opportunityID uuid.UUID, fn f
 	})
 }
 
-// followLines sets the estimated amount to the lines' net total; without
-// lines the amount stays as it was.
+// followLines keeps the opportunity's totals and line count in step with
+// its lines and sets the estimated amount to their net total; without
+// lines the totals are gone and the amount stays as it was.
 func followLines(o *Opportunity, lines []Line) error {
+	o.LineCount = len(lines)
 	if len(lines) == 0 {
+		o.Totals = nil
 		return nil
 	}
 	t, err := ComputeTotals(lines, o.OfferDiscount, o.Currency)
 	if err != nil {
 		return err
 	}
-	o.EstimatedAmount = t.Net
+	t.LineNets = nil // kept on the lines, not on the opportunity
+	o.EstimatedAmount, o.Totals = t.Net, &t
 	return nil
 }
 
@@ -239,30 +243,33 @@ func applyLineRules(o *Opportunity, before Opportunity, p OpportunityPatch, line
 	return followLines(o, lines)
 }
 
-// withTotals fills the totals of opportunities that have lines, reading the
-// lines of all of them in one query.
+// withTotals fills the totals of opportunities whose lines predate the
+// stored totals (line_count set, totals not yet): their lines are read in
+// one query. Opportunities written since carry their totals and cost
+// nothing here.
 func (s *Service) withTotals(ctx context.Context, opps []Opportunity) error {
-	if len(opps) == 0 {
-		return nil
+	var ids []uuid.UUID
+	for _, o := range opps {
+		if o.LineCount > 0 && o.Totals == nil {
+			ids = append(ids, o.ID)
+		}
 	}
-	ids := make([]uuid.UUID, len(opps))
-	for i, o := range opps {
-		ids[i] = o.ID
+	if len(ids) == 0 {
+		return nil
 	}
 	byOpp, err := s.store.LinesOf(ctx, ids)
 	if err != nil {
 		return err
 	}
 	for i := range opps {
-		lines := byOpp[opps[i].ID]
-		if len(lines) == 0 {
-			continue
+		if lines := byOpp[opps[i].ID]; len(lines) > 0 && opps[i].Totals == nil {
+			t, err := ComputeTotals(lines, opps[i].OfferDiscount, opps[i].Currency)
+			if err != nil {
+				return err
+			}
+			t.LineNets = nil
+			opps[i].Totals = &t
 		}
-		t, err := ComputeTotals(lines, opps[i].OfferDiscount, opps[i].Currency)
-		if err != nil {
-			return err
-		}
-		opps[i].Totals = &t
 	}
 	return nil
 }

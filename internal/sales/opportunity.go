@@ -35,9 +35,11 @@ type Opportunity struct {
 	Version             int64
 	CreatedAt           time.Time
 	UpdatedAt           time.Time
-	// Totals are the lines' totals, nil without lines; the service fills
-	// them in on reads.
-	Totals *money.Totals
+	// Totals are the lines' totals, nil without lines, kept with the
+	// opportunity in the transaction of every line change; LineCount is how
+	// many lines it has.
+	Totals    *money.Totals
+	LineCount int
 }
 
 // WeightedAmount is the amount weighted by the probability.

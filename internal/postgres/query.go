@@ -1,0 +1,63 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// rowScanner is a result set read row by row with an explicit Scan.
+type rowScanner interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+	Close()
+}
+
+// query runs a read with $n placeholders on the transaction in ctx, or
+// else natively on the pgx pool of the primary: no GORM and no
+// database/sql in between, for the hottest single-row reads. Raw SQL is
+// not tenant-scoped: the query must name the workspace itself.
+func (db *DB) query(ctx context.Context, query string, args ...any) (rowScanner, error) {
+	if tx, ok := db.SQLTx(ctx); ok {
+		rows, err := tx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return nil, err
+		}
+		return sqlRows{rows}, nil
+	}
+	rows, err := db.pool.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgxRows{rows}, nil
+}
+
+type sqlRows struct{ *sql.Rows }
+
+func (r sqlRows) Close() { _ = r.Rows.Close() }
+
+type pgxRows struct{ pgx.Rows }
+
+func (r pgxRows) Scan(dest ...any) error { return r.Rows.Scan(dest...) }
+
+// one reads the single row of query with scan; errs.NotFound when there is
+// none.
+func (db *DB) one(ctx context.Context, scan func(rowScanner) error, query string, args ...any) error {
+	rows, err := db.query(ctx, query, args...)
+	if err != nil {
+		return translate(err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return translate(err)
+		}
+		return translate(errNoRows)
+	}
+	if err := scan(rows); err != nil {
+		return translate(err)
+	}
+	return translate(rows.Err())
+}
