@@ -356,7 +356,7 @@ func toQuoteCompany(c quoting.Company) QuoteCompany {
 		City: c.Address.City, Country: c.Address.Country, RegistrationNumber: c.OrganizationNumber,
 		VATNumber: c.VATNumber, Email: c.Email, Phone: c.Phone, Website: c.Website, BankName: c.Bank.Name,
 		BankAccount: c.Bank.Account, IBAN: c.Bank.IBAN, BIC: c.Bank.BIC, PrimaryColor: c.PrimaryColor,
-		HasLogo: len(c.Logo.Data) > 0}
+		HasLogo: c.Logo.MIME != ""}
 }
 
 func toQuoteLine(l quoting.SnapshotLine) QuoteLine {

@@ -64,9 +64,9 @@ func TestDemoQuotes(t *testing.T) {
 		if q.Status == quoting.StatusChangeRequested && (q.Response == nil || len(q.Response.LineComments) == 0) {
 			t.Errorf("change-requested demo quote %s has no line comment", q.Number)
 		}
-		if len(q.Snapshot.Company.Logo.Data) == 0 || q.Snapshot.Company.Name != "Demo AB" {
-			t.Errorf("quote %s: got company %q with %d logo bytes, want Demo AB with the logo",
-				q.Number, q.Snapshot.Company.Name, len(q.Snapshot.Company.Logo.Data))
+		if q.Snapshot.Company.Logo.MIME == "" || q.Snapshot.Company.Name != "Demo AB" {
+			t.Errorf("quote %s: got company %q with logo %q, want Demo AB with the logo",
+				q.Number, q.Snapshot.Company.Name, q.Snapshot.Company.Logo.MIME)
 		}
 	}
 	for _, st := range []quoting.Status{quoting.StatusDraft, quoting.StatusSent, quoting.StatusSuperseded, quoting.StatusWithdrawn,

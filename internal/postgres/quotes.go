@@ -165,6 +165,15 @@ func (r *Quoting) takeQuote(q *gorm.DB, where string, args ...any) (quoting.Quot
 	return row.domain()
 }
 
+// quoteListColumns are a quote's columns with the snapshot's logo bytes
+// left out.
+const quoteListColumns = `quotes.id, quotes.workspace_id, quotes.opportunity_id, quotes.template_id, quotes.number,
+	quotes.quote_version, quotes.status, quotes.valid_until, quotes.contact_person_id,
+	quotes.snapshot #- '{company,logo,data}' AS snapshot, quotes.changes, quotes.currency, quotes.total,
+	quotes.token_hash, quotes.token_sealed, quotes.document_sha256, quotes.viewed_at, quotes.last_viewed_at,
+	quotes.response, quotes.signed_attachment_id, quotes.sent_at, quotes.sent_by, quotes.sent_channel,
+	quotes.status_changed_at, quotes.created_by, quotes.version, quotes.created_at, quotes.updated_at`
+
 var quoteSorts = map[string]sortCol{
 	"created_at": {"quotes.created_at", "timestamptz"},
 	"number":     {"quotes.number", "text"},
@@ -184,7 +193,9 @@ func (r *Quoting) Quotes(ctx context.Context, f quoting.QuoteFilter, req page.Re
 		return page.Page[quoting.Quote]{}, err
 	}
 	var rows []quoteRow
-	if err := q.Find(&rows).Error; err != nil {
+	// A list reads each version's snapshot without its logo's bytes (up
+	// to 1 MiB each): has_logo needs only the logo's media type.
+	if err := q.Select(quoteListColumns).Find(&rows).Error; err != nil {
 		return page.Page[quoting.Quote]{}, translate(err)
 	}
 	out := make([]quoting.Quote, len(rows))
