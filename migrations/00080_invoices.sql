@@ -34,6 +34,7 @@ CREATE TABLE invoices (
     buyer_reference     text        NOT NULL DEFAULT '',
     note                text        NOT NULL DEFAULT '',
     lines               jsonb       NOT NULL DEFAULT '[]',
+    totals              jsonb       NOT NULL DEFAULT '{}',
     -- Signed figures (negative on credit notes), kept in columns for the
     -- reports: net before VAT, VAT, total, what was paid, what credit
     -- notes took off.

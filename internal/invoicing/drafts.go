@@ -164,8 +164,13 @@ type Patch struct {
 	BuyerReference *string
 	Note           *string
 	Language       *string
-	TemplateID     *uuid.UUID
+	// Template names the template whose company profile is the seller;
+	// set with a nil ID, the workspace's default template.
+	Template *TemplateRef
 }
+
+// TemplateRef names a template, nil for the default one.
+type TemplateRef struct{ ID *uuid.UUID }
 
 // Update changes a draft's buyer reference, note, language or template.
 // Anything but a draft is errs.Conflict.
@@ -186,8 +191,8 @@ func (s *Service) Update(ctx context.Context, id uuid.UUID, p Patch, ifVersion *
 		if p.Language != nil {
 			inv.Language = *p.Language
 		}
-		if p.TemplateID != nil {
-			sel, err := s.seller(ctx, p.TemplateID)
+		if p.Template != nil {
+			sel, err := s.seller(ctx, p.Template.ID)
 			if err != nil {
 				return err
 			}
