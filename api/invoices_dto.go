@@ -29,7 +29,7 @@ type Invoice struct {
 	TemplateID *uuid.UUID `json:"template_id" extensions:"x-nullable"`
 	Number     *string    `json:"number" extensions:"x-nullable" example:"2026-0042"`
 	// OCR is the Swedish OCR payment reference (Luhn check digit).
-	OCR              *string         `json:"ocr" extensions:"x-nullable" example:"202600424"`
+	OCR              *string         `json:"ocr" extensions:"x-nullable" example:"202600425"`
 	Language         string          `json:"language" enums:"en,sv"`
 	Currency         string          `json:"currency" example:"SEK"`
 	OfferDiscount    int             `json:"offer_discount" example:"0"`
@@ -100,7 +100,7 @@ type PaymentDetails struct {
 	BankAccount string `json:"bank_account" example:"Bankgiro 123-4567"`
 	IBAN        string `json:"iban"`
 	BIC         string `json:"bic"`
-	OCR         string `json:"ocr" example:"202600424"`
+	OCR         string `json:"ocr" example:"202600425"`
 	TermsDays   int    `json:"terms_days" example:"30"`
 } // @name PaymentDetails
 
@@ -110,7 +110,7 @@ type InvoicePayment struct {
 	Amount    int64      `json:"amount" example:"500000"`
 	Date      Date       `json:"date" swaggertype:"string" format:"date"`
 	Method    string     `json:"method" enums:"bank_transfer,bankgiro,plusgiro,card,cash,other"`
-	Reference string     `json:"reference" example:"202600424"`
+	Reference string     `json:"reference" example:"202600425"`
 	CreatedBy *uuid.UUID `json:"created_by" extensions:"x-nullable"`
 	CreatedAt time.Time  `json:"created_at"`
 } // @name InvoicePayment
@@ -178,7 +178,7 @@ type PaymentRequest struct {
 	Amount           int64  `json:"amount" validate:"required,gt=0" example:"500000"`
 	Date             *Date  `json:"date,omitempty" swaggertype:"string" format:"date"`
 	Method           string `json:"method" validate:"required" enums:"bank_transfer,bankgiro,plusgiro,card,cash,other"`
-	Reference        string `json:"reference,omitempty" validate:"max=100" example:"202600424"`
+	Reference        string `json:"reference,omitempty" validate:"max=100" example:"202600425"`
 	AllowOverpayment bool   `json:"allow_overpayment,omitempty"`
 } // @name PaymentRequest
 

@@ -38,7 +38,7 @@ func ValidLuhn(s string) bool {
 
 // OCR returns the Swedish OCR payment reference of an invoice number of
 // year and sequence: the year's four digits, the sequence with at least
-// four digits, and the Luhn check digit ("2026", "0042" → "202600424").
+// four digits, and the Luhn check digit ("2026", "0042" → "202600425").
 // Its length varies with the sequence (variable-length OCR with a check
 // digit, as Bankgirot's "soft" and "hard" checks accept; no length digit).
 // Every reference is unique per workspace because the number is, and a
