@@ -28,6 +28,7 @@ func Document(inv invoicing.Invoice, logo []byte) render.Document {
 	if inv.Kind == invoicing.KindCreditNote {
 		title = il.CreditNote
 	}
+
 	d := render.Document{
 		Labels: labels(ql, il), Lang: lang, Title: title, Number: number, Logo: logo,
 		Company: seller(*s, ql), Customer: buyer(s.Buyer), Contact: s.Contact, Salesperson: s.Salesperson,
@@ -51,7 +52,12 @@ func Document(inv invoicing.Invoice, logo []byte) render.Document {
 			d.Labels.YourRef = il.BuyerRef
 		}
 	}
-	d.Terms = payment(inv, *s, il, ql)
+	d.Labels.Total = il.InvoiceTotal
+	if inv.Kind == invoicing.KindCreditNote {
+		d.Labels.Total, d.Labels.Number = il.CreditTotal, il.CreditNumber
+	} else {
+		d.Terms = payment(inv, *s, il, ql)
+	}
 	switch {
 	case !inv.Issued():
 		d.Notice = il.Draft

@@ -14,6 +14,7 @@ type Labels struct {
 	Number, IssueDate, DueDate, OCR, Credits, Terms string
 	AmountDue, Paid, PaymentTerms, PayTo, BuyerRef  string
 	CreditNotice                                    string // "%s": the credited invoice's number
+	CreditTotal, InvoiceTotal, CreditNumber         string
 	DaysNet                                         string // "%d"
 }
 
@@ -29,18 +30,18 @@ var enLabels = Labels{
 	Invoice: "Invoice", CreditNote: "Credit note", Draft: "Draft – not a valid invoice",
 	Number: "Invoice number", IssueDate: "Invoice date", DueDate: "Due date", OCR: "OCR reference",
 	Credits: "Credits invoice", Terms: "Payment terms", AmountDue: "Amount due", Paid: "Paid",
-	PaymentTerms: "Payment terms", PayTo: "Pay to", BuyerRef: "Your reference",
+	PaymentTerms: "Payment", InvoiceTotal: "Total incl. VAT", CreditNumber: "Credit note number", PayTo: "Pay to", BuyerRef: "Your reference",
 	CreditNotice: "This credit note credits invoice %s. The amounts are credited to you.",
-	DaysNet:      "%d days net",
+	DaysNet:      "%d days net", CreditTotal: "Total credit",
 }
 
 var svLabels = Labels{
 	Invoice: "Faktura", CreditNote: "Kreditfaktura", Draft: "Utkast – inte en giltig faktura",
 	Number: "Fakturanummer", IssueDate: "Fakturadatum", DueDate: "Förfallodatum", OCR: "OCR-nummer",
 	Credits: "Krediterar faktura", Terms: "Betalningsvillkor", AmountDue: "Att betala", Paid: "Betalt",
-	PaymentTerms: "Betalningsvillkor", PayTo: "Betala till", BuyerRef: "Er referens",
+	PaymentTerms: "Betalning", InvoiceTotal: "Summa inkl. moms", CreditNumber: "Kreditfakturanr", PayTo: "Betala till", BuyerRef: "Er referens",
 	CreditNotice: "Denna kreditfaktura krediterar faktura %s. Beloppen krediteras er.",
-	DaysNet:      "%d dagar netto",
+	DaysNet:      "%d dagar netto", CreditTotal: "Summa kredit",
 }
 
 // FormatDate writes a date for documents: ISO in Swedish, "31 March 2026"

@@ -132,7 +132,7 @@ func party(p Party) UBLParty {
 // IBAN, with the OCR reference as the payment id.
 func paymentMeans(pi PaymentInfo, ocr string) PaymentMeans {
 	pm := PaymentMeans{Code: MeansCreditTransfer, PaymentID: ocr}
-	acct := strings.ToLower(pi.BankAccount)
+	acct := strings.ToLower(strings.TrimSpace(pi.BankName + " " + pi.BankAccount))
 	switch {
 	case strings.Contains(acct, "bankgiro") || strings.HasPrefix(acct, "bg"):
 		pm.Account = &FinancialAccount{ID: onlyDigits(pi.BankAccount), Branch: "SE:BANKGIRO"}
