@@ -183,7 +183,9 @@ func Check(u *UBL) []Violation {
 			out = append(out, Violation{Rule: r.ID, Message: m})
 		}
 	}
-	return append(out, checkCategory(u, "S")...)
+	out = append(out, checkCategory(u)...)
+	slices.SortStableFunc(out, func(a, b Violation) int { return strings.Compare(a.Rule, b.Rule) })
+	return out
 }
 
 // Invalid returns the violations as an errs.Invalid error, nil without any.
@@ -305,7 +307,7 @@ func sumAC(acs []AllowanceCharge, charge bool) int64 {
 
 // checkCategory checks the rules of the standard rated category (BR-S-01…
 // BR-S-10) and, with the same shape, the zero rated one (BR-Z-01…BR-Z-10).
-func checkCategory(u *UBL, _ string) []Violation {
+func checkCategory(u *UBL) []Violation {
 	var out []Violation
 	add := func(rule, msg string) { out = append(out, Violation{Rule: rule, Message: msg}) }
 	for _, cat := range []string{"S", "Z"} {
@@ -322,12 +324,16 @@ func checkCategory(u *UBL, _ string) []Violation {
 				add(p+"05", fmt.Sprintf("line %d: the VAT rate of category %s %s", i+1, cat, rateRule(cat)))
 			}
 		}
-		var acs int
+		var allowances, charges int
 		for _, a := range u.AllowanceCharges {
 			if a.TaxCategory == nil || a.TaxCategory.ID != cat {
 				continue
 			}
-			acs++
+			if a.ChargeIndicator {
+				charges++
+			} else {
+				allowances++
+			}
 			sign := int64(-1)
 			n, rule := "06", "allowance"
 			if a.ChargeIndicator {
@@ -339,8 +345,10 @@ func checkCategory(u *UBL, _ string) []Violation {
 			}
 		}
 		seller := u.Supplier.Party.TaxScheme != nil && u.Supplier.Party.TaxScheme.CompanyID != ""
-		if (lines > 0 || acs > 0) && !seller {
-			add(p+"02", "a document with VAT category "+cat+" needs the seller's VAT identifier")
+		for n, count := range map[string]int{"02": lines, "03": allowances, "04": charges} {
+			if count > 0 && !seller {
+				add(p+n, "a document with VAT category "+cat+" (lines, allowances or charges) needs the seller's VAT identifier")
+			}
 		}
 		seen := map[string]bool{}
 		for _, s := range u.TaxTotal.Subtotals {
