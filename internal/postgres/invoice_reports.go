@@ -47,7 +47,7 @@ func (r *Invoicing) Report(ctx context.Context, q invoicing.ReportQuery) ([]invo
 		WHERE i.workspace_id = @ws AND i.status <> 'draft' AND i.issue_date BETWEEN @from AND @to
 		GROUP BY 1, i.currency ORDER BY 1, i.currency`, g.key, g.label, g.join, dueSQL)
 	var rows []invoicing.ReportRow
-	err = r.db.conn(ctx).Raw(sql, map[string]any{"ws": ws, "from": q.From, "to": q.To, "today": q.Today}).Scan(&rows).Error
+	err = r.db.reader(ctx).Raw(sql, map[string]any{"ws": ws, "from": q.From, "to": q.To, "today": q.Today}).Scan(&rows).Error
 	return rows, translate(err)
 }
 
@@ -65,7 +65,7 @@ func (r *Invoicing) Summary(ctx context.Context, today time.Time) (invoicing.Sum
 		Count    int
 		Amount   int64
 	}
-	err = r.db.conn(ctx).Raw(`WITH d AS (
+	err = r.db.reader(ctx).Raw(`WITH d AS (
 		  SELECT i.*, `+dueSQL+` AS due FROM invoices i WHERE i.workspace_id = @ws AND i.status <> 'draft')
 		SELECT 'month' AS part, currency, count(*) FILTER (WHERE kind = 'invoice') AS count, sum(total)::bigint AS amount
 		  FROM d WHERE issue_date >= @month GROUP BY currency

@@ -244,7 +244,7 @@ const overdueSQL = `(invoices.kind = 'invoice' AND invoices.status IN ('issued',
 
 // Invoices implements invoicing.Store.
 func (r *Invoicing) Invoices(ctx context.Context, f invoicing.Filter, req page.Request) (page.Page[invoicing.Invoice], error) {
-	q := r.db.conn(ctx).Model(&invoiceRow{})
+	q := r.db.reader(ctx).Model(&invoiceRow{})
 	if f.Status != nil {
 		q = q.Where("invoices.status = ?", string(*f.Status))
 	}
@@ -280,10 +280,15 @@ func (r *Invoicing) Invoices(ctx context.Context, f invoicing.Filter, req page.R
 		return page.Page[invoicing.Invoice]{}, translate(err)
 	}
 	out := make([]invoicing.Invoice, len(rows))
+	ids := make([]uuid.UUID, len(rows))
 	for i, row := range rows {
 		if out[i], err = row.domain(); err != nil {
 			return page.Page[invoicing.Invoice]{}, err
 		}
+		ids[i] = row.ID
+	}
+	if err := r.withPayments(ctx, out, ids); err != nil {
+		return page.Page[invoicing.Invoice]{}, err
 	}
 	return pageOf(out, req, func(i invoicing.Invoice) invoicing.Invoice { return i }, func(i invoicing.Invoice) (uuid.UUID, string) {
 		switch req.Sort {
@@ -296,6 +301,25 @@ func (r *Invoicing) Invoices(ctx context.Context, f invoicing.Filter, req page.R
 		}
 		return i.ID, cursorText(i.CreatedAt)
 	}), nil
+}
+
+// withPayments loads the payments of a page of invoices in one query.
+func (r *Invoicing) withPayments(ctx context.Context, invs []invoicing.Invoice, ids []uuid.UUID) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	var pays []paymentRow
+	if err := r.db.reader(ctx).Where("invoice_id IN ?", ids).Order("paid_on, id").Find(&pays).Error; err != nil {
+		return translate(err)
+	}
+	by := map[uuid.UUID][]invoicing.Payment{}
+	for _, p := range pays {
+		by[p.InvoiceID] = append(by[p.InvoiceID], p.domain())
+	}
+	for i := range invs {
+		invs[i].Payments = by[invs[i].ID]
+	}
+	return nil
 }
 
 func dateCursor(d *time.Time) string {
