@@ -311,7 +311,7 @@ func (s *Server) replaceInvoiceLines(c echo.Context) error {
 // issueInvoice godoc
 //
 //	@Summary		Issue a draft invoice
-//	@Description	Takes the next number of the workspace's invoice series for the issue year (gap-free, separate from quotes, written in the workspace's invoice_number_format), the OCR reference (Luhn check digit), issue_date (default today in the workspace's time zone), due_date (issue date plus the organization's payment terms, else the workspace's, else 30 days), and freezes the seller (the template's company profile), the buyer with address and VAT number, lines, VAT per rate, totals and payment details. Publishes invoice.issued. From then on the invoice never changes. A draft without lines is 422; anything but a draft 409.
+//	@Description	Takes the next number of the workspace's invoice series for the issue year (an issue date after today is 422) (gap-free, separate from quotes, written in the workspace's invoice_number_format), the OCR reference (Luhn check digit), issue_date (default today in the workspace's time zone), due_date (issue date plus the organization's payment terms, else the workspace's, else 30 days), and freezes the seller (the template's company profile), the buyer with address and VAT number, lines, VAT per rate, totals and payment details. Publishes invoice.issued. From then on the invoice never changes. A draft without lines is 422; anything but a draft 409.
 //	@Tags			invoices
 //	@ID				issueInvoice
 //	@Accept			json

@@ -104,3 +104,21 @@ func TestInvoiceAndCreditNotePDF(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkInvoicePDF50 renders a 50-line invoice.
+func BenchmarkInvoicePDF50(b *testing.B) {
+	t := &testing.T{}
+	inv := sample(t)
+	for len(inv.Lines) < 50 {
+		inv.Lines = append(inv.Lines, inv.Lines[len(inv.Lines)%3])
+	}
+	var err error
+	if inv.Totals, err = invoicing.Compute(invoicing.KindInvoice, inv.Lines, 500, "SEK", nil); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := render.PDF(invoicedoc.Document(inv, nil)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -50,7 +50,11 @@ func (s *Service) Issue(ctx context.Context, id uuid.UUID, in IssueInput, ifVers
 		}
 		issueDate := Today(s.now(), set.TimeZone)
 		if in.IssueDate != nil {
-			issueDate = dateOnly(*in.IssueDate)
+			d := dateOnly(*in.IssueDate)
+			if d.After(issueDate) {
+				return errs.Field("issue_date", "must not be after today ("+date(issueDate)+" in the workspace's time zone)")
+			}
+			issueDate = d
 		}
 		o, err := s.opps.InvoiceSource(ctx, inv.OpportunityID)
 		if err != nil {
