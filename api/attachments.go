@@ -56,7 +56,7 @@ type Attachment struct {
 	UploadedBy *uuid.UUID `json:"uploaded_by" extensions:"x-nullable"`
 	// Source is upload, quote (a quote's PDF as sent by e-mail) or
 	// signed_quote (the signed PDF with its certificate page).
-	Source string `json:"source" enums:"upload,quote,signed_quote"`
+	Source string `json:"source" enums:"upload,quote,signed_quote,invoice"`
 	// QuoteID is the quote version of a quote document.
 	QuoteID   *uuid.UUID `json:"quote_id" extensions:"x-nullable"`
 	CreatedAt time.Time  `json:"created_at"`

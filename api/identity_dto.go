@@ -36,8 +36,14 @@ type Workspace struct {
 	TimeZone string `json:"time_zone" example:"Europe/Stockholm"`
 	// ExpireOpportunities moves an opportunity whose current quote
 	// expired to its pipeline's expired phase.
-	ExpireOpportunities bool      `json:"expire_opportunities" example:"false"`
-	CreatedAt           time.Time `json:"created_at"`
+	ExpireOpportunities bool `json:"expire_opportunities" example:"false"`
+	// InvoiceNumberFormat writes invoice and credit note numbers: {year} or
+	// {yy}, and {seq} (at least 4 digits) or {seq:N}.
+	InvoiceNumberFormat string `json:"invoice_number_format" example:"{year}-{seq}"`
+	// PaymentTermsDays is the days to pay an invoice, unless the customer
+	// organization has its own payment_terms_days.
+	PaymentTermsDays int       `json:"payment_terms_days" example:"30"`
+	CreatedAt        time.Time `json:"created_at"`
 } // @name Workspace
 
 // Session is returned by signup, log-in and refresh.
@@ -97,7 +103,8 @@ func toUser(u identity.User) User {
 
 func toWorkspace(w identity.Workspace) Workspace {
 	return Workspace{ID: w.ID, Name: w.Name, DefaultCurrency: w.DefaultCurrency, FollowUpDays: w.FollowUpDays,
-		TimeZone: w.TimeZone, ExpireOpportunities: w.ExpireOpportunities, CreatedAt: utc(w.CreatedAt)}
+		TimeZone: w.TimeZone, ExpireOpportunities: w.ExpireOpportunities, InvoiceNumberFormat: w.InvoiceNumberFormat,
+		PaymentTermsDays: w.PaymentTermsDays, CreatedAt: utc(w.CreatedAt)}
 }
 
 func toSession(s identity.Session, now time.Time) Session {

@@ -28,6 +28,13 @@ type UpdateWorkspaceRequest struct {
 	// ExpireOpportunities moves an opportunity whose current quote expired
 	// to its pipeline's expired phase.
 	ExpireOpportunities *bool `json:"expire_opportunities,omitempty" example:"true"`
+	// InvoiceNumberFormat writes invoice numbers: {year} or {yy}, and {seq}
+	// (at least 4 digits) or {seq:N}; letters, digits, space and . _ / # -
+	// around them. Numbers already issued keep their form.
+	InvoiceNumberFormat *string `json:"invoice_number_format,omitempty" validate:"omitempty,max=40" example:"F{yy}-{seq:5}"`
+	// PaymentTermsDays is the days to pay an invoice unless the customer
+	// organization has its own terms.
+	PaymentTermsDays *int `json:"payment_terms_days,omitempty" validate:"omitempty,gte=0,lte=365" example:"30"`
 } // @name UpdateWorkspaceRequest
 
 // UpdateMeRequest changes the caller's own settings; absent fields stay.
@@ -59,7 +66,7 @@ func (s *Server) getWorkspace(c echo.Context) error {
 // updateWorkspace godoc
 //
 //	@Summary		Change the workspace's settings (admins)
-//	@Description	The name, the default currency of new opportunities, how many days after its creation an opportunity's follow-up task is due, the time zone quotes expire in, and whether an opportunity whose current quote expired moves to the expired phase.
+//	@Description	The name, the default currency of new opportunities, how many days after its creation an opportunity's follow-up task is due, the time zone quotes expire and invoices fall due in, whether an opportunity whose current quote expired moves to the expired phase, the invoice number format and the default payment terms.
 //	@Tags			me
 //	@ID				updateWorkspace
 //	@Accept			json
@@ -82,7 +89,8 @@ func (s *Server) updateWorkspace(c echo.Context) error {
 	}
 	ws, err := s.identity.UpdateWorkspace(c.Request().Context(), identity.WorkspacePatch{Name: req.Name,
 		DefaultCurrency: req.DefaultCurrency, FollowUpDays: req.FollowUpDays, TimeZone: req.TimeZone,
-		ExpireOpportunities: req.ExpireOpportunities}, version)
+		ExpireOpportunities: req.ExpireOpportunities, InvoiceNumberFormat: req.InvoiceNumberFormat,
+		PaymentTermsDays: req.PaymentTermsDays}, version)
 	if err != nil {
 		return err
 	}

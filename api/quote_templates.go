@@ -63,9 +63,15 @@ type QuoteTemplate struct {
 	Language           string    `json:"language" enums:"en,sv"`
 	EmailSubject       string    `json:"email_subject" example:"Quote {{quote_number}} from {{company_name}}"`
 	EmailBody          string    `json:"email_body"`
-	Version            int64     `json:"version"`
-	CreatedAt          time.Time `json:"created_at"`
-	UpdatedAt          time.Time `json:"updated_at"`
+	// InvoiceEmailSubject and InvoiceEmailBody send invoices (empty: the
+	// default texts of the invoice's language), with the placeholders
+	// {{invoice_number}}, {{company_name}}, {{customer_name}},
+	// {{contact_name}}, {{amount_due}}, {{due_date}} and {{ocr}}.
+	InvoiceEmailSubject string    `json:"invoice_email_subject" example:"Invoice {{invoice_number}} from {{company_name}}"`
+	InvoiceEmailBody    string    `json:"invoice_email_body"`
+	Version             int64     `json:"version"`
+	CreatedAt           time.Time `json:"created_at"`
+	UpdatedAt           time.Time `json:"updated_at"`
 } // @name QuoteTemplate
 
 // QuoteTemplateList is a page of quote templates.
@@ -103,6 +109,9 @@ type QuoteTemplateRequest struct {
 	Language           *string `json:"language,omitempty" validate:"omitempty,oneof=en sv" enums:"en,sv"`
 	EmailSubject       *string `json:"email_subject,omitempty" validate:"omitempty,max=300"`
 	EmailBody          *string `json:"email_body,omitempty" validate:"omitempty,max=10000"`
+	// InvoiceEmailSubject and InvoiceEmailBody send invoices; see QuoteTemplate.
+	InvoiceEmailSubject *string `json:"invoice_email_subject,omitempty" validate:"omitempty,max=300"`
+	InvoiceEmailBody    *string `json:"invoice_email_body,omitempty" validate:"omitempty,max=10000"`
 } // @name QuoteTemplateRequest
 
 func (r QuoteTemplateRequest) domain() quoting.TemplatePatch {
@@ -111,7 +120,7 @@ func (r QuoteTemplateRequest) domain() quoting.TemplatePatch {
 		VATNumber: r.VATNumber, Email: r.Email, Phone: r.Phone, Website: r.Website, BankName: r.BankName,
 		BankAccount: r.BankAccount, IBAN: r.IBAN, BIC: r.BIC, PrimaryColor: r.PrimaryColor, IntroText: r.IntroText,
 		TermsText: r.TermsText, FooterText: r.FooterText, EmailSubject: r.EmailSubject, EmailBody: r.EmailBody,
-		ValidityDays: r.ValidityDays, Language: r.Language}
+		InvoiceSubject: r.InvoiceEmailSubject, InvoiceBody: r.InvoiceEmailBody, ValidityDays: r.ValidityDays, Language: r.Language}
 }
 
 func toQuoteTemplate(t quoting.Template) QuoteTemplate {
@@ -122,7 +131,8 @@ func toQuoteTemplate(t quoting.Template) QuoteTemplate {
 		Phone: c.Phone, Website: c.Website, BankName: c.Bank.Name, BankAccount: c.Bank.Account, IBAN: c.Bank.IBAN,
 		BIC: c.Bank.BIC, PrimaryColor: c.PrimaryColor, HasLogo: t.HasLogo, IntroText: t.Texts.Intro,
 		TermsText: t.Texts.Terms, FooterText: t.Texts.Footer, ValidityDays: t.ValidityDays, Language: t.Language,
-		EmailSubject: t.Texts.EmailSubject, EmailBody: t.Texts.EmailBody, Version: t.Version,
+		EmailSubject: t.Texts.EmailSubject, EmailBody: t.Texts.EmailBody, InvoiceEmailSubject: t.Texts.InvoiceSubject,
+		InvoiceEmailBody: t.Texts.InvoiceBody, Version: t.Version,
 		CreatedAt: utc(t.CreatedAt), UpdatedAt: utc(t.UpdatedAt)}
 }
 

@@ -44,9 +44,12 @@ type Organization struct {
 	Phone              string    `json:"phone" example:"+46 8 123 456 78"`
 	Website            string    `json:"website" example:"https://nordvik.example"`
 	Address            Address   `json:"address"`
-	Version            int64     `json:"version" example:"1"`
-	CreatedAt          time.Time `json:"created_at"`
-	UpdatedAt          time.Time `json:"updated_at"`
+	// PaymentTermsDays is the days this customer has to pay an invoice
+	// (null: the workspace's payment_terms_days).
+	PaymentTermsDays *int      `json:"payment_terms_days" extensions:"x-nullable" example:"30"`
+	Version          int64     `json:"version" example:"1"`
+	CreatedAt        time.Time `json:"created_at"`
+	UpdatedAt        time.Time `json:"updated_at"`
 } // @name Organization
 
 // OrganizationList is a page of organizations.
@@ -64,6 +67,9 @@ type CreateOrganizationRequest struct {
 	Phone              string       `json:"phone,omitempty" validate:"max=50" example:"+46 8 123 456 78"`
 	Website            string       `json:"website,omitempty" validate:"max=500" example:"https://nordvik.example"`
 	Address            AddressInput `json:"address,omitempty"`
+	// PaymentTermsDays is the days this customer has to pay an invoice
+	// (absent: the workspace's terms).
+	PaymentTermsDays *int `json:"payment_terms_days,omitempty" validate:"omitempty,gte=0,lte=365" example:"30"`
 } // @name CreateOrganizationRequest
 
 // UpdateOrganizationRequest changes an organization; absent fields stay as
@@ -76,6 +82,9 @@ type UpdateOrganizationRequest struct {
 	Phone              *string       `json:"phone,omitempty" validate:"omitempty,max=50"`
 	Website            *string       `json:"website,omitempty" validate:"omitempty,max=500"`
 	Address            *AddressPatch `json:"address,omitempty"`
+	// PaymentTermsDays sets the customer's own payment terms; null returns
+	// to the workspace's.
+	PaymentTermsDays OptionalInt `json:"payment_terms_days" swaggertype:"integer" extensions:"x-nullable"`
 } // @name UpdateOrganizationRequest
 
 // Person is a contact, possibly working for an organization. Unknown
@@ -126,8 +135,8 @@ func toOrganization(o relations.Organization) Organization {
 	a := o.Address
 	return Organization{ID: o.ID, Name: o.Name, RegistrationNumber: o.RegistrationNumber, VATNumber: o.VATNumber,
 		Email: o.Email, Phone: o.Phone, Website: o.Website,
-		Address: Address{Street: a.Street, PostalCode: a.PostalCode, City: a.City, Country: a.Country},
-		Version: o.Version, CreatedAt: utc(o.CreatedAt), UpdatedAt: utc(o.UpdatedAt)}
+		Address:          Address{Street: a.Street, PostalCode: a.PostalCode, City: a.City, Country: a.Country},
+		PaymentTermsDays: o.PaymentTermsDays, Version: o.Version, CreatedAt: utc(o.CreatedAt), UpdatedAt: utc(o.UpdatedAt)}
 }
 
 func toPerson(p relations.Person) Person {
@@ -140,7 +149,8 @@ func (r CreateOrganizationRequest) domain() relations.NewOrganization {
 	a := r.Address
 	return relations.NewOrganization{Name: r.Name, RegistrationNumber: r.RegistrationNumber, VATNumber: r.VATNumber,
 		Email: r.Email, Phone: r.Phone, Website: r.Website,
-		Address: relations.Address{Street: a.Street, PostalCode: a.PostalCode, City: a.City, Country: a.Country}}
+		Address:          relations.Address{Street: a.Street, PostalCode: a.PostalCode, City: a.City, Country: a.Country},
+		PaymentTermsDays: r.PaymentTermsDays}
 }
 
 func (r UpdateOrganizationRequest) domain() relations.OrganizationPatch {
@@ -148,6 +158,9 @@ func (r UpdateOrganizationRequest) domain() relations.OrganizationPatch {
 		Email: r.Email, Phone: r.Phone, Website: r.Website}
 	if a := r.Address; a != nil {
 		p.Street, p.PostalCode, p.City, p.Country = a.Street, a.PostalCode, a.City, a.Country
+	}
+	if r.PaymentTermsDays.Set {
+		p.PaymentTermsDays = &relations.PaymentTerms{Days: r.PaymentTermsDays.Value}
 	}
 	return p
 }

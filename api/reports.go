@@ -101,7 +101,10 @@ type Dashboard struct {
 	WinRate90Days  WinRate       `json:"win_rate_90_days"`
 	MyOpenTasks    MyOpenTasks   `json:"my_open_tasks"`
 	Sources        []SourceStats `json:"sources"`
-	GeneratedAt    time.Time     `json:"generated_at"`
+	// Invoicing is invoiced this month and quarter, outstanding and
+	// overdue, per currency.
+	Invoicing   DashboardInvoicing `json:"invoicing"`
+	GeneratedAt time.Time          `json:"generated_at"`
 } // @name Dashboard
 
 func toFigures(f sales.Figures) Figures {
@@ -198,7 +201,7 @@ func (s *Server) forecast(c echo.Context) error {
 // dashboard godoc
 //
 //	@Summary		The caller's sales dashboard
-//	@Description	Totals per phase of the default pipeline, the weighted forecast for this month and the next 11, won this month and quarter (UTC calendar), win rate over the last 90 days (won per closed, basis points), the caller's open tasks (count and first five, overdue first), and per source over opportunities created in the last 365 days: created, won, won amount, win rate.
+//	@Description	Totals per phase of the default pipeline, the weighted forecast for this month and the next 11, won this month and quarter (UTC calendar), win rate over the last 90 days (won per closed, basis points), the caller's open tasks (count and first five, overdue first), per source over opportunities created in the last 365 days: created, won, won amount, win rate; and invoicing per currency: invoiced this month and quarter (issue dates in the workspace's time zone, net of credit notes, VAT included), outstanding and overdue (count and amount due).
 //	@Tags			reports
 //	@ID				dashboard
 //	@Produce		json
@@ -222,6 +225,9 @@ func (s *Server) dashboard(c echo.Context) error {
 			return SourceStats{SourceID: s.SourceID, Name: s.Name, Created: s.Created, Won: s.Won,
 				WonAmount: mapSlice(s.WonTotal, toFigures), WinRate: s.WinRate}
 		}),
+		Invoicing: DashboardInvoicing{InvoicedThisMonth: toInvoiceFigures(d.Invoicing.InvoicedThisMonth),
+			InvoicedThisQuarter: toInvoiceFigures(d.Invoicing.InvoicedThisQuarter),
+			Outstanding:         toInvoiceFigures(d.Invoicing.Outstanding), Overdue: toInvoiceFigures(d.Invoicing.Overdue)},
 		GeneratedAt: utc(now)}
 	return c.JSON(http.StatusOK, out)
 }

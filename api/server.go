@@ -30,6 +30,7 @@ import (
 	"github.com/acme/crm/internal/catalog"
 	"github.com/acme/crm/internal/idempotency"
 	"github.com/acme/crm/internal/identity"
+	"github.com/acme/crm/internal/invoicing"
 	"github.com/acme/crm/internal/notify"
 	"github.com/acme/crm/internal/quoting"
 	"github.com/acme/crm/internal/ratelimit"
@@ -65,6 +66,7 @@ type Deps struct {
 	Emails        *activity.Emails
 	Appointments  *activity.Appointments
 	Quoting       *quoting.Service
+	Invoicing     *invoicing.Service
 	Notifications *notify.Service
 	Pages         Pages
 	Idempotency   idempotency.Store
@@ -91,6 +93,7 @@ type Server struct {
 	emails        *activity.Emails
 	appointments  *activity.Appointments
 	quoting       *quoting.Service
+	invoicing     *invoicing.Service
 	notifications *notify.Service
 	pages         Pages
 	idem          idempotency.Store
@@ -127,6 +130,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.emails = d.Emails
 	s.appointments = d.Appointments
 	s.quoting = d.Quoting
+	s.invoicing = d.Invoicing
 	s.notifications = d.Notifications
 	s.pages = d.Pages
 	s.writes = d.Writes
@@ -183,6 +187,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.registerCalendarRoutes(authed)
 	s.registerQuoteTemplateRoutes(authed)
 	s.registerQuoteRoutes(authed)
+	s.registerInvoiceRoutes(authed)
 	s.registerNotificationRoutes(authed)
 	return e
 }

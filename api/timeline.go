@@ -22,13 +22,13 @@ type TimelineActor struct {
 
 // TimelineRef names the record a timeline event is about.
 type TimelineRef struct {
-	Type string    `json:"type" enums:"note,attachment,task,opportunity,appointment,email,quote" example:"note"`
+	Type string    `json:"type" enums:"note,attachment,task,opportunity,appointment,email,quote,invoice" example:"note"`
 	ID   uuid.UUID `json:"id"`
 } // @name TimelineRef
 
 // TimelineEvent is one thing that happened on an opportunity.
 type TimelineEvent struct {
-	Type       string         `json:"type" enums:"note,attachment,task_created,task_completed,phase_change,appointment,email,quote" example:"note"`
+	Type       string         `json:"type" enums:"note,attachment,task_created,task_completed,phase_change,appointment,email,quote,invoice" example:"note"`
 	OccurredAt time.Time      `json:"occurred_at"`
 	Actor      *TimelineActor `json:"actor" extensions:"x-nullable"`
 	Summary    string         `json:"summary" example:"Called Anna: they want delivery before March."`

@@ -195,6 +195,8 @@ var jobKinds = []struct {
 	// Every 5 minutes and at start: three replicas started together run
 	// it once, on the elected leader, not once each.
 	{kind: "expire_quotes", cause: func(*testing.T, *jobFixture) int { return 1 }, exact: true},
+	// Every 15 minutes and at start, like expire_quotes: once, on the leader.
+	{kind: "mark_overdue_invoices", cause: func(*testing.T, *jobFixture) int { return 1 }, exact: true},
 	// A customer opening a sent quote: reactions to the quote's events.
 	{kind: "event_reaction", cause: viewQuote},
 }

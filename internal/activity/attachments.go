@@ -49,6 +49,7 @@ const (
 	SourceUpload      AttachmentSource = "upload"       // a user's upload
 	SourceQuote       AttachmentSource = "quote"        // a quote's PDF as sent
 	SourceSignedQuote AttachmentSource = "signed_quote" // a signed quote with its certificate page
+	SourceInvoice     AttachmentSource = "invoice"      // an invoice's PDF or e-invoice as sent
 )
 
 // AttachmentStore persists attachment records, scoped to the context's
@@ -124,6 +125,22 @@ func (s *Attachments) AddDocument(ctx context.Context, opportunityID, quoteID uu
 	a := Attachment{ID: newID(), OpportunityID: opportunityID, FileName: SanitizeFileName(fileName),
 		ContentType: mimetype.Detect(data).String(), Size: info.Size, SHA256: info.Key, Source: src, QuoteID: &quoteID,
 		CreatedAt: exactTime(s.now())}
+	return a, s.store.CreateAttachment(ctx, a)
+}
+
+// AddInvoiceDocument files an invoice's PDF or e-invoice on the
+// opportunity, in the context's transaction, with no uploading user.
+func (s *Attachments) AddInvoiceDocument(ctx context.Context, opportunityID uuid.UUID, fileName string, data []byte) (Attachment, error) {
+	info, err := s.blobs.Put(ctx, bytes.NewReader(data))
+	if err != nil {
+		return Attachment{}, fmt.Errorf("store document: %w", err)
+	}
+	ct := mimetype.Detect(data).String()
+	if strings.HasSuffix(fileName, ".xml") {
+		ct = "application/xml"
+	}
+	a := Attachment{ID: newID(), OpportunityID: opportunityID, FileName: SanitizeFileName(fileName),
+		ContentType: ct, Size: info.Size, SHA256: info.Key, Source: SourceInvoice, CreatedAt: exactTime(s.now())}
 	return a, s.store.CreateAttachment(ctx, a)
 }
 

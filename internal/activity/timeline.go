@@ -20,6 +20,9 @@ const (
 	// EventQuote is something that happened to one of the opportunity's
 	// quotes: sent, viewed, signed, change requested, rejected, expired.
 	EventQuote = "quote"
+	// EventInvoice is something that happened to one of its invoices:
+	// issued, sent, paid, credited, overdue.
+	EventInvoice = "invoice"
 )
 
 // TimelineEvent is one thing that happened on an opportunity.

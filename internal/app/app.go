@@ -21,6 +21,7 @@ import (
 	"github.com/acme/crm/internal/catalog"
 	"github.com/acme/crm/internal/events"
 	"github.com/acme/crm/internal/identity"
+	"github.com/acme/crm/internal/invoicing"
 	"github.com/acme/crm/internal/jobs"
 	"github.com/acme/crm/internal/notify"
 	"github.com/acme/crm/internal/postgres"
@@ -78,6 +79,7 @@ type App struct {
 	Events        *events.Bus
 	Appointments  *activity.Appointments
 	Quoting       *quoting.Service
+	Invoicing     *invoicing.Service
 	Notifications *notify.Service
 	Idempotency   *postgres.Idempotency
 	RateLimits    *postgres.RateLimits
@@ -113,6 +115,8 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 		Passwords: cfg.Argon2,
 		Limiter:   limiter,
 		Now:       cfg.Now,
+		// The invoice number format is the invoicing domain's rule.
+		CheckInvoiceNumberFormat: invoicing.CheckNumberFormat,
 	})
 	tasks := activity.NewService(postgres.NewActivity(db), ids, cfg.Now)
 	appointments := activity.NewAppointments(postgres.NewActivity(db), postgres.NewActivity(db), ids, icalFeed{}, cfg.Now)
@@ -132,8 +136,9 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 	bus := events.NewBus(postgres.NewEvents(db), txQueue{db: db, q: queue}, cfg.Now)
 	rels := relations.NewService(postgres.NewRelations(db), cfg.Now)
 	products := catalog.NewService(postgres.NewCatalog(db), ids, cfg.Now)
+	var invoices *invoicing.Service
 	salesSvc := sales.NewService(postgres.NewSales(db), sales.Deps{Directory: ids, FollowUps: tasks, Catalog: salesCatalog{products},
-		Relations: salesRelations{rels}, OpenTasks: salesTasks{tasks}, Events: bus, Now: cfg.Now})
+		Relations: salesRelations{rels}, OpenTasks: salesTasks{tasks}, Events: bus, Invoicing: salesInvoicing{&invoices}, Now: cfg.Now})
 	ids.OnWorkspaceCreated(salesSvc.SetupWorkspace)
 	links, err := quoting.NewLinks(cfg.PublicURL, cfg.TokenKeys.Derive("quote-links"))
 	if err != nil {
@@ -145,6 +150,12 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 		Files: blobFiles{acts.blobs}, Filing: quoteFiling{acts.attachments}, Mailer: quoteMailer{emails},
 		Events: bus, Evidence: audit.NewLog(postgres.NewAudit(db), cfg.Now), Now: cfg.Now})
 	registerExpiry(queue, quotes)
+	invoices = invoicing.NewService(postgres.NewInvoicing(db), invoicing.Deps{
+		Opportunities: invoicingOpportunities{sales: salesSvc, quotes: quotes, catalog: products},
+		Parties:       invoicingParties{quotes: quotes, rels: rels, ids: ids}, Renderer: invoiceRenderer{},
+		Files: blobFiles{acts.blobs}, Mailer: invoiceMailer{emails: emails, attachments: acts.attachments},
+		Events: bus, Now: cfg.Now})
+	registerOverdue(queue, invoices)
 	notifications := notify.NewService(postgres.NewNotifications(db), notify.Deps{Users: ids,
 		Owners: notifyOwners{salesSvc}, Mailer: notifyMailer{emails}, Now: cfg.Now})
 	bus.Subscribe(notifications)
@@ -160,9 +171,9 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 		PublicPerToken: cfg.PublicPerToken, PublicPerIP: cfg.PublicPerIP,
 	}, api.Deps{
 		Identity: ids, Sales: salesSvc, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Emails: emails, Idempotency: idem, Writes: db, Limit: limit, Registry: reg, Log: log,
-		Relations: rels, Catalog: products, Quoting: quotes, Notifications: notifications, Pages: customerPages{}, Ready: func(ctx context.Context) error { return db.Ping(ctx) },
+		Relations: rels, Catalog: products, Quoting: quotes, Invoicing: invoices, Notifications: notifications, Pages: customerPages{}, Ready: func(ctx context.Context) error { return db.Ping(ctx) },
 	})
-	return &App{Handler: h, Identity: ids, Sales: salesSvc, Relations: rels, Catalog: products, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Quoting: quotes, Idempotency: idem, Emails: emails, Jobs: queue, Events: bus, Notifications: notifications, RateLimits: counts, DB: db}, nil
+	return &App{Handler: h, Identity: ids, Sales: salesSvc, Relations: rels, Catalog: products, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Quoting: quotes, Invoicing: invoices, Idempotency: idem, Emails: emails, Jobs: queue, Events: bus, Notifications: notifications, RateLimits: counts, DB: db}, nil
 }
 
 // RunBackground runs periodic housekeeping until ctx ends.

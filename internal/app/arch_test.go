@@ -20,7 +20,7 @@ const module = "github.com/acme/crm/"
 // covered without anyone remembering to list it.
 var adapters = map[string]bool{
 	"internal/app": true, "internal/postgres": true, "internal/pgembed": true, "internal/render": true,
-	"internal/quotedoc": true, "internal/mail": true, "internal/jobs": true, "internal/blob": true,
+	"internal/quotedoc": true, "internal/invoicedoc": true, "internal/mail": true, "internal/jobs": true, "internal/blob": true,
 	"internal/ical": true, "internal/auth": true, "internal/ratelimit": true, "internal/demo": true,
 	"internal/testenv": true, "internal/tools/specgen": true,
 }

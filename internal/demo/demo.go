@@ -75,6 +75,9 @@ func Seed(ctx context.Context, a *app.App, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("demo quotes: %w", err)
 	}
+	if err := Invoices(ctx, d.a, ids); err != nil {
+		return err
+	}
 	log.Info("demo workspace created", "login", AdminEmail, "password", Password, "opportunities", len(d.opps))
 	log.Info("a demo customer's quote link: open it to read, sign, ask for a change or decline", "url", link)
 	return nil

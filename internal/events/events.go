@@ -33,12 +33,17 @@ const (
 	QuoteExpired            Type = "quote.expired"
 	OpportunityPhaseChanged Type = "opportunity.phase_changed"
 	OpportunityWon          Type = "opportunity.won"
+	InvoiceIssued           Type = "invoice.issued"
+	InvoiceSent             Type = "invoice.sent"
+	InvoicePaid             Type = "invoice.paid"
+	InvoiceCredited         Type = "invoice.credited"
+	InvoiceOverdue          Type = "invoice.overdue"
 )
 
 // Types lists every type the product publishes, in documentation order.
 func Types() []Type {
 	return []Type{QuoteSent, QuoteViewed, QuoteSigned, QuoteChangeRequested, QuoteRejected, QuoteExpired,
-		OpportunityPhaseChanged, OpportunityWon}
+		OpportunityPhaseChanged, OpportunityWon, InvoiceIssued, InvoiceSent, InvoicePaid, InvoiceCredited, InvoiceOverdue}
 }
 
 // Event is one fact: what happened to which subject, by whom, when, with a
@@ -47,7 +52,7 @@ type Event struct {
 	ID          uuid.UUID
 	WorkspaceID uuid.UUID
 	Type        Type
-	// SubjectType is "quote" or "opportunity"; SubjectID its id.
+	// SubjectType is "quote", "opportunity" or "invoice"; SubjectID its id.
 	SubjectType string
 	SubjectID   uuid.UUID
 	// OpportunityID is the opportunity the subject belongs to, if any, so

@@ -39,6 +39,11 @@ type Workspace struct {
 	// ExpireOpportunities moves an opportunity whose current quote expired
 	// to its pipeline's expired phase.
 	ExpireOpportunities bool
+	// InvoiceNumberFormat is how invoice numbers are written ("{year}-{seq}");
+	// PaymentTermsDays the days to pay an invoice unless the customer
+	// organization has its own terms.
+	InvoiceNumberFormat string
+	PaymentTermsDays    int
 	Version             int64
 	CreatedAt           time.Time
 }

@@ -48,6 +48,8 @@ type Service struct {
 	setups     []WorkspaceSetup
 	refreshTTL time.Duration
 	now        func() time.Time
+	// checkNumberFormat validates the invoice number format.
+	checkNumberFormat func(field, format string) error
 }
 
 // Config builds a Service.
@@ -58,12 +60,15 @@ type Config struct {
 	Limiter    Limiter
 	RefreshTTL time.Duration // default 30 days
 	Now        func() time.Time
+	// CheckInvoiceNumberFormat validates the invoice number format setting
+	// (the invoicing domain's rule); nil accepts any.
+	CheckInvoiceNumberFormat func(field, format string) error
 }
 
 // NewService returns the identity service.
 func NewService(c Config) *Service {
 	s := &Service{store: c.Store, tokens: c.Tokens, passwords: c.Passwords, limiter: c.Limiter,
-		refreshTTL: c.RefreshTTL, now: c.Now}
+		refreshTTL: c.RefreshTTL, now: c.Now, checkNumberFormat: c.CheckInvoiceNumberFormat}
 	if s.refreshTTL == 0 {
 		s.refreshTTL = 30 * 24 * time.Hour
 	}

@@ -189,6 +189,8 @@ type WorkspacePatch struct {
 	// TimeZone is an IANA zone name ("Europe/Stockholm").
 	TimeZone            *string
 	ExpireOpportunities *bool
+	InvoiceNumberFormat *string
+	PaymentTermsDays    *int
 }
 
 // UpdateWorkspace changes the caller's workspace settings (admins).
@@ -216,6 +218,14 @@ func (s *Service) UpdateWorkspace(ctx context.Context, patch WorkspacePatch, ifV
 	if patch.TimeZone != nil {
 		if _, err := time.LoadLocation(*patch.TimeZone); err != nil || *patch.TimeZone == "" || *patch.TimeZone == "Local" {
 			fields = append(fields, errs.FieldError{Field: "time_zone", Message: "must be an IANA time zone such as Europe/Stockholm"})
+		}
+	}
+	if patch.PaymentTermsDays != nil && (*patch.PaymentTermsDays < 0 || *patch.PaymentTermsDays > 365) {
+		fields = append(fields, errs.FieldError{Field: "payment_terms_days", Message: "must be from 0 to 365"})
+	}
+	if patch.InvoiceNumberFormat != nil && s.checkNumberFormat != nil {
+		if e, ok := errs.As(s.checkNumberFormat("invoice_number_format", *patch.InvoiceNumberFormat)); ok {
+			fields = append(fields, e.Fields...)
 		}
 	}
 	if err := errs.Fields("invalid workspace settings", fields...); err != nil {

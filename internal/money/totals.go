@@ -110,19 +110,55 @@ func Compute(lines []Line, offerDiscount BasisPoints, c Currency) (Totals, error
 	if err := validate(lines, offerDiscount, c); err != nil {
 		return Totals{}, err
 	}
-	t := Totals{Currency: c, LineNets: make([]int64, len(lines))}
-	groups := make([]VATAmount, 0, 4) // Base holds the undiscounted sum until discounted
+	nets := make([]int64, len(lines))
+	rates := make([]BasisPoints, len(lines))
 	for i, l := range lines {
 		net, err := lineNet(l)
 		if err != nil {
 			return Totals{}, errs.Field(fmt.Sprintf("lines.%d", i), "line net exceeds the maximum amount")
 		}
-		t.LineNets[i] = net
+		nets[i], rates[i] = net, l.VATRate
+	}
+	return fromNets(nets, rates, offerDiscount, c)
+}
+
+// FromNets returns the totals of lines whose nets are already known (in
+// minor units, 0..MaxAmount each) with their VAT rates, exactly as Compute
+// does from there on: the offer discount per rate, VAT per rate on the
+// summed base rounded once. A credit note that takes a line's remaining net
+// uses it. Invalid input answers errs.Invalid.
+func FromNets(nets []int64, rates []BasisPoints, offerDiscount BasisPoints, c Currency) (Totals, error) {
+	var fe []errs.FieldError
+	if !c.Valid() {
+		fe = append(fe, errs.FieldError{Field: "currency", Message: "must be an active ISO 4217 code such as SEK"})
+	}
+	if !offerDiscount.Valid() {
+		fe = append(fe, errs.FieldError{Field: "offer_discount", Message: "must be between 0 and 10000 basis points"})
+	}
+	if len(nets) != len(rates) {
+		fe = append(fe, errs.FieldError{Field: "lines", Message: "every net needs its VAT rate"})
+	}
+	for i := range nets {
+		if nets[i] < 0 || nets[i] > MaxAmount || (i < len(rates) && !rates[i].Valid()) {
+			fe = append(fe, errs.FieldError{Field: fmt.Sprintf("lines.%d", i), Message: "net or VAT rate out of range"})
+		}
+	}
+	if err := errs.Fields("invalid line nets", fe...); err != nil {
+		return Totals{}, err
+	}
+	return fromNets(slices.Clone(nets), rates, offerDiscount, c)
+}
+
+// fromNets computes the totals of valid nets, keeping nets as LineNets.
+func fromNets(nets []int64, rates []BasisPoints, offerDiscount BasisPoints, c Currency) (Totals, error) {
+	t := Totals{Currency: c, LineNets: nets}
+	groups := make([]VATAmount, 0, 4) // Base holds the undiscounted sum until discounted
+	for i, net := range nets {
 		t.Subtotal += net // each net ≤ MaxAmount, so the sum cannot wrap before the check
 		if t.Subtotal > MaxAmount {
 			return Totals{}, errs.Invalidf("the lines' subtotal exceeds the maximum amount %d", MaxAmount)
 		}
-		groups = addToRate(groups, l.VATRate, net)
+		groups = addToRate(groups, rates[i], net)
 	}
 	slices.SortFunc(groups, func(a, b VATAmount) int { return int(b.Rate - a.Rate) })
 	for i := range groups {

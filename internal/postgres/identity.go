@@ -31,6 +31,10 @@ type workspaceRow struct {
 	TimeZone        string
 	// ExpireOpportunities is *bool so that GORM writes false on create.
 	ExpireOpportunities *bool
+	// InvoiceNumberFormat and PaymentTermsDays are pointers so that a
+	// create leaves them to the columns' defaults when unset.
+	InvoiceNumberFormat *string `gorm:"default:{year}-{seq}"`
+	PaymentTermsDays    *int    `gorm:"default:30"`
 	Version             int64
 	CreatedAt           time.Time
 	UpdatedAt           time.Time
@@ -114,6 +118,7 @@ func (r *Identity) CreateWorkspace(ctx context.Context, ws identity.Workspace) e
 	}
 	row := workspaceRow{ID: ws.ID, Name: ws.Name, DefaultCurrency: ws.DefaultCurrency,
 		FollowUpDays: ws.FollowUpDays, TimeZone: tz, ExpireOpportunities: &ws.ExpireOpportunities,
+		InvoiceNumberFormat: nonEmpty(ws.InvoiceNumberFormat), PaymentTermsDays: positive(ws.PaymentTermsDays),
 		Version: 1, CreatedAt: ws.CreatedAt, UpdatedAt: ws.CreatedAt}
 	return translate(r.db.conn(ctx).Create(&row).Error)
 }
@@ -130,6 +135,7 @@ func (r *Identity) Workspace(ctx context.Context) (identity.Workspace, error) {
 	}
 	return identity.Workspace{ID: row.ID, Name: row.Name, DefaultCurrency: row.DefaultCurrency,
 		FollowUpDays: row.FollowUpDays, TimeZone: row.TimeZone, ExpireOpportunities: row.ExpireOpportunities != nil && *row.ExpireOpportunities,
+		InvoiceNumberFormat: deref(row.InvoiceNumberFormat), PaymentTermsDays: derefInt(row.PaymentTermsDays, 30),
 		Version: row.Version, CreatedAt: row.CreatedAt}, nil
 }
 
@@ -154,6 +160,12 @@ func (r *Identity) UpdateWorkspace(ctx context.Context, p identity.WorkspacePatc
 	}
 	if p.ExpireOpportunities != nil {
 		cols["expire_opportunities"] = *p.ExpireOpportunities
+	}
+	if p.InvoiceNumberFormat != nil {
+		cols["invoice_number_format"] = *p.InvoiceNumberFormat
+	}
+	if p.PaymentTermsDays != nil {
+		cols["payment_terms_days"] = *p.PaymentTermsDays
 	}
 	var row workspaceRow
 	if err := updateVersioned(r.db.conn(ctx), &row, ws, ifVersion, cols); err != nil {
@@ -377,4 +389,18 @@ func (r *Identity) RevokeAPIKey(ctx context.Context, id uuid.UUID, at time.Time)
 		return translate(errNoRows)
 	}
 	return nil
+}
+
+func derefInt(p *int, def int) int {
+	if p == nil {
+		return def
+	}
+	return *p
+}
+
+func positive(n int) *int {
+	if n <= 0 {
+		return nil
+	}
+	return &n
 }

@@ -25,36 +25,38 @@ func (r *Quoting) WithTx(ctx context.Context, fn func(context.Context) error) er
 }
 
 type quoteTemplateRow struct {
-	ID                 uuid.UUID `gorm:"primaryKey"`
-	WorkspaceID        uuid.UUID
-	Name               string
-	IsDefault          bool
-	CompanyName        string
-	Address            string
-	PostalCode         string
-	City               string
-	Country            string
-	RegistrationNumber string
-	VATNumber          string `gorm:"column:vat_number"`
-	Email              string
-	Phone              string
-	Website            string
-	BankName           string
-	BankAccount        string
-	IBAN               string `gorm:"column:iban"`
-	BIC                string `gorm:"column:bic"`
-	PrimaryColor       string
-	LogoMime           *string
-	IntroText          string
-	TermsText          string
-	FooterText         string
-	ValidityDays       int
-	Language           string
-	EmailSubject       string
-	EmailBody          string
-	Version            int64
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
+	ID                  uuid.UUID `gorm:"primaryKey"`
+	WorkspaceID         uuid.UUID
+	Name                string
+	IsDefault           bool
+	CompanyName         string
+	Address             string
+	PostalCode          string
+	City                string
+	Country             string
+	RegistrationNumber  string
+	VATNumber           string `gorm:"column:vat_number"`
+	Email               string
+	Phone               string
+	Website             string
+	BankName            string
+	BankAccount         string
+	IBAN                string `gorm:"column:iban"`
+	BIC                 string `gorm:"column:bic"`
+	PrimaryColor        string
+	LogoMime            *string
+	IntroText           string
+	TermsText           string
+	FooterText          string
+	ValidityDays        int
+	Language            string
+	EmailSubject        string
+	EmailBody           string
+	InvoiceEmailSubject string
+	InvoiceEmailBody    string
+	Version             int64
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
 }
 
 func (quoteTemplateRow) TableName() string { return "quote_templates" }
@@ -67,7 +69,8 @@ func (t quoteTemplateRow) domain() quoting.Template {
 			Website: t.Website, PrimaryColor: t.PrimaryColor,
 			Bank: quoting.Bank{Name: t.BankName, Account: t.BankAccount, IBAN: t.IBAN, BIC: t.BIC}},
 		Texts: quoting.TemplateTexts{Texts: quoting.Texts{Intro: t.IntroText, Terms: t.TermsText, Footer: t.FooterText},
-			EmailSubject: t.EmailSubject, EmailBody: t.EmailBody},
+			EmailSubject: t.EmailSubject, EmailBody: t.EmailBody, InvoiceSubject: t.InvoiceEmailSubject,
+			InvoiceBody: t.InvoiceEmailBody},
 		ValidityDays: t.ValidityDays, Language: t.Language, Version: t.Version, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
 }
 
@@ -79,7 +82,8 @@ func toTemplateRow(t quoting.Template) quoteTemplateRow {
 		Phone: c.Phone, Website: c.Website, BankName: c.Bank.Name, BankAccount: c.Bank.Account, IBAN: c.Bank.IBAN,
 		BIC: c.Bank.BIC, PrimaryColor: c.PrimaryColor, IntroText: t.Texts.Intro, TermsText: t.Texts.Terms,
 		FooterText: t.Texts.Footer, ValidityDays: t.ValidityDays, Language: t.Language, EmailSubject: t.Texts.EmailSubject,
-		EmailBody: t.Texts.EmailBody, Version: t.Version, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
+		EmailBody: t.Texts.EmailBody, InvoiceEmailSubject: t.Texts.InvoiceSubject, InvoiceEmailBody: t.Texts.InvoiceBody,
+		Version: t.Version, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
 }
 
 func splitNonEmpty(s string) []string {
@@ -94,6 +98,7 @@ func splitNonEmpty(s string) []string {
 const templateColumns = "id, workspace_id, name, is_default, company_name, address, postal_code, city, country, " +
 	"registration_number, vat_number, email, phone, website, bank_name, bank_account, iban, bic, primary_color, " +
 	"logo_mime, intro_text, terms_text, footer_text, validity_days, language, email_subject, email_body, " +
+	"invoice_email_subject, invoice_email_body, " +
 	"version, created_at, updated_at"
 
 var templateSorts = map[string]sortCol{
@@ -195,6 +200,7 @@ func templateUpdates(t quoteTemplateRow) map[string]any {
 		"iban": t.IBAN, "bic": t.BIC, "primary_color": t.PrimaryColor, "intro_text": t.IntroText,
 		"terms_text": t.TermsText, "footer_text": t.FooterText, "validity_days": t.ValidityDays,
 		"language": t.Language, "email_subject": t.EmailSubject, "email_body": t.EmailBody,
+		"invoice_email_subject": t.InvoiceEmailSubject, "invoice_email_body": t.InvoiceEmailBody,
 		"updated_at": t.UpdatedAt,
 	}
 }

@@ -40,6 +40,7 @@ type organizationRow struct {
 	PostalCode         string
 	City               string
 	Country            string
+	PaymentTermsDays   *int
 	Version            int64
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
@@ -51,7 +52,7 @@ func (o organizationRow) domain() relations.Organization {
 	return relations.Organization{ID: o.ID, WorkspaceID: o.WorkspaceID, Name: o.Name,
 		RegistrationNumber: o.RegistrationNumber, VATNumber: o.VATNumber, Email: o.Email, Phone: o.Phone,
 		Website: o.Website, Address: relations.Address{Street: o.Street, PostalCode: o.PostalCode, City: o.City, Country: o.Country},
-		Version: o.Version, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
+		PaymentTermsDays: o.PaymentTermsDays, Version: o.Version, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
 }
 
 type personRow struct {
@@ -86,7 +87,7 @@ func (r *Relations) CreateOrganization(ctx context.Context, o relations.Organiza
 	a := o.Address
 	row := organizationRow{ID: o.ID, WorkspaceID: o.WorkspaceID, Name: o.Name, RegistrationNumber: o.RegistrationNumber,
 		VATNumber: o.VATNumber, Email: o.Email, Phone: o.Phone, Website: o.Website, Street: a.Street,
-		PostalCode: a.PostalCode, City: a.City, Country: a.Country, Version: 1, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
+		PostalCode: a.PostalCode, City: a.City, Country: a.Country, PaymentTermsDays: o.PaymentTermsDays, Version: 1, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
 	return translate(r.db.conn(ctx).Create(&row).Error)
 }
 
@@ -147,6 +148,9 @@ func (r *Relations) UpdateOrganization(ctx context.Context, id uuid.UUID, p rela
 		if v != nil {
 			cols[col] = *v
 		}
+	}
+	if p.PaymentTermsDays != nil {
+		cols["payment_terms_days"] = p.PaymentTermsDays.Days
 	}
 	var row organizationRow
 	res := r.db.conn(ctx).Model(&row).Clauses(clause.Returning{}).Where("id = ?", id).Updates(cols)

@@ -48,6 +48,12 @@ var timelineSources = []timelineSource{
 		summary: `'Quote ' || coalesce(x.payload->>'number', '') || ' ' || replace(split_part(x.type, '.', 2), '_', ' ') ||
   CASE WHEN x.actor_kind = 'customer' AND x.actor_name <> '' THEN ' by ' || x.actor_name ELSE '' END`,
 		refType: "quote", ref: "x.subject_id", where: "x.type LIKE 'quote.%'"},
+	// What happened to its invoices: "Invoice 2026-0007 paid".
+	{typ: activity.EventInvoice, table: "events", at: "x.occurred_at", actor: "CASE WHEN x.actor_kind = 'user' THEN x.actor_id END",
+		summary: `CASE WHEN x.payload->>'kind' = 'credit_note' THEN 'Credit note ' ELSE 'Invoice ' END ||
+  coalesce(x.payload->>'number', '') || ' ' || split_part(x.type, '.', 2) ||
+  CASE WHEN x.type = 'invoice.credited' THEN ' by ' || coalesce(x.payload->>'credit_note_number', '') ELSE '' END`,
+		refType: "invoice", ref: "x.subject_id", where: "x.type LIKE 'invoice.%'"},
 }
 
 // timelineSQL builds the query: each source's newest rows before the

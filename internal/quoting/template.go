@@ -51,6 +51,7 @@ type TemplatePatch struct {
 	PrimaryColor                           *string
 	IntroText, TermsText, FooterText       *string
 	EmailSubject, EmailBody                *string
+	InvoiceSubject, InvoiceBody            *string
 	ValidityDays                           *int
 	Language                               *string
 }
@@ -91,6 +92,8 @@ func (p TemplatePatch) apply(t *Template) {
 	setText(&t.Texts.Footer, p.FooterText)
 	set(&t.Texts.EmailSubject, p.EmailSubject)
 	setText(&t.Texts.EmailBody, p.EmailBody)
+	set(&t.Texts.InvoiceSubject, p.InvoiceSubject)
+	setText(&t.Texts.InvoiceBody, p.InvoiceBody)
 	if p.ValidityDays != nil {
 		t.ValidityDays = *p.ValidityDays
 	}
@@ -136,11 +139,15 @@ func (t Template) Validate() error {
 		{"bank_name", c.Bank.Name, 100}, {"bank_account", c.Bank.Account, 100}, {"iban", c.Bank.IBAN, 50},
 		{"bic", c.Bank.BIC, 20}, {"intro_text", t.Texts.Intro, 10000}, {"terms_text", t.Texts.Terms, 10000},
 		{"footer_text", t.Texts.Footer, 1000}, {"email_subject", t.Texts.EmailSubject, 300},
-		{"email_body", t.Texts.EmailBody, 10000},
+		{"email_body", t.Texts.EmailBody, 10000}, {"invoice_email_subject", t.Texts.InvoiceSubject, 300},
+		{"invoice_email_body", t.Texts.InvoiceBody, 10000},
 	} {
 		if utf8.RuneCountInString(f.value) > f.max {
 			add(f.name, fmt.Sprintf("must be at most %d characters", f.max))
 		}
+	}
+	if strings.ContainsAny(t.Texts.InvoiceSubject, "\r\n") {
+		add("invoice_email_subject", "must not contain line breaks")
 	}
 	if c.PrimaryColor != "" && !hexColor.MatchString(c.PrimaryColor) {
 		add("primary_color", "must be a colour like #1A2B3C")

@@ -169,3 +169,10 @@ func (s *Service) DeleteTemplate(ctx context.Context, id uuid.UUID, ifVersion *i
 func stale(current int64) error {
 	return errs.New(errs.PreconditionFailed, "the record was changed by someone else (now at version %d): reload and retry", current)
 }
+
+// Profile returns the named template with its logo, or the default one when
+// id is nil: the company profile other documents (invoices) are issued
+// with. A missing template is errs.Invalid on template_id.
+func (s *Service) Profile(ctx context.Context, id *uuid.UUID) (Template, error) {
+	return s.templateFor(ctx, id)
+}

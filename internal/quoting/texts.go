@@ -41,6 +41,10 @@ type TemplateTexts struct {
 	Texts
 	EmailSubject string
 	EmailBody    string
+	// InvoiceSubject and InvoiceBody are the e-mail that sends an invoice
+	// (with the invoicing placeholders); empty: the default texts.
+	InvoiceSubject string
+	InvoiceBody    string
 }
 
 // DefaultTexts returns the texts of the default template that signup creates

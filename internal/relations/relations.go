@@ -31,9 +31,12 @@ type Organization struct {
 	Phone              string
 	Website            string
 	Address            Address
-	Version            int64
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
+	// PaymentTermsDays is the days this customer has to pay an invoice;
+	// nil: the workspace's terms.
+	PaymentTermsDays *int
+	Version          int64
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 }
 
 // Person is a contact, on their own or working for an organization of the
@@ -66,6 +69,7 @@ type NewOrganization struct {
 	Phone              string
 	Website            string
 	Address            Address
+	PaymentTermsDays   *int
 }
 
 // OrganizationPatch names the fields to change; nil means unchanged, and an
@@ -81,7 +85,12 @@ type OrganizationPatch struct {
 	PostalCode         *string
 	City               *string
 	Country            *string
+	// PaymentTermsDays set with a nil Days clears the terms.
+	PaymentTermsDays *PaymentTerms
 }
+
+// PaymentTerms is an organization's payment terms in days, nil for none.
+type PaymentTerms struct{ Days *int }
 
 // NewPerson is the input of CreatePerson. OrganizationID, when set, must
 // name an organization of the caller's workspace.

@@ -78,7 +78,7 @@ func (s *Service) CreateOrganization(ctx context.Context, in NewOrganization) (O
 	}
 	now := s.timestamp()
 	o := Organization{ID: newID(), Name: in.Name, RegistrationNumber: in.RegistrationNumber,
-		VATNumber: in.VATNumber, Email: in.Email, Phone: in.Phone, Website: in.Website, Address: in.Address,
+		VATNumber: in.VATNumber, Email: in.Email, Phone: in.Phone, Website: in.Website, Address: in.Address, PaymentTermsDays: in.PaymentTermsDays,
 		Version: 1, CreatedAt: now, UpdatedAt: now}
 	o.WorkspaceID, _ = tenant.From(ctx)
 	if err := s.store.CreateOrganization(ctx, o); err != nil {

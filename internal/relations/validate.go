@@ -125,6 +125,7 @@ func (in NewOrganization) normalize() (NewOrganization, error) {
 			City:       c.text("address.city", in.Address.City, false, maxCity),
 			Country:    c.country("address.country", in.Address.Country),
 		},
+		PaymentTermsDays: c.terms(in.PaymentTermsDays),
 	}
 	return out, c.err("organization")
 }
@@ -144,6 +145,9 @@ func (p OrganizationPatch) normalize() (OrganizationPatch, error) {
 	patch(&p.PostalCode, text("address.postal_code", false, maxPostalCode))
 	patch(&p.City, text("address.city", false, maxCity))
 	patch(&p.Country, func(s string) string { return c.country("address.country", s) })
+	if p.PaymentTermsDays != nil {
+		c.terms(p.PaymentTermsDays.Days)
+	}
 	return p, c.err("organization")
 }
 
@@ -196,4 +200,12 @@ func (p PersonPatch) checkName(cur Person) error {
 // checkName against the stored person.
 func (p PersonPatch) removesName() bool {
 	return (p.FirstName != nil && *p.FirstName == "") || (p.LastName != nil && *p.LastName == "")
+}
+
+// terms checks payment terms of 0 to 365 days.
+func (c *checker) terms(days *int) *int {
+	if days != nil && (*days < 0 || *days > 365) {
+		c.fail("payment_terms_days", "must be from 0 to 365 days")
+	}
+	return days
 }

@@ -53,7 +53,13 @@ type Document struct {
 	// Notice is an optional banner under the title, e.g. "This version
 	// replaces version 1" or "Superseded".
 	Notice string
+	// Extra are more label/value pairs for the reference block after the
+	// standard ones (an invoice's OCR reference, a credit note's invoice).
+	Extra []Meta
 }
+
+// Meta is one label/value pair of the reference block.
+type Meta struct{ Label, Value string }
 
 // Party is the company or the customer.
 type Party struct {
@@ -236,6 +242,9 @@ func (v *view) metas() []meta {
 		{v.Labels.ValidUntil, v.ValidUntil},
 		{v.Labels.OurReference, v.Salesperson},
 		{v.Labels.YourRef, v.Contact},
+	}
+	for _, e := range v.Extra {
+		all = append(all, meta(e))
 	}
 	out := all[:0]
 	for _, m := range all {

@@ -177,7 +177,29 @@ type Dashboard struct {
 	OpenTaskCount  int
 	OpenTasks      []TaskSummary // the first five
 	Sources        []SourceStats // opportunities created in the last 365 days
+	Invoicing      InvoiceSummary
 	GeneratedAt    time.Time
+}
+
+// InvoiceFigures are a count and an amount in one currency.
+type InvoiceFigures struct {
+	Currency string
+	Count    int
+	Amount   int64
+}
+
+// InvoiceSummary is the dashboard's invoicing: invoiced this month and
+// quarter (net of credit notes), outstanding and overdue, per currency.
+type InvoiceSummary struct {
+	InvoicedThisMonth   []InvoiceFigures
+	InvoicedThisQuarter []InvoiceFigures
+	Outstanding         []InvoiceFigures
+	Overdue             []InvoiceFigures
+}
+
+// Invoicing gives the dashboard the invoicing figures of the workspace.
+type Invoicing interface {
+	InvoiceSummary(ctx context.Context) (InvoiceSummary, error)
 }
 
 // Dashboard assembles the caller's dashboard; periods are calendar months
@@ -215,6 +237,11 @@ func (s *Service) Dashboard(ctx context.Context) (Dashboard, error) {
 	}
 	for i := range d.Sources {
 		d.Sources[i].WinRate = rate(d.Sources[i].Won, d.Sources[i].Closed)
+	}
+	if s.invoicing != nil {
+		if d.Invoicing, err = s.invoicing.InvoiceSummary(ctx); err != nil {
+			return Dashboard{}, err
+		}
 	}
 	d.OpenTaskCount, d.OpenTasks, err = s.openTasks.OpenTaskSummary(ctx, p.UserID, 5)
 	return d, err

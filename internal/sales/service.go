@@ -97,6 +97,7 @@ type Service struct {
 	openTasks OpenTasks
 	catalog   Catalog
 	events    Publisher
+	invoicing Invoicing
 	now       func() time.Time
 }
 
@@ -110,13 +111,16 @@ type Deps struct {
 	// Events records opportunity.phase_changed and opportunity.won; nil
 	// publishes nothing.
 	Events Publisher
-	Now    func() time.Time
+	// Invoicing gives the dashboard its invoicing figures; nil leaves them
+	// empty.
+	Invoicing Invoicing
+	Now       func() time.Time
 }
 
 // NewService returns the sales service.
 func NewService(store Store, d Deps) *Service {
 	s := &Service{store: store, directory: d.Directory, followUps: d.FollowUps, relations: d.Relations, openTasks: d.OpenTasks, now: d.Now,
-		catalog: d.Catalog, events: d.Events}
+		catalog: d.Catalog, events: d.Events, invoicing: d.Invoicing}
 	if s.now == nil {
 		s.now = func() time.Time { return time.Now().UTC() }
 	}

@@ -34,6 +34,8 @@ var units = map[string]unit{
 	"amount": minorUnits, "estimated_amount": minorUnits, "weighted_amount": minorUnits,
 	"offer_discount_amount": minorUnits, "base": minorUnits, "net": minorUnits, "subtotal": minorUnits,
 	"total": minorUnits, "vat_total": minorUnits, "unit_price": minorUnits,
+	"paid": minorUnits, "credited": minorUnits, "amount_due": minorUnits, "invoiced": minorUnits,
+	"outstanding": minorUnits, "overdue": minorUnits,
 
 	"discount": basisPts, "offer_discount": basisPts, "vat_rate": basisPts, "rate": basisPts,
 	"win_rate": basisPts, "ValueChange.before": basisPts, "ValueChange.after": basisPts,
@@ -41,8 +43,10 @@ var units = map[string]unit{
 	"probability": percent, "probability_override": percent, "from_probability": percent,
 	"to_probability": percent,
 
-	"quantity": quantity,
-	"size":     byteCount, "follow_up_days": dayCount, "validity_days": dayCount, "expires_in": seconds,
+	"quantity": quantity, "InvoicingLineState.sold": quantity, "InvoicingLineState.invoiced": quantity,
+	"InvoicingLineState.remaining": quantity,
+	"payment_terms_days":           dayCount, "terms_days": dayCount,
+	"size": byteCount, "follow_up_days": dayCount, "validity_days": dayCount, "expires_in": seconds,
 }
 
 // plainInts are integer properties that are counts or positions, whose
