@@ -88,9 +88,5 @@ func (s *Service) Report(ctx context.Context, q ReportQuery) ([]ReportRow, Repor
 
 // Summary returns the dashboard's invoicing figures.
 func (s *Service) Summary(ctx context.Context) (Summary, error) {
-	today, err := s.today(ctx)
-	if err != nil {
-		return Summary{}, err
-	}
-	return s.store.Summary(ctx, today)
+	return s.store.Summary(ctx, s.now())
 }

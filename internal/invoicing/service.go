@@ -46,8 +46,10 @@ type Store interface {
 	AwaitingOverdue(ctx context.Context, now time.Time, limit int) ([]Ref, error)
 	// Report sums issued documents per group and currency, in SQL.
 	Report(ctx context.Context, q ReportQuery) ([]ReportRow, error)
-	// Summary computes the dashboard's figures for the workspace's today.
-	Summary(ctx context.Context, today time.Time) (Summary, error)
+	// Summary computes the dashboard's figures at instant now: invoiced
+	// this month and quarter, outstanding, and overdue as of today, all
+	// dates in the workspace's time zone.
+	Summary(ctx context.Context, now time.Time) (Summary, error)
 }
 
 // Ref names an invoice in its workspace.

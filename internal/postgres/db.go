@@ -64,6 +64,7 @@ func poolConfig(dsn string, opt Options) (*pgxpool.Config, error) {
 	if opt.Pooled && !strings.Contains(dsn, "default_query_exec_mode") {
 		cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeCacheDescribe
 	}
+	cfg.ConnConfig.Tracer = queryCounter{}
 	return cfg, nil
 }
 

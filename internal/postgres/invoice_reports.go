@@ -52,31 +52,33 @@ func (r *Invoicing) Report(ctx context.Context, q invoicing.ReportQuery) ([]invo
 }
 
 // Summary implements invoicing.Store.
-func (r *Invoicing) Summary(ctx context.Context, today time.Time) (invoicing.Summary, error) {
+func (r *Invoicing) Summary(ctx context.Context, now time.Time) (invoicing.Summary, error) {
 	ws, err := wsID(ctx)
 	if err != nil {
 		return invoicing.Summary{}, err
 	}
-	month := time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, time.UTC)
-	quarter := time.Date(today.Year(), (today.Month()-1)/3*3+1, 1, 0, 0, 0, 0, time.UTC)
 	var rows []struct {
 		Part     string
 		Currency string
 		Count    int
 		Amount   int64
 	}
-	err = r.db.reader(ctx).Raw(`WITH d AS (
-		  SELECT i.*, `+dueSQL+` AS due FROM invoices i WHERE i.workspace_id = @ws AND i.status <> 'draft')
+	// Today, this month and this quarter are dates in the workspace's time
+	// zone, found in the same statement.
+	err = r.db.reader(ctx).Raw(`WITH t AS (
+		  SELECT (CAST(@now AS timestamptz) AT TIME ZONE w.time_zone)::date AS today FROM workspaces w WHERE w.id = @ws),
+		p AS (SELECT today, date_trunc('month', today)::date AS month, date_trunc('quarter', today)::date AS quarter FROM t),
+		d AS (SELECT i.*, `+dueSQL+` AS due FROM invoices i WHERE i.workspace_id = @ws AND i.status <> 'draft')
 		SELECT 'month' AS part, currency, count(*) FILTER (WHERE kind = 'invoice') AS count, sum(total)::bigint AS amount
-		  FROM d WHERE issue_date >= @month GROUP BY currency
+		  FROM d, p WHERE issue_date >= p.month GROUP BY currency
 		UNION ALL
 		SELECT 'quarter', currency, count(*) FILTER (WHERE kind = 'invoice'), sum(total)::bigint
-		  FROM d WHERE issue_date >= @quarter GROUP BY currency
+		  FROM d, p WHERE issue_date >= p.quarter GROUP BY currency
 		UNION ALL
 		SELECT 'outstanding', currency, count(*), sum(due)::bigint FROM d WHERE due > 0 GROUP BY currency
 		UNION ALL
-		SELECT 'overdue', currency, count(*), sum(due)::bigint FROM d WHERE due > 0 AND due_date < @today GROUP BY currency
-		ORDER BY 1, 2`, map[string]any{"ws": ws, "month": month, "quarter": quarter, "today": today}).Scan(&rows).Error
+		SELECT 'overdue', currency, count(*), sum(due)::bigint FROM d, p WHERE due > 0 AND due_date < p.today GROUP BY currency
+		ORDER BY 1, 2`, map[string]any{"ws": ws, "now": now}).Scan(&rows).Error
 	if err != nil {
 		return invoicing.Summary{}, translate(err)
 	}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"github.com/acme/crm/internal/page"
 	"github.com/acme/crm/internal/sales"
@@ -112,29 +111,57 @@ func (r *Sales) phasesOf(ctx context.Context, pipelineIDs ...uuid.UUID) (map[uui
 
 // Pipeline implements sales.Store.
 func (r *Sales) Pipeline(ctx context.Context, id uuid.UUID) (sales.Pipeline, error) {
-	return r.loadPipeline(ctx, r.db.conn(ctx), "id = ?", id)
+	return r.loadPipeline(ctx, "p.id = $2", false, id)
 }
 
 // LockPipeline implements sales.Store.
 func (r *Sales) LockPipeline(ctx context.Context, id uuid.UUID) (sales.Pipeline, error) {
-	return r.loadPipeline(ctx, r.db.conn(ctx).Clauses(clause.Locking{Strength: "UPDATE"}), "id = ?", id)
+	return r.loadPipeline(ctx, "p.id = $2", true, id)
 }
 
 // DefaultPipeline implements sales.Store.
 func (r *Sales) DefaultPipeline(ctx context.Context) (sales.Pipeline, error) {
-	return r.loadPipeline(ctx, r.db.conn(ctx), "is_default")
+	return r.loadPipeline(ctx, "p.is_default", false)
 }
 
-func (r *Sales) loadPipeline(ctx context.Context, q *gorm.DB, where string, args ...any) (sales.Pipeline, error) {
-	var row pipelineRow
-	if err := q.Where(where, args...).Take(&row).Error; err != nil {
-		return sales.Pipeline{}, translate(err)
-	}
-	phases, err := r.phasesOf(ctx, row.ID)
+// loadPipeline reads a pipeline with its phases in one query (a pipeline
+// always has phases), locking the pipeline row when lock is set.
+func (r *Sales) loadPipeline(ctx context.Context, where string, lock bool, args ...any) (sales.Pipeline, error) {
+	ws, err := wsID(ctx)
 	if err != nil {
 		return sales.Pipeline{}, err
 	}
-	return row.domain(phases[row.ID]), nil
+	query := `SELECT p.id, p.workspace_id, p.name, p.is_default, p.quote_sent_phase_id, p.quote_signed_phase_id,
+			p.version, p.created_at, p.updated_at, ph.id, ph.name, ph.probability, ph.kind, ph.color, ph.position
+		FROM pipelines p JOIN phases ph ON ph.pipeline_id = p.id
+		WHERE p.workspace_id = $1 AND ` + where + ` ORDER BY ph.position`
+	if lock {
+		query += " FOR UPDATE OF p"
+	}
+	rows, err := r.db.query(ctx, query, append([]any{ws}, args...)...)
+	if err != nil {
+		return sales.Pipeline{}, translate(err)
+	}
+	defer rows.Close()
+	var p pipelineRow
+	var phases []sales.Phase
+	for rows.Next() {
+		var ph sales.Phase
+		var kind string
+		if err := rows.Scan(&p.ID, &p.WorkspaceID, &p.Name, &p.IsDefault, &p.QuoteSentPhaseID, &p.QuoteSignedPhaseID,
+			&p.Version, &p.CreatedAt, &p.UpdatedAt, &ph.ID, &ph.Name, &ph.Probability, &kind, &ph.Color, &ph.Position); err != nil {
+			return sales.Pipeline{}, translate(err)
+		}
+		ph.PipelineID, ph.Kind = p.ID, sales.PhaseKind(kind)
+		phases = append(phases, ph)
+	}
+	if err := rows.Err(); err != nil {
+		return sales.Pipeline{}, translate(err)
+	}
+	if len(phases) == 0 {
+		return sales.Pipeline{}, translate(errNoRows)
+	}
+	return p.domain(phases), nil
 }
 
 // CreatePipeline implements sales.Store.

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -42,22 +43,15 @@ func (r *Sales) Board(ctx context.Context, p sales.Pipeline, perPhase int) ([]sa
 		return nil, err
 	}
 	conn := r.db.reader(ctx)
-	var sums []figuresRow
-	err = conn.Raw(`SELECT phase_id, currency, count, amount::bigint AS amount, round(weighted / 100)::bigint AS weighted
-		FROM board_totals WHERE workspace_id = ? AND pipeline_id = ? AND count > 0
-		ORDER BY currency`, ws, p.ID).Scan(&sums).Error
+	var sums []figuresDoc
+	err = conn.Raw(boardTotalsSQL+" ORDER BY currency", ws, p.ID).Scan(&sums).Error
 	if err != nil {
 		return nil, translate(err)
 	}
-	cols := make([]sales.BoardColumn, len(p.Phases))
+	cols := boardColumns(p, sums)
 	at := map[uuid.UUID]int{}
 	for i, ph := range p.Phases {
-		cols[i].Phase, at[ph.ID] = ph, i
-	}
-	for _, s := range sums {
-		if i, ok := at[s.PhaseID]; ok {
-			cols[i].Totals = append(cols[i].Totals, s.figures())
-		}
+		at[ph.ID] = i
 	}
 	if perPhase == 0 || len(p.Phases) == 0 {
 		return cols, nil
@@ -108,17 +102,7 @@ func (r *Sales) Forecast(ctx context.Context, q sales.ForecastQuery) ([]sales.Fo
 	if !ok {
 		return nil, fmt.Errorf("forecast: unknown grouping %q", q.GroupBy)
 	}
-	src, args := forecastSource(ws, q)
-	order := "label, key, f.currency"
-	if q.GroupBy == sales.ByMonth {
-		order = "key, f.currency"
-	} else if q.GroupBy == sales.ByPhase {
-		order = "min(g.position), label, key, f.currency"
-	}
-	sql := fmt.Sprintf(`SELECT %s AS key, %s AS label, f.currency, sum(f.count)::bigint AS count,
-			sum(f.amount)::bigint AS amount, round(sum(f.weighted) / 100)::bigint AS weighted
-		FROM (%s) f %s GROUP BY 1, 2, f.currency HAVING sum(f.count) > 0 ORDER BY %s`,
-		g.key, g.label, src, g.join, order)
+	sql, args := forecastSQL(ws, q, g)
 	var rows []figuresRow
 	if err := r.db.reader(ctx).Raw(sql, args...).Scan(&rows).Error; err != nil {
 		return nil, translate(err)
@@ -134,6 +118,21 @@ func (r *Sales) Forecast(ctx context.Context, q sales.ForecastQuery) ([]sales.Fo
 		}
 	}
 	return out, nil
+}
+
+// forecastSQL is the forecast's grouped query.
+func forecastSQL(ws uuid.UUID, q sales.ForecastQuery, g struct{ key, label, join string }) (string, []any) {
+	src, args := forecastSource(ws, q)
+	order := "label, key, f.currency"
+	if q.GroupBy == sales.ByMonth {
+		order = "key, f.currency"
+	} else if q.GroupBy == sales.ByPhase {
+		order = "min(g.position), label, key, f.currency"
+	}
+	return fmt.Sprintf(`SELECT %s AS key, %s AS label, f.currency, sum(f.count)::bigint AS count,
+			sum(f.amount)::bigint AS amount, round(sum(f.weighted) / 100)::bigint AS weighted
+		FROM (%s) f %s GROUP BY 1, 2, f.currency HAVING sum(f.count) > 0 ORDER BY %s`,
+		g.key, g.label, src, g.join, order), args
 }
 
 // forecastSource is the SQL of the forecast's rows: the whole months of
@@ -191,69 +190,118 @@ func wholeMonths(from, to time.Time) (time.Time, time.Time) {
 	return first, last
 }
 
-// WonSince implements sales.Store.
-func (r *Sales) WonSince(ctx context.Context, since time.Time) ([]sales.Figures, error) {
-	ws, err := wsID(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var rows []figuresRow
-	err = r.db.reader(ctx).Raw(`SELECT o.currency, count(*) AS count, sum(o.estimated_amount)::bigint AS amount,
+// The parts of the dashboard's one statement, each a JSON value.
+const (
+	boardTotalsSQL = `SELECT phase_id, currency, count, amount::bigint AS amount, round(weighted / 100)::bigint AS weighted
+		FROM board_totals WHERE workspace_id = ? AND pipeline_id = ? AND count > 0`
+	wonSQL = `SELECT o.currency, count(*) AS count, sum(o.estimated_amount)::bigint AS amount,
 			sum(o.estimated_amount)::bigint AS weighted
 		FROM opportunities o WHERE o.workspace_id = ? AND o.status = 'won' AND o.closed_at >= ?
-		GROUP BY o.currency ORDER BY o.currency`, ws, since).Scan(&rows).Error
-	if err != nil {
-		return nil, translate(err)
-	}
-	out := make([]sales.Figures, len(rows))
-	for i, row := range rows {
-		out[i] = row.figures()
-	}
-	return out, nil
-}
-
-// WinRate implements sales.Store: opportunities closed since, and how many
-// of them were won.
-func (r *Sales) WinRate(ctx context.Context, since time.Time) (sales.WinRate, error) {
-	ws, err := wsID(ctx)
-	if err != nil {
-		return sales.WinRate{}, err
-	}
-	var w sales.WinRate
-	err = r.db.reader(ctx).Raw(`SELECT count(*) FILTER (WHERE o.status = 'won') AS won, count(*) AS closed
-		FROM opportunities o WHERE o.workspace_id = ? AND o.status <> 'open' AND o.closed_at >= ?`, ws, since).
-		Row().Scan(&w.Won, &w.Closed)
-	return w, translate(err)
-}
-
-// SourceStats implements sales.Store: per source (and "no source"), the
-// opportunities created since, how many of them were won and closed, and
-// the won amounts per currency.
-func (r *Sales) SourceStats(ctx context.Context, since time.Time) ([]sales.SourceStats, error) {
-	ws, err := wsID(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var rows []struct {
-		SourceID  *uuid.UUID
-		Name      *string
-		Position  *int
-		Currency  string
-		Created   int
-		Won       int
-		Closed    int
-		WonAmount int64
-	}
-	err = r.db.reader(ctx).Raw(`SELECT o.source_id, s.name, s.position, o.currency, count(*) AS created,
+		GROUP BY o.currency`
+	winRateSQL = `SELECT json_build_object('won', count(*) FILTER (WHERE o.status = 'won'), 'closed', count(*))
+		FROM opportunities o WHERE o.workspace_id = ? AND o.status <> 'open' AND o.closed_at >= ?`
+	sourcesSQL = `SELECT o.source_id, s.name, s.position, o.currency, count(*) AS created,
 			count(*) FILTER (WHERE o.status = 'won') AS won, count(*) FILTER (WHERE o.status <> 'open') AS closed,
 			COALESCE(sum(o.estimated_amount) FILTER (WHERE o.status = 'won'), 0)::bigint AS won_amount
 		FROM opportunities o LEFT JOIN sources s ON s.id = o.source_id
 		WHERE o.workspace_id = ? AND o.created_at >= ?
-		GROUP BY o.source_id, s.name, s.position, o.currency
-		ORDER BY s.position NULLS LAST, s.name, o.currency`, ws, since).Scan(&rows).Error
+		GROUP BY o.source_id, s.name, s.position, o.currency`
+)
+
+// jsonRows aggregates a query's rows into a JSON array in order.
+func jsonRows(sql, order string) string {
+	return "COALESCE((SELECT json_agg(x ORDER BY " + order + ") FROM (" + sql + ") x), '[]'::json)"
+}
+
+type figuresDoc struct {
+	PhaseID  uuid.UUID `json:"phase_id"`
+	Key      *string   `json:"key"`
+	Label    *string   `json:"label"`
+	Currency string    `json:"currency"`
+	Count    int       `json:"count"`
+	Amount   int64     `json:"amount"`
+	Weighted int64     `json:"weighted"`
+}
+
+func (f figuresDoc) figures() sales.Figures {
+	return sales.Figures{Currency: f.Currency, Count: f.Count, Amount: f.Amount, Weighted: f.Weighted}
+}
+
+type sourceDoc struct {
+	SourceID  *uuid.UUID `json:"source_id"`
+	Name      *string    `json:"name"`
+	Currency  string     `json:"currency"`
+	Created   int        `json:"created"`
+	Won       int        `json:"won"`
+	Closed    int        `json:"closed"`
+	WonAmount int64      `json:"won_amount"`
+}
+
+// DashboardFigures implements sales.Store: every figure in one statement
+// (each part a JSON value), so the dashboard costs one round trip however
+// many parts it has.
+func (r *Sales) DashboardFigures(ctx context.Context, q sales.DashboardQuery) (sales.DashboardFigures, error) {
+	ws, err := wsID(ctx)
 	if err != nil {
-		return nil, translate(err)
+		return sales.DashboardFigures{}, err
 	}
+	forecast, fargs := forecastSQL(ws, q.Forecast, forecastGroups[q.Forecast.GroupBy])
+	sql := `SELECT json_build_object(
+		'board', ` + jsonRows(boardTotalsSQL, "x.currency") + `,
+		'won_month', ` + jsonRows(wonSQL, "x.currency") + `,
+		'won_quarter', ` + jsonRows(wonSQL, "x.currency") + `,
+		'win_rate', (` + winRateSQL + `),
+		'sources', ` + jsonRows(sourcesSQL, "x.position NULLS LAST, x.name, x.currency") + `,
+		'forecast', ` + jsonRows(forecast, "x.key, x.currency") + `)`
+	args := append([]any{ws, q.Pipeline.ID, ws, q.Month, ws, q.Quarter, ws, q.WinRateSince, ws, q.SourcesSince}, fargs...)
+	var raw []byte
+	if err := r.db.reader(ctx).Raw(sql, args...).Row().Scan(&raw); err != nil {
+		return sales.DashboardFigures{}, translate(err)
+	}
+	var doc struct {
+		Board      []figuresDoc              `json:"board"`
+		WonMonth   []figuresDoc              `json:"won_month"`
+		WonQuarter []figuresDoc              `json:"won_quarter"`
+		WinRate    struct{ Won, Closed int } `json:"win_rate"`
+		Sources    []sourceDoc               `json:"sources"`
+		Forecast   []figuresDoc              `json:"forecast"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return sales.DashboardFigures{}, fmt.Errorf("read dashboard: %w", err)
+	}
+	out := sales.DashboardFigures{WinRate: sales.WinRate{Won: doc.WinRate.Won, Closed: doc.WinRate.Closed},
+		PipelineTotals: boardColumns(q.Pipeline, doc.Board), Sources: sourceStats(doc.Sources)}
+	for _, f := range doc.WonMonth {
+		out.WonThisMonth = append(out.WonThisMonth, f.figures())
+	}
+	for _, f := range doc.WonQuarter {
+		out.WonThisQuarter = append(out.WonThisQuarter, f.figures())
+	}
+	for _, f := range doc.Forecast {
+		out.Forecast = append(out.Forecast, sales.ForecastLine{Key: deref(f.Key), Label: deref(f.Label), Figures: f.figures()})
+	}
+	return out, nil
+}
+
+// boardColumns puts the totals per phase and currency into the pipeline's
+// columns, in phase order.
+func boardColumns(p sales.Pipeline, sums []figuresDoc) []sales.BoardColumn {
+	cols := make([]sales.BoardColumn, len(p.Phases))
+	at := map[uuid.UUID]int{}
+	for i, ph := range p.Phases {
+		cols[i].Phase, at[ph.ID] = ph, i
+	}
+	for _, s := range sums {
+		if i, ok := at[s.PhaseID]; ok {
+			cols[i].Totals = append(cols[i].Totals, s.figures())
+		}
+	}
+	return cols
+}
+
+// sourceStats folds the rows per source and currency into one entry per
+// source (and "No source"), with the won amounts per currency.
+func sourceStats(rows []sourceDoc) []sales.SourceStats {
 	var out []sales.SourceStats
 	at := map[uuid.UUID]int{}
 	for _, row := range rows {
@@ -279,5 +327,5 @@ func (r *Sales) SourceStats(ctx context.Context, since time.Time) ([]sales.Sourc
 			s.WonTotal = append(s.WonTotal, sales.Figures{Currency: row.Currency, Count: row.Won, Amount: row.WonAmount, Weighted: row.WonAmount})
 		}
 	}
-	return out, nil
+	return out
 }

@@ -91,8 +91,21 @@ func DefaultForecastRange(now time.Time) (time.Time, time.Time) {
 
 // Forecast computes the forecast in the database.
 func (s *Service) Forecast(ctx context.Context, q ForecastQuery) (Forecast, error) {
+	q, err := s.forecastQuery(q)
+	if err != nil {
+		return Forecast{}, err
+	}
+	lines, err := s.store.Forecast(ctx, q)
+	if err != nil {
+		return Forecast{}, err
+	}
+	return Forecast{Query: q, Lines: lines, Totals: sumLines(lines)}, nil
+}
+
+// forecastQuery checks q and fills its default range.
+func (s *Service) forecastQuery(q ForecastQuery) (ForecastQuery, error) {
 	if !q.GroupBy.Valid() {
-		return Forecast{}, errs.Field("group_by", "must be one of: month, phase, owner, source, pipeline")
+		return q, errs.Field("group_by", "must be one of: month, phase, owner, source, pipeline")
 	}
 	if q.From.IsZero() || q.To.IsZero() {
 		from, to := DefaultForecastRange(s.now())
@@ -104,16 +117,12 @@ func (s *Service) Forecast(ctx context.Context, q ForecastQuery) (Forecast, erro
 		}
 	}
 	if q.To.Before(q.From) {
-		return Forecast{}, errs.Field("to", "must not be before from")
+		return q, errs.Field("to", "must not be before from")
 	}
 	if q.To.Sub(q.From) > 10*366*24*time.Hour {
-		return Forecast{}, errs.Field("to", "the range may span at most 10 years")
+		return q, errs.Field("to", "the range may span at most 10 years")
 	}
-	lines, err := s.store.Forecast(ctx, q)
-	if err != nil {
-		return Forecast{}, err
-	}
-	return Forecast{Query: q, Lines: lines, Totals: sumLines(lines)}, nil
+	return q, nil
 }
 
 // sumLines adds the lines per currency, in currency order of appearance.
@@ -166,6 +175,26 @@ type SourceStats struct {
 	WinRate  *int      // basis points of won per closed
 }
 
+// DashboardQuery says which figures the dashboard reads: the board totals
+// of Pipeline, opportunities won since Month and since Quarter, the win rate
+// of those closed since WinRateSince, the sources of those created since
+// SourcesSince, and the forecast of Forecast.
+type DashboardQuery struct {
+	Pipeline                                   Pipeline
+	Month, Quarter, WinRateSince, SourcesSince time.Time
+	Forecast                                   ForecastQuery
+}
+
+// DashboardFigures are what DashboardQuery asks for.
+type DashboardFigures struct {
+	PipelineTotals []BoardColumn
+	Forecast       []ForecastLine
+	WonThisMonth   []Figures
+	WonThisQuarter []Figures
+	WinRate        WinRate
+	Sources        []SourceStats
+}
+
 // Dashboard is the sales overview of a user.
 type Dashboard struct {
 	Pipeline       Pipeline
@@ -214,27 +243,21 @@ func (s *Service) Dashboard(ctx context.Context) (Dashboard, error) {
 	if d.Pipeline, err = s.store.DefaultPipeline(ctx); err != nil {
 		return Dashboard{}, err
 	}
-	if d.PipelineTotals, err = s.store.Board(ctx, d.Pipeline, 0); err != nil {
-		return Dashboard{}, err
-	}
-	if d.Forecast, err = s.Forecast(ctx, ForecastQuery{GroupBy: ByMonth}); err != nil {
+	fq, err := s.forecastQuery(ForecastQuery{GroupBy: ByMonth})
+	if err != nil {
 		return Dashboard{}, err
 	}
 	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
 	quarter := time.Date(now.Year(), (now.Month()-1)/3*3+1, 1, 0, 0, 0, 0, time.UTC)
-	if d.WonThisMonth, err = s.store.WonSince(ctx, month); err != nil {
+	f, err := s.store.DashboardFigures(ctx, DashboardQuery{Pipeline: d.Pipeline, Month: month, Quarter: quarter,
+		WinRateSince: now.AddDate(0, 0, -90), SourcesSince: now.AddDate(-1, 0, 0), Forecast: fq})
+	if err != nil {
 		return Dashboard{}, err
 	}
-	if d.WonThisQuarter, err = s.store.WonSince(ctx, quarter); err != nil {
-		return Dashboard{}, err
-	}
-	if d.WinRate90Days, err = s.store.WinRate(ctx, now.AddDate(0, 0, -90)); err != nil {
-		return Dashboard{}, err
-	}
+	d.PipelineTotals, d.WonThisMonth, d.WonThisQuarter = f.PipelineTotals, f.WonThisMonth, f.WonThisQuarter
+	d.Forecast = Forecast{Query: fq, Lines: f.Forecast, Totals: sumLines(f.Forecast)}
+	d.WinRate90Days, d.Sources = f.WinRate, f.Sources
 	d.WinRate90Days.Rate = rate(d.WinRate90Days.Won, d.WinRate90Days.Closed)
-	if d.Sources, err = s.store.SourceStats(ctx, now.AddDate(-1, 0, 0)); err != nil {
-		return Dashboard{}, err
-	}
 	for i := range d.Sources {
 		d.Sources[i].WinRate = rate(d.Sources[i].Won, d.Sources[i].Closed)
 	}

@@ -50,9 +50,8 @@ type Store interface {
 	// Board returns the pipeline's columns; perPhase 0 leaves out the cards.
 	Board(ctx context.Context, p Pipeline, perPhase int) ([]BoardColumn, error)
 	Forecast(ctx context.Context, q ForecastQuery) ([]ForecastLine, error)
-	WonSince(ctx context.Context, since time.Time) ([]Figures, error)
-	WinRate(ctx context.Context, since time.Time) (WinRate, error)
-	SourceStats(ctx context.Context, since time.Time) ([]SourceStats, error)
+	// DashboardFigures reads the dashboard's figures in one round trip.
+	DashboardFigures(ctx context.Context, q DashboardQuery) (DashboardFigures, error)
 
 	// Lines returns an opportunity's lines by position; LinesOf those of
 	// several opportunities at once (opportunities without lines are absent).

@@ -60,6 +60,9 @@ type Request struct {
 	NoCheck bool // skip the openapi.yaml check (for deliberately odd requests)
 	// RemoteAddr is the client's address; by default each request has its own.
 	RemoteAddr string
+	// Queries, when set, counts the statements the request sends to
+	// PostgreSQL.
+	Queries *atomic.Int64
 }
 
 // Response is a recorded response.
@@ -107,6 +110,9 @@ func (e *Env) Do(r Request) *Response {
 		body, ct = bytes.NewReader(b), "application/json"
 	}
 	req := httptest.NewRequest(r.Method, r.Path, body)
+	if r.Queries != nil {
+		req = req.WithContext(postgres.CountQueries(req.Context(), r.Queries))
+	}
 	n := ipCounter.Add(1)
 	req.RemoteAddr = fmt.Sprintf("10.%d.%d.%d:1234", n>>16&255, n>>8&255, n&255)
 	if r.RemoteAddr != "" {
