@@ -490,10 +490,10 @@ func TestOpportunityTotalsStored(t *testing.T) {
 	if !ok || before.Total == 0 {
 		t.Fatalf("got totals %+v, want the lines' totals", before)
 	}
-	if n := count(t, env, `SELECT count(*) FROM opportunities WHERE id = $1 AND line_count = 2 AND (totals->>'total')::bigint = $2`, o.ID, before.Total); n != 1 {
+	if n := count(t, env, `SELECT count(*) FROM opportunities WHERE id = $1 AND line_count = 2 AND totals_total = $2`, o.ID, before.Total); n != 1 {
 		t.Errorf("the stored totals and line count do not match what the API shows (%+v)", before)
 	}
-	if _, err := env.DB.SQL().Exec(`UPDATE opportunities SET totals = NULL WHERE id = $1`, o.ID); err != nil {
+	if _, err := env.DB.SQL().Exec(`UPDATE opportunities SET totals_total = NULL WHERE id = $1`, o.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, legacy, _ := getOpp(t, env, a, o.ID); legacy.Total != before.Total || legacy.Net != before.Net {

@@ -36,7 +36,11 @@ type opportunityRow struct {
 	LostReason          *string
 	CreatedBy           uuid.UUID
 	LineCount           int
-	Totals              []byte
+	TotalsSubtotal      *int64
+	TotalsOfferDiscount *int64
+	TotalsVAT           *string
+	TotalsVATTotal      *int64
+	TotalsTotal         *int64
 	Version             int64
 	CreatedAt           time.Time
 	UpdatedAt           time.Time
@@ -50,8 +54,10 @@ func (r opportunityRow) domain() sales.Opportunity {
 		Probability: r.Probability, ProbabilityOverride: r.ProbabilityOverride, EstimatedAmount: r.EstimatedAmount,
 		Currency: r.Currency, OfferDiscount: money.BasisPoints(r.OfferDiscount), ExpectedOrderDate: dateOf(r.ExpectedOrderDate), SourceID: r.SourceID,
 		Description: r.Description, Status: sales.Status(r.Status), ClosedAt: r.ClosedAt, LostReason: r.LostReason,
-		CreatedBy: r.CreatedBy, LineCount: r.LineCount, Totals: decodeTotals(r.Totals), Version: r.Version,
-		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+		CreatedBy: r.CreatedBy, LineCount: r.LineCount, Version: r.Version,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		Totals: totalsCols{Subtotal: r.TotalsSubtotal, OfferDiscount: r.TotalsOfferDiscount, VAT: r.TotalsVAT,
+			VATTotal: r.TotalsVATTotal, Total: r.TotalsTotal}.decode(r.EstimatedAmount, r.Currency)}
 }
 
 // dateOf normalises a date column to midnight UTC.
@@ -98,7 +104,9 @@ const opportunityColumns = `opportunities.id, opportunities.title, opportunities
 	opportunities.probability, opportunities.probability_override, opportunities.estimated_amount,
 	opportunities.currency, opportunities.offer_discount, opportunities.expected_order_date, opportunities.source_id,
 	opportunities.description, opportunities.status, opportunities.closed_at, opportunities.lost_reason,
-	opportunities.created_by, opportunities.line_count, opportunities.totals, opportunities.version,
+	opportunities.created_by, opportunities.line_count, opportunities.totals_subtotal,
+	opportunities.totals_offer_discount, opportunities.totals_vat, opportunities.totals_vat_total,
+	opportunities.totals_total, opportunities.version,
 	opportunities.created_at, opportunities.updated_at`
 
 // scanOpportunity reads one row of opportunityColumns without reflection:
@@ -108,16 +116,16 @@ func scanOpportunity(rows interface{ Scan(dest ...any) error }) (sales.Opportuni
 	var discount int
 	var status string
 	var expected *time.Time
-	var totals []byte
+	var t totalsCols
 	err := rows.Scan(&o.ID, &o.Title, &o.OrganizationID, &o.PersonID, &o.ContactPersonID, &o.OwnerID, &o.PipelineID,
 		&o.PhaseID, &o.Probability, &o.ProbabilityOverride, &o.EstimatedAmount, &o.Currency, &discount, &expected,
-		&o.SourceID, &o.Description, &status, &o.ClosedAt, &o.LostReason, &o.CreatedBy, &o.LineCount, &totals,
-		&o.Version, &o.CreatedAt, &o.UpdatedAt)
+		&o.SourceID, &o.Description, &status, &o.ClosedAt, &o.LostReason, &o.CreatedBy, &o.LineCount, &t.Subtotal,
+		&t.OfferDiscount, &t.VAT, &t.VATTotal, &t.Total, &o.Version, &o.CreatedAt, &o.UpdatedAt)
 	if err != nil {
 		return sales.Opportunity{}, err
 	}
 	o.OfferDiscount, o.Status, o.ExpectedOrderDate = money.BasisPoints(discount), sales.Status(status), dateOf(expected)
-	o.Totals = decodeTotals(totals)
+	o.Totals = t.decode(o.EstimatedAmount, o.Currency)
 	return o, nil
 }
 
@@ -134,15 +142,18 @@ func (r *Sales) LockOpportunity(ctx context.Context, id uuid.UUID) (sales.Opport
 // SaveOpportunity implements sales.Store: every mutable column by name, so
 // that zero values (a 0 override, an empty description) are written too.
 func (r *Sales) SaveOpportunity(ctx context.Context, o sales.Opportunity) error {
-	res := r.db.conn(ctx).Model(&opportunityRow{}).Where("id = ?", o.ID).Updates(map[string]any{
+	cols := map[string]any{
 		"title": o.Title, "organization_id": o.OrganizationID, "person_id": o.PersonID,
 		"contact_person_id": o.ContactPersonID, "owner_id": o.OwnerID, "pipeline_id": o.PipelineID,
 		"phase_id": o.PhaseID, "probability": o.Probability, "probability_override": o.ProbabilityOverride,
 		"estimated_amount": o.EstimatedAmount, "currency": o.Currency, "offer_discount": int(o.OfferDiscount), "expected_order_date": o.ExpectedOrderDate,
 		"source_id": o.SourceID, "description": o.Description, "status": string(o.Status), "closed_at": o.ClosedAt,
 		"lost_reason": o.LostReason, "updated_at": o.UpdatedAt, "version": gorm.Expr("version + 1"),
-		"line_count": o.LineCount, "totals": encodeTotals(o.Totals),
-	})
+	}
+	t := encodeTotals(o.Totals)
+	cols["line_count"], cols["totals_subtotal"], cols["totals_offer_discount"] = o.LineCount, t.Subtotal, t.OfferDiscount
+	cols["totals_vat"], cols["totals_vat_total"], cols["totals_total"] = t.VAT, t.VATTotal, t.Total
+	res := r.db.conn(ctx).Model(&opportunityRow{}).Where("id = ?", o.ID).Updates(cols)
 	if res.Error != nil {
 		return translate(res.Error)
 	}

@@ -1,56 +1,63 @@
 package postgres
 
 import (
-	"encoding/json"
+	"strconv"
+	"strings"
 
 	"github.com/acme/crm/internal/money"
 )
 
-// totalsDoc is the stored form of an opportunity's totals (jsonb).
-type totalsDoc struct {
-	Subtotal            int64        `json:"subtotal"`
-	OfferDiscountAmount int64        `json:"offer_discount_amount"`
-	Net                 int64        `json:"net"`
-	VAT                 []vatDocItem `json:"vat"`
-	VATTotal            int64        `json:"vat_total"`
-	Total               int64        `json:"total"`
-	Currency            string       `json:"currency"`
+// totalsCols are an opportunity's stored totals: NULLs without totals.
+// The net is the opportunity's estimated amount and the currency its own.
+type totalsCols struct {
+	Subtotal, OfferDiscount, VATTotal, Total *int64
+	VAT                                      *string
 }
 
-type vatDocItem struct {
-	Rate   money.BasisPoints `json:"rate"`
-	Base   int64             `json:"base"`
-	Amount int64             `json:"amount"`
-}
-
-// encodeTotals is nil (SQL NULL) for nil totals.
-func encodeTotals(t *money.Totals) []byte {
+// encodeTotals writes t into the columns (all NULL for nil totals).
+func encodeTotals(t *money.Totals) totalsCols {
 	if t == nil {
-		return nil
+		return totalsCols{}
 	}
-	d := totalsDoc{Subtotal: t.Subtotal, OfferDiscountAmount: t.OfferDiscountAmount, Net: t.Net,
-		VATTotal: t.VATTotal, Total: t.Total, Currency: string(t.Currency), VAT: make([]vatDocItem, len(t.VAT))}
+	var b strings.Builder
 	for i, v := range t.VAT {
-		d.VAT[i] = vatDocItem(v)
+		if i > 0 {
+			b.WriteByte(';')
+		}
+		b.WriteString(strconv.FormatInt(int64(v.Rate), 10))
+		b.WriteByte(':')
+		b.WriteString(strconv.FormatInt(v.Base, 10))
+		b.WriteByte(':')
+		b.WriteString(strconv.FormatInt(v.Amount, 10))
 	}
-	b, _ := json.Marshal(d) // plain integers and strings always encode
-	return b
+	vat := b.String()
+	return totalsCols{Subtotal: &t.Subtotal, OfferDiscount: &t.OfferDiscountAmount, VATTotal: &t.VATTotal,
+		Total: &t.Total, VAT: &vat}
 }
 
-// decodeTotals is nil for NULL (and for a document it cannot read, which
-// the service then recomputes from the lines).
-func decodeTotals(b []byte) *money.Totals {
-	if len(b) == 0 {
+// decode reads the columns back: nil when there are no totals, or when
+// they cannot be read (the service then computes them from the lines).
+func (c totalsCols) decode(net int64, currency string) *money.Totals {
+	if c.Total == nil || c.Subtotal == nil || c.OfferDiscount == nil || c.VATTotal == nil || c.VAT == nil {
 		return nil
 	}
-	var d totalsDoc
-	if json.Unmarshal(b, &d) != nil {
-		return nil
-	}
-	t := money.Totals{Subtotal: d.Subtotal, OfferDiscountAmount: d.OfferDiscountAmount, Net: d.Net,
-		VATTotal: d.VATTotal, Total: d.Total, Currency: money.Currency(d.Currency), VAT: make([]money.VATAmount, len(d.VAT))}
-	for i, v := range d.VAT {
-		t.VAT[i] = money.VATAmount(v)
+	t := money.Totals{Subtotal: *c.Subtotal, OfferDiscountAmount: *c.OfferDiscount, Net: net, VATTotal: *c.VATTotal,
+		Total: *c.Total, Currency: money.Currency(currency), VAT: []money.VATAmount{}}
+	for part := range strings.SplitSeq(*c.VAT, ";") {
+		if part == "" {
+			continue
+		}
+		f := strings.SplitN(part, ":", 3)
+		if len(f) != 3 {
+			return nil
+		}
+		rate, err1 := strconv.ParseInt(f[0], 10, 64)
+		base, err2 := strconv.ParseInt(f[1], 10, 64)
+		amount, err3 := strconv.ParseInt(f[2], 10, 64)
+		if err1 != nil || err2 != nil || err3 != nil {
+			return nil
+		}
+		t.VAT = append(t.VAT, money.VATAmount{Rate: money.BasisPoints(rate), Base: base, Amount: amount})
 	}
 	return &t
 }
