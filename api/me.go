@@ -115,15 +115,11 @@ type ChangePasswordRequest struct {
 //	@Router			/api/v1/me [get]
 func (s *Server) me(c echo.Context) error {
 	ctx := c.Request().Context()
-	u, ws, err := s.identity.Me(ctx)
+	p, err := s.identity.Me(ctx)
 	if err != nil {
 		return err
 	}
-	unread, err := s.notifications.UnreadCount(ctx)
-	if err != nil {
-		return err
-	}
-	return ok(c, u.Version, Me{User: toUser(u), Workspace: toWorkspace(ws), UnreadNotifications: unread})
+	return ok(c, p.User.Version, Me{User: toUser(p.User), Workspace: toWorkspace(p.Workspace), UnreadNotifications: p.UnreadNotifications})
 }
 
 // updateMe godoc

@@ -26,6 +26,14 @@ const (
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool { return r == RoleAdmin || r == RoleMember }
 
+// Profile is what a user sees of themselves: their account, their
+// workspace and how many of their notifications are unread.
+type Profile struct {
+	User                User
+	Workspace           Workspace
+	UnreadNotifications int
+}
+
 // Workspace is a tenant: one company using the product.
 type Workspace struct {
 	ID              uuid.UUID

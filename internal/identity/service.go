@@ -339,18 +339,14 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	})
 }
 
-// Me returns the calling user and workspace.
-func (s *Service) Me(ctx context.Context) (User, Workspace, error) {
+// Me returns the calling user with their workspace and unread
+// notification count.
+func (s *Service) Me(ctx context.Context) (Profile, error) {
 	p, err := Caller(ctx)
 	if err != nil {
-		return User{}, Workspace{}, err
+		return Profile{}, err
 	}
-	u, err := s.store.User(ctx, p.UserID)
-	if err != nil {
-		return User{}, Workspace{}, err
-	}
-	ws, err := s.store.Workspace(ctx)
-	return u, ws, err
+	return s.store.Profile(ctx, p.UserID)
 }
 
 // ChangePassword replaces the caller's password after checking the current

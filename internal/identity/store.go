@@ -21,6 +21,9 @@ type Store interface {
 
 	CreateUser(ctx context.Context, u User, passwordHash string) error
 	User(ctx context.Context, id uuid.UUID) (User, error)
+	// Profile reads a user with their workspace and unread notification
+	// count at once (GET /me is one round trip).
+	Profile(ctx context.Context, userID uuid.UUID) (Profile, error)
 	LockUser(ctx context.Context, id uuid.UUID) (User, error)
 	UserByEmail(ctx context.Context, email string) (User, string, error)
 	ListUsers(ctx context.Context, req page.Request) (page.Page[User], error)

@@ -133,10 +133,14 @@ func (r *Identity) Workspace(ctx context.Context) (identity.Workspace, error) {
 	if err := r.db.conn(ctx).Take(&row, "id = ?", ws).Error; err != nil {
 		return identity.Workspace{}, translate(err)
 	}
+	return row.domain(), nil
+}
+
+func (row workspaceRow) domain() identity.Workspace {
 	return identity.Workspace{ID: row.ID, Name: row.Name, DefaultCurrency: row.DefaultCurrency,
 		FollowUpDays: row.FollowUpDays, TimeZone: row.TimeZone, ExpireOpportunities: row.ExpireOpportunities != nil && *row.ExpireOpportunities,
 		InvoiceNumberFormat: deref(row.InvoiceNumberFormat), PaymentTermsDays: derefInt(row.PaymentTermsDays, 30),
-		Version: row.Version, CreatedAt: row.CreatedAt}, nil
+		Version: row.Version, CreatedAt: row.CreatedAt}
 }
 
 // UpdateWorkspace implements identity.Store: the context's workspace.
@@ -193,6 +197,35 @@ func (r *Identity) User(ctx context.Context, id uuid.UUID) (identity.User, error
 		return identity.User{}, translate(err)
 	}
 	return row.domain(), nil
+}
+
+// Profile implements identity.Store: the user, their workspace and their
+// unread notification count in one statement, scanned without reflection.
+func (r *Identity) Profile(ctx context.Context, userID uuid.UUID) (identity.Profile, error) {
+	ws, err := wsID(ctx)
+	if err != nil {
+		return identity.Profile{}, err
+	}
+	var p identity.Profile
+	var u userRow
+	var w workspaceRow
+	err = r.db.one(ctx, func(rows rowScanner) error {
+		return rows.Scan(&u.ID, &u.WorkspaceID, &u.Email, &u.Name, &u.Role, &u.Active, &u.Language,
+			&u.EmailNotifications, &u.LastLoginAt, &u.Version, &u.CreatedAt, &u.UpdatedAt,
+			&w.ID, &w.Name, &w.DefaultCurrency, &w.FollowUpDays, &w.TimeZone, &w.ExpireOpportunities,
+			&w.InvoiceNumberFormat, &w.PaymentTermsDays, &w.Version, &w.CreatedAt, &p.UnreadNotifications)
+	}, `SELECT u.id, u.workspace_id, u.email, u.name, u.role, u.active, u.language, u.email_notifications,
+		u.last_login_at, u.version, u.created_at, u.updated_at,
+		w.id, w.name, w.default_currency, w.follow_up_days, w.time_zone, w.expire_opportunities,
+		w.invoice_number_format, w.payment_terms_days, w.version, w.created_at,
+		(SELECT count(*) FROM notifications n WHERE n.workspace_id = u.workspace_id AND n.user_id = u.id AND n.read_at IS NULL)
+		FROM users u JOIN workspaces w ON w.id = u.workspace_id
+		WHERE u.workspace_id = $1 AND u.id = $2`, ws, userID)
+	if err != nil {
+		return identity.Profile{}, err
+	}
+	p.User, p.Workspace = u.domain(), w.domain()
+	return p, nil
 }
 
 // LockUser implements identity.Store: reads the user FOR UPDATE.
