@@ -22,26 +22,6 @@ func (s *Server) registerAttachmentRoutes(g routes) {
 	g.GET("/attachments/:id/content", s.attachmentContent)
 }
 
-// uploadRoutes take bodies up to the configured upload size instead of the
-// general limit.
-var uploadRoutes = map[string]bool{"POST /api/v1/opportunities/:id/attachments": true}
-
-// bodyLimit caps request bodies at n, and the upload routes' at upload. It
-// runs after routing (Echo's Use), so the route is known, and before any
-// route middleware reads the body.
-func bodyLimit(n, upload int64) echo.MiddlewareFunc {
-	small, large := limitBody(n), limitBody(upload)
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		s, l := small(next), large(next)
-		return func(c echo.Context) error {
-			if uploadRoutes[c.Request().Method+" "+c.Path()] {
-				return l(c)
-			}
-			return s(c)
-		}
-	}
-}
-
 // Attachment is a file on an opportunity.
 type Attachment struct {
 	ID            uuid.UUID `json:"id"`

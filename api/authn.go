@@ -55,8 +55,4 @@ func pathID(c echo.Context, name string) (uuid.UUID, error) {
 
 func newUUID() uuid.UUID { return uuid.Must(uuid.NewV7()) }
 
-func errsTooLarge(n int64) error {
-	return errs.New(errs.TooLarge, "the body is larger than %d bytes", n)
-}
-
 func errsInternal() error { return errs.New(errs.Internal, "internal error") }

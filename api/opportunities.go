@@ -8,7 +8,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/acme/crm/internal/errs"
-	"github.com/acme/crm/internal/identity"
 	"github.com/acme/crm/internal/sales"
 )
 
@@ -416,64 +415,4 @@ func (s *Server) phaseHistory(c echo.Context) error {
 			ToPhaseName: pc.ToPhaseName, FromProbability: pc.FromProbability, ToProbability: pc.ToProbability,
 			ChangedBy: pc.ChangedBy, ChangedByKind: pc.ActorKind, ChangedByName: pc.ActorName, ChangedAt: utc(pc.ChangedAt)}
 	})})
-}
-
-// queryParams parses query parameters and collects every error.
-type queryParams struct {
-	c      echo.Context
-	fields []errs.FieldError
-}
-
-func (q *queryParams) fail(field, msg string) {
-	q.fields = append(q.fields, errs.FieldError{Field: field, Message: msg})
-}
-
-func (q *queryParams) err() error { return errs.Fields("invalid query parameters", q.fields...) }
-
-func (q *queryParams) uuid(name string) *uuid.UUID {
-	v := q.c.QueryParam(name)
-	if v == "" {
-		return nil
-	}
-	id, err := uuid.Parse(v)
-	if err != nil {
-		q.fail(name, "must be a UUID")
-		return nil
-	}
-	return &id
-}
-
-// userID reads a user id, where "me" is the caller.
-func (q *queryParams) userID(name string) *uuid.UUID {
-	if q.c.QueryParam(name) == "me" {
-		p, _ := identity.PrincipalFrom(q.c.Request().Context())
-		return &p.UserID
-	}
-	return q.uuid(name)
-}
-
-func (q *queryParams) time(name string) *time.Time {
-	v := q.c.QueryParam(name)
-	if v == "" {
-		return nil
-	}
-	t, err := time.Parse(time.RFC3339, v)
-	if err != nil {
-		q.fail(name, "must be an RFC 3339 time such as 2026-12-01T09:00:00Z")
-		return nil
-	}
-	return &t
-}
-
-func (q *queryParams) date(name string) *time.Time {
-	v := q.c.QueryParam(name)
-	if v == "" {
-		return nil
-	}
-	t, err := time.Parse(time.DateOnly, v)
-	if err != nil {
-		q.fail(name, "must be a date as YYYY-MM-DD")
-		return nil
-	}
-	return &t
 }

@@ -16,13 +16,6 @@ import (
 	"github.com/acme/crm/internal/quoting"
 )
 
-// logoRoute takes a logo of up to quoting.MaxLogoBytes, plus room for a
-// multipart envelope, whatever the general body limit.
-const (
-	logoRoute     = "/api/v1/quote-templates/:id/logo"
-	logoBodyLimit = quoting.MaxLogoBytes + 64<<10
-)
-
 func (s *Server) registerQuoteTemplateRoutes(g routes) {
 	g.GET("/quote-templates", s.listQuoteTemplates)
 	g.POST("/quote-templates", s.createQuoteTemplate)

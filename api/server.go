@@ -244,26 +244,6 @@ func requestID(c echo.Context) string {
 	return c.Response().Header().Get(echo.HeaderXRequestID)
 }
 
-// limitBody caps request bodies; reading past the cap fails with
-// http.MaxBytesError, which decode turns into 413. A declared length over
-// the cap is refused before reading.
-func limitBody(n int64) echo.MiddlewareFunc {
-	return func(next echo.HandlerFunc) echo.HandlerFunc {
-		return func(c echo.Context) error {
-			r := c.Request()
-			n := n
-			if c.Path() == logoRoute {
-				n = logoBodyLimit
-			}
-			if r.ContentLength > n {
-				return errsTooLarge(n)
-			}
-			r.Body = http.MaxBytesReader(c.Response(), r.Body, n)
-			return next(c)
-		}
-	}
-}
-
 func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()

@@ -2,6 +2,7 @@ package sales
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -152,17 +153,24 @@ func (p LinePatch) apply(l *Line) {
 	}
 }
 
+// The longest texts of a line, in characters.
+const (
+	MaxLineNameLen        = 200
+	MaxLineUnitLen        = 20
+	MaxLineDescriptionLen = 5000
+)
+
 // validate lists every invalid field of l by its JSON name.
 func (l Line) validate() error {
 	var fe []errs.FieldError
-	if n := utf8.RuneCountInString(l.Name); n == 0 || n > 200 {
-		fe = append(fe, errs.FieldError{Field: "name", Message: "must be between 1 and 200 characters"})
+	if n := utf8.RuneCountInString(l.Name); n == 0 || n > MaxLineNameLen {
+		fe = append(fe, errs.FieldError{Field: "name", Message: fmt.Sprintf("must be between 1 and %d characters", MaxLineNameLen)})
 	}
-	if utf8.RuneCountInString(l.Unit) > 20 {
-		fe = append(fe, errs.FieldError{Field: "unit", Message: "must be at most 20 characters"})
+	if utf8.RuneCountInString(l.Unit) > MaxLineUnitLen {
+		fe = append(fe, errs.FieldError{Field: "unit", Message: fmt.Sprintf("must be at most %d characters", MaxLineUnitLen)})
 	}
-	if utf8.RuneCountInString(l.Description) > 5000 {
-		fe = append(fe, errs.FieldError{Field: "description", Message: "must be at most 5000 characters"})
+	if utf8.RuneCountInString(l.Description) > MaxLineDescriptionLen {
+		fe = append(fe, errs.FieldError{Field: "description", Message: fmt.Sprintf("must be at most %d characters", MaxLineDescriptionLen)})
 	}
 	if l.Position < 0 {
 		fe = append(fe, errs.FieldError{Field: "position", Message: "must be at least 0"})

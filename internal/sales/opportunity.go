@@ -1,8 +1,10 @@
 package sales
 
 import (
+	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -80,6 +82,10 @@ type PhaseChange struct {
 // maxAmount keeps amounts below 2^53, exact in every JSON client.
 const maxAmount = 999_999_999_999_999
 
+// MaxDescriptionLen is the longest opportunity description, in characters
+// (not bytes: "å" is one).
+const MaxDescriptionLen = 20000
+
 func checkOpportunityFields(title string, amount int64, currency string, description string) []errs.FieldError {
 	var fields []errs.FieldError
 	if n := len([]rune(strings.TrimSpace(title))); n == 0 || n > 200 {
@@ -91,8 +97,8 @@ func checkOpportunityFields(title string, amount int64, currency string, descrip
 	if !money.Currency(currency).Valid() {
 		fields = append(fields, errs.FieldError{Field: "currency", Message: "must be an ISO 4217 currency code"})
 	}
-	if len(description) > 20000 {
-		fields = append(fields, errs.FieldError{Field: "description", Message: "must be at most 20000 characters"})
+	if utf8.RuneCountInString(description) > MaxDescriptionLen {
+		fields = append(fields, errs.FieldError{Field: "description", Message: fmt.Sprintf("must be at most %d characters", MaxDescriptionLen)})
 	}
 	return fields
 }

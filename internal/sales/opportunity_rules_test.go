@@ -2,11 +2,13 @@ package sales
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
-	"github.com/acme/crm/internal/errs"
 	"github.com/google/uuid"
+
+	"github.com/acme/crm/internal/errs"
 )
 
 func intp(v int) *int { return &v }
@@ -200,5 +202,17 @@ func TestCheckPipelineChange(t *testing.T) {
 			}
 			wantRule(t, err, tt.rule, "phase_id")
 		})
+	}
+}
+
+// The description's limit counts characters, as the API states it: 20 000
+// "å" are 40 000 bytes and allowed; one more character is not.
+func TestDescriptionLimitCountsCharacters(t *testing.T) {
+	at := strings.Repeat("å", MaxDescriptionLen)
+	if fe := checkOpportunityFields("Deal", 0, "SEK", at); len(fe) != 0 {
+		t.Errorf("%d characters (%d bytes): got %v, want no error", MaxDescriptionLen, len(at), fe)
+	}
+	if fe := checkOpportunityFields("Deal", 0, "SEK", at+"a"); len(fe) != 1 || fe[0].Field != "description" {
+		t.Errorf("%d characters: got %v, want one error on description", MaxDescriptionLen+1, fe)
 	}
 }
