@@ -2,15 +2,12 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm/clause"
 
 	"github.com/acme/crm/internal/activity"
-	"github.com/acme/crm/internal/errs"
 	"github.com/acme/crm/internal/page"
 )
 
@@ -65,28 +62,6 @@ type calendarFeedRow struct {
 
 func (calendarFeedRow) TableName() string { return "calendar_feeds" }
 
-// appointmentFields names the request field behind each foreign key; the
-// keys are composite with the workspace, so another workspace's id fails
-// exactly like a missing one.
-var appointmentFields = map[string]errs.FieldError{
-	"appointments_organizer_fk":            {Field: "organizer_id", Message: "must be an active user of the workspace"},
-	"appointments_opportunity_fk":          {Field: "opportunity_id", Message: "no such opportunity"},
-	"appointment_attendees_user_fk":        {Field: "attendee_ids", Message: "must be users of the workspace"},
-	"appointment_persons_person_fk":        {Field: "person_ids", Message: "no such person"},
-	"appointments_ends_after_start":        {Field: "ends_at", Message: "must be after starts_at"},
-	"appointment_attendees_appointment_fk": {Field: "id", Message: "no such appointment"},
-}
-
-func appointmentError(err error) error {
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && (pgErr.Code == "23503" || pgErr.Code == "23514") {
-		if f, ok := appointmentFields[pgErr.ConstraintName]; ok {
-			return errs.Field(f.Field, f.Message)
-		}
-	}
-	return translate(err)
-}
-
 // CreateAppointment implements activity.AppointmentStore.
 func (r *Activity) CreateAppointment(ctx context.Context, a activity.Appointment) error {
 	return r.db.WithTx(ctx, func(ctx context.Context) error {
@@ -94,7 +69,7 @@ func (r *Activity) CreateAppointment(ctx context.Context, a activity.Appointment
 			StartsAt: a.StartsAt, EndsAt: a.EndsAt, AllDay: a.AllDay, OrganizerID: a.OrganizerID,
 			OpportunityID: a.OpportunityID, CreatedBy: a.CreatedBy, Version: 1, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
 		if err := r.db.conn(ctx).Create(&row).Error; err != nil {
-			return appointmentError(err)
+			return translate(err)
 		}
 		return r.setParticipants(ctx, a)
 	})
@@ -115,7 +90,7 @@ func (r *Activity) setParticipants(ctx context.Context, a activity.Appointment) 
 			rows[i] = appointmentAttendeeRow{AppointmentID: a.ID, UserID: id}
 		}
 		if err := conn.Create(&rows).Error; err != nil {
-			return appointmentError(err)
+			return translate(err)
 		}
 	}
 	if len(a.PersonIDs) > 0 {
@@ -124,7 +99,7 @@ func (r *Activity) setParticipants(ctx context.Context, a activity.Appointment) 
 			rows[i] = appointmentPersonRow{AppointmentID: a.ID, PersonID: id}
 		}
 		if err := conn.Create(&rows).Error; err != nil {
-			return appointmentError(err)
+			return translate(err)
 		}
 	}
 	return nil
@@ -181,7 +156,7 @@ func (r *Activity) SaveAppointment(ctx context.Context, a activity.Appointment, 
 			"opportunity_id": a.OpportunityID, "updated_at": a.UpdatedAt}
 		var row appointmentRow
 		if err := updateVersioned(r.db.conn(ctx), &row, a.ID, ifVersion, cols); err != nil {
-			return appointmentError(err)
+			return translate(err)
 		}
 		return r.setParticipants(ctx, a)
 	})

@@ -40,7 +40,12 @@ func translate(err error) error {
 				return errs.Field(f.Field, f.Message)
 			}
 			return errs.Wrap(err, errs.Invalid, "refers to a missing record (%s)", pgErr.ConstraintName)
-		case "23514", "22P02", "22003", "22007", "22008":
+		case "23514":
+			if f, ok := constraintFields[pgErr.ConstraintName]; ok {
+				return errs.Field(f.Field, f.Message)
+			}
+			return errs.Wrap(err, errs.Invalid, "value out of range or malformed")
+		case "22P02", "22003", "22007", "22008":
 			return errs.Wrap(err, errs.Invalid, "value out of range or malformed")
 		case "40001", "40P01":
 			return errs.Wrap(err, errs.Conflict, "concurrent update, please retry")
@@ -60,17 +65,28 @@ func translate(err error) error {
 	return err
 }
 
-// constraintFields names the request field behind a foreign key, so that a
-// reference to a missing (or another workspace's) row is a 422 on that field.
+// constraintFields names the request field behind a foreign key or check
+// constraint, so that a reference to a missing row is a 422 on that field.
+// The foreign keys are composite with the workspace, so another workspace's
+// id fails exactly like a missing one. This is the one table of them.
 var constraintFields = map[string]errs.FieldError{
-	"opportunities_organization_fk": {Field: "organization_id", Message: "no such organization"},
-	"opportunities_person_fk":       {Field: "person_id", Message: "no such person"},
-	"opportunities_contact_fk":      {Field: "contact_person_id", Message: "no such person"},
-	"opportunities_owner_fk":        {Field: "owner_id", Message: "no such user"},
-	"opportunities_pipeline_fk":     {Field: "pipeline_id", Message: "no such pipeline"},
-	"opportunities_phase_fk":        {Field: "phase_id", Message: "phase belongs to another pipeline"},
-	"opportunities_source_fk":       {Field: "source_id", Message: "no such source"},
-	"opportunity_lines_product_fk":  {Field: "product_id", Message: "no such product"},
+	"persons_organization_fk":              {Field: "organization_id", Message: "no such organization"},
+	"tasks_opportunity_fk":                 {Field: "opportunity_id", Message: "no such opportunity"},
+	"tasks_assignee_fk":                    {Field: "assignee_id", Message: "must be an active user of the workspace"},
+	"appointments_organizer_fk":            {Field: "organizer_id", Message: "must be an active user of the workspace"},
+	"appointments_opportunity_fk":          {Field: "opportunity_id", Message: "no such opportunity"},
+	"appointment_attendees_user_fk":        {Field: "attendee_ids", Message: "must be users of the workspace"},
+	"appointment_persons_person_fk":        {Field: "person_ids", Message: "no such person"},
+	"appointments_ends_after_start":        {Field: "ends_at", Message: "must be after starts_at"},
+	"appointment_attendees_appointment_fk": {Field: "id", Message: "no such appointment"},
+	"opportunities_organization_fk":        {Field: "organization_id", Message: "no such organization"},
+	"opportunities_person_fk":              {Field: "person_id", Message: "no such person"},
+	"opportunities_contact_fk":             {Field: "contact_person_id", Message: "no such person"},
+	"opportunities_owner_fk":               {Field: "owner_id", Message: "no such user"},
+	"opportunities_pipeline_fk":            {Field: "pipeline_id", Message: "no such pipeline"},
+	"opportunities_phase_fk":               {Field: "phase_id", Message: "phase belongs to another pipeline"},
+	"opportunities_source_fk":              {Field: "source_id", Message: "no such source"},
+	"opportunity_lines_product_fk":         {Field: "product_id", Message: "no such product"},
 }
 
 func retryable(err error) bool {

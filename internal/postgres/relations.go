@@ -187,7 +187,7 @@ func (r *Relations) CreatePerson(ctx context.Context, p relations.Person) error 
 	row := personRow{ID: p.ID, WorkspaceID: p.WorkspaceID, FirstName: p.FirstName, LastName: p.LastName,
 		Email: p.Email, Phone: p.Phone, JobTitle: p.JobTitle, OrganizationID: p.OrganizationID,
 		Version: 1, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
-	return missingOrganization(r.db.conn(ctx).Create(&row).Error)
+	return translate(r.db.conn(ctx).Create(&row).Error)
 }
 
 // Person implements relations.Store.
@@ -260,7 +260,7 @@ func (r *Relations) UpdatePerson(ctx context.Context, id uuid.UUID, p relations.
 	var row personRow
 	res := r.db.conn(ctx).Model(&row).Clauses(clause.Returning{}).Where("id = ?", id).Updates(cols)
 	if res.Error != nil {
-		return relations.Person{}, missingOrganization(res.Error)
+		return relations.Person{}, translate(res.Error)
 	}
 	if res.RowsAffected == 0 {
 		return relations.Person{}, translate(errNoRows)
@@ -284,18 +284,6 @@ func (r *Relations) DeletePerson(ctx context.Context, id uuid.UUID) error {
 // wildcards in q taken literally.
 func containsPattern(q string) string {
 	return "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q) + "%"
-}
-
-// missingOrganization turns the persons' foreign-key violation into the
-// field error callers expect: the composite key (workspace_id,
-// organization_id) fails alike for a missing organization and for one of
-// another workspace.
-func missingOrganization(err error) error {
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == "23503" && pgErr.ConstraintName == "persons_organization_fk" {
-		return errs.Field("organization_id", "no such organization")
-	}
-	return translate(err)
 }
 
 // stillReferenced turns a foreign-key violation on delete into a Conflict

@@ -2,15 +2,12 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm/clause"
 
 	"github.com/acme/crm/internal/activity"
-	"github.com/acme/crm/internal/errs"
 	"github.com/acme/crm/internal/page"
 )
 
@@ -84,7 +81,7 @@ func (r *Activity) CreateTask(ctx context.Context, t activity.Task) error {
 	row := taskRow{ID: t.ID, Title: t.Title, Description: t.Description, DueAt: t.DueAt, AssigneeID: t.AssigneeID,
 		OpportunityID: t.OpportunityID, Status: string(t.Status), CompletedAt: t.CompletedAt, CreatedBy: t.CreatedBy,
 		Version: 1, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
-	return taskError(r.db.conn(ctx).Create(&row).Error)
+	return translate(r.db.conn(ctx).Create(&row).Error)
 }
 
 // Task implements activity.Store.
@@ -149,7 +146,7 @@ func (r *Activity) SaveTask(ctx context.Context, t activity.Task) (activity.Task
 		"assignee_id": t.AssigneeID, "status": string(t.Status), "completed_at": t.CompletedAt, "updated_at": t.UpdatedAt}
 	var row taskRow
 	if err := updateVersioned(r.db.conn(ctx), &row, t.ID, &t.Version, cols); err != nil {
-		return activity.Task{}, taskError(err)
+		return activity.Task{}, translate(err)
 	}
 	return row.domain(), nil
 }
@@ -212,22 +209,4 @@ func (r *Activity) Events(ctx context.Context, taskID uuid.UUID) ([]activity.Eve
 		out[i] = row.domain()
 	}
 	return out, nil
-}
-
-// taskFields names the request field behind each of the tasks' foreign
-// keys: the keys are composite with the workspace, so another workspace's
-// id fails exactly like a missing one.
-var taskFields = map[string]errs.FieldError{
-	"tasks_opportunity_fk": {Field: "opportunity_id", Message: "no such opportunity"},
-	"tasks_assignee_fk":    {Field: "assignee_id", Message: "must be an active user of the workspace"},
-}
-
-func taskError(err error) error {
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == "23503" {
-		if f, ok := taskFields[pgErr.ConstraintName]; ok {
-			return errs.Field(f.Field, f.Message)
-		}
-	}
-	return translate(err)
 }
