@@ -196,10 +196,10 @@ func TestEmailDelivery(t *testing.T) {
 		t.Fatalf("delivered: got %d messages, want 1", len(msgs))
 	}
 	got := msgs[0]
-	if got.from != "crm@crm.test" || !slices.Equal(got.to, []string{"buyer@customer.example", "boss@customer.example"}) {
-		t.Errorf("envelope: got from %q to %v, want crm@crm.test to buyer and boss", got.from, got.to)
+	if got.From != "crm@crm.test" || !slices.Equal(got.To, []string{"buyer@customer.example", "boss@customer.example"}) {
+		t.Errorf("envelope: got from %q to %v, want crm@crm.test to buyer and boss", got.From, got.To)
 	}
-	m, err := mail.ReadMessage(bytes.NewReader(got.data))
+	m, err := mail.ReadMessage(bytes.NewReader(got.Data))
 	if err != nil {
 		t.Fatalf("parse message: %v", err)
 	}

@@ -110,10 +110,10 @@ func TestSendQuoteByEmailDelivered(t *testing.T) {
 		t.Fatal(err)
 	}
 	msgs := srv.delivered()
-	if len(msgs) != 1 || len(msgs[0].to) != 1 || msgs[0].to[0] != "karin@oberg.example" {
+	if len(msgs) != 1 || len(msgs[0].To) != 1 || msgs[0].To[0] != "karin@oberg.example" {
 		t.Fatalf("delivered %d messages, want one to the contact", len(msgs))
 	}
-	m, err := mail.ReadMessage(strings.NewReader(string(msgs[0].data)))
+	m, err := mail.ReadMessage(strings.NewReader(string(msgs[0].Data)))
 	if err != nil {
 		t.Fatal(err)
 	}

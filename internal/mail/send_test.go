@@ -26,7 +26,7 @@ func sender(t *testing.T, rawURL string, pool *x509.CertPool) *SMTP {
 	return s
 }
 
-func plainURL(ts *testServer) string { return "smtp://" + ts.addr + "?tls=none" }
+func plainURL(ts *testServer) string { return "smtp://" + ts.Addr + "?tls=none" }
 
 func simpleMessage() Message {
 	return Message{
@@ -61,23 +61,23 @@ func TestSendDeliversFullMessage(t *testing.T) {
 	if !strings.HasPrefix(id, "<") || !strings.HasSuffix(id, "@acme.test>") {
 		t.Errorf("message ID = %q, want <…@acme.test>", id)
 	}
-	got := ts.delivered()
+	got := ts.Delivered()
 	if len(got) != 1 {
 		t.Fatalf("got %d delivered messages, want 1", len(got))
 	}
 	checkEnvelope(t, got[0], "asa@acme.test", []string{"orjan@example.se", "inkop@example.se", "chef@acme.test"})
-	h, parts := parseReceived(t, got[0].data)
-	checkHeaders(t, got[0].data, h, m, id)
+	h, parts := parseReceived(t, got[0].Data)
+	checkHeaders(t, got[0].Data, h, m, id)
 	checkParts(t, parts, m)
 }
 
 func checkEnvelope(t *testing.T, r received, from string, to []string) {
 	t.Helper()
-	if r.from != from {
-		t.Errorf("MAIL FROM = %q, want %q", r.from, from)
+	if r.From != from {
+		t.Errorf("MAIL FROM = %q, want %q", r.From, from)
 	}
-	if !slices.Equal(r.to, to) {
-		t.Errorf("RCPT TO = %v, want %v", r.to, to)
+	if !slices.Equal(r.To, to) {
+		t.Errorf("RCPT TO = %v, want %v", r.To, to)
 	}
 }
 
@@ -145,7 +145,7 @@ func checkParts(t *testing.T, parts []leaf, m Message) {
 
 func TestSendRetryAfterTemporaryFailures(t *testing.T) {
 	ts, _ := startServer(t, serverOpts{}, func(ts *testServer) {
-		ts.dataErrs = []error{replyErr(451), replyErr(451)}
+		ts.DataErrs = []error{replyErr(451), replyErr(451)}
 	})
 	s := sender(t, plainURL(ts), nil)
 	var lastID string
@@ -162,11 +162,11 @@ func TestSendRetryAfterTemporaryFailures(t *testing.T) {
 		}
 		lastID = id
 	}
-	got := ts.delivered()
+	got := ts.Delivered()
 	if len(got) != 1 {
 		t.Fatalf("got %d delivered messages, want exactly 1", len(got))
 	}
-	h, _ := parseReceived(t, got[0].data)
+	h, _ := parseReceived(t, got[0].Data)
 	if h.Get("Message-Id") != lastID {
 		t.Errorf("delivered Message-ID = %q, want the successful attempt's %q", h.Get("Message-Id"), lastID)
 	}
@@ -178,12 +178,12 @@ func TestSendClassifiesReplies(t *testing.T) {
 		configure     func(*testServer)
 		wantPermanent bool
 	}{
-		{"550 to RCPT", func(ts *testServer) { ts.rcptErr = replyErr(550) }, true},
-		{"450 to RCPT", func(ts *testServer) { ts.rcptErr = replyErr(450) }, false},
-		{"553 to MAIL", func(ts *testServer) { ts.mailErr = replyErr(553) }, true},
-		{"421 to MAIL", func(ts *testServer) { ts.mailErr = replyErr(421) }, false},
-		{"554 after DATA", func(ts *testServer) { ts.dataErrs = []error{replyErr(554)} }, true},
-		{"452 after DATA", func(ts *testServer) { ts.dataErrs = []error{replyErr(452)} }, false},
+		{"550 to RCPT", func(ts *testServer) { ts.RcptErr = replyErr(550) }, true},
+		{"450 to RCPT", func(ts *testServer) { ts.RcptErr = replyErr(450) }, false},
+		{"553 to MAIL", func(ts *testServer) { ts.MailErr = replyErr(553) }, true},
+		{"421 to MAIL", func(ts *testServer) { ts.MailErr = replyErr(421) }, false},
+		{"554 after DATA", func(ts *testServer) { ts.DataErrs = []error{replyErr(554)} }, true},
+		{"452 after DATA", func(ts *testServer) { ts.DataErrs = []error{replyErr(452)} }, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -198,7 +198,7 @@ func TestSendClassifiesReplies(t *testing.T) {
 			if got := errors.Is(err, ErrPermanent); got != tt.wantPermanent {
 				t.Errorf("errors.Is(err, ErrPermanent) = %v, want %v", got, tt.wantPermanent)
 			}
-			if n := len(ts.delivered()); n != 0 {
+			if n := len(ts.Delivered()); n != 0 {
 				t.Errorf("got %d delivered messages, want 0", n)
 			}
 		})
@@ -230,7 +230,7 @@ func TestSendRejectsInvalidBeforeConnecting(t *testing.T) {
 	if !IsPermanent(err) {
 		t.Errorf("IsPermanent(%v) = false, want true", err)
 	}
-	if n := ts.sessionCount(); n != 0 {
+	if n := ts.Sessions(); n != 0 {
 		t.Errorf("server saw %d sessions, want 0", n)
 	}
 }
@@ -239,7 +239,7 @@ func TestSendCancelledMidTransaction(t *testing.T) {
 	inData := make(chan struct{}, 1)
 	release := make(chan struct{})
 	ts, _ := startServer(t, serverOpts{}, func(ts *testServer) {
-		ts.inData, ts.release = inData, release
+		ts.InData, ts.Release = inData, release
 	})
 	t.Cleanup(func() { close(release) }) // runs before the server stops
 	ctx, cancel := context.WithCancel(context.Background())

@@ -87,13 +87,13 @@ func TestSendTLSModes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			logouts := make(chan struct{}, 1)
 			ts, pool := startServer(t, tt.server, func(ts *testServer) {
-				ts.logouts = logouts
+				ts.Logouts = logouts
 				if tt.creds {
-					ts.user, ts.pass = "u", "p"
+					ts.User, ts.Pass = "u", "p"
 				}
 			})
-			_, err := sender(t, tt.url(ts.addr), pool).Send(context.Background(), simpleMessage())
-			got := ts.delivered()
+			_, err := sender(t, tt.url(ts.Addr), pool).Send(context.Background(), simpleMessage())
+			got := ts.Delivered()
 			if tt.wantFailure {
 				if err == nil || IsPermanent(err) || len(got) != 0 {
 					t.Fatalf("got error %v and %d messages, want a temporary error and none", err, len(got))
@@ -104,11 +104,11 @@ func TestSendTLSModes(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Send: %v", err)
 			}
-			if len(got) != 1 || got[0].tls != tt.wantTLS {
+			if len(got) != 1 || got[0].TLS != tt.wantTLS {
 				t.Fatalf("got %d messages (%+v), want 1 with TLS %v", len(got), got, tt.wantTLS)
 			}
-			if tt.creds && got[0].user != "u" {
-				t.Errorf("authenticated user = %q, want %q", got[0].user, "u")
+			if tt.creds && got[0].User != "u" {
+				t.Errorf("authenticated user = %q, want %q", got[0].User, "u")
 			}
 		})
 	}
@@ -126,15 +126,15 @@ func TestSendLogin(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			logouts := make(chan struct{}, 1)
 			ts, _ := startServer(t, serverOpts{}, func(ts *testServer) {
-				ts.user, ts.pass, ts.logouts = "crm", "hemligtå", logouts
+				ts.User, ts.Pass, ts.Logouts = "crm", "hemligtå", logouts
 			})
 			// Plain-text login is allowed here only because the host is loopback.
-			_, err := sender(t, "smtp://"+tt.userinfo+"@"+ts.addr+"?tls=none", nil).Send(context.Background(), simpleMessage())
+			_, err := sender(t, "smtp://"+tt.userinfo+"@"+ts.Addr+"?tls=none", nil).Send(context.Background(), simpleMessage())
 			if tt.wantOK {
 				if err != nil {
 					t.Fatalf("Send: %v", err)
 				}
-				if got := ts.delivered(); len(got) != 1 || got[0].user != "crm" {
+				if got := ts.Delivered(); len(got) != 1 || got[0].User != "crm" {
 					t.Errorf("got %+v, want one message sent as crm", got)
 				}
 				return
