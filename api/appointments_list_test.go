@@ -47,21 +47,8 @@ func TestListAppointments(t *testing.T) {
 		}
 	}
 	var seen []string
-	cursor := ""
-	for i := 0; i < 5; i++ {
-		res := env.Do(testenv.Request{Method: "GET", Path: "/api/v1/appointments?limit=1" + cursor, Token: a.Token})
-		var l struct {
-			Data       []appointmentJSON
-			NextCursor *string `json:"next_cursor"`
-		}
-		res.Decode(t, &l)
-		for _, ap := range l.Data {
-			seen = append(seen, ap.Title)
-		}
-		if l.NextCursor == nil {
-			break
-		}
-		cursor = "&cursor=" + *l.NextCursor
+	for _, ap := range testenv.Pages[appointmentJSON](env, a.Token, "/api/v1/appointments?limit=1") {
+		seen = append(seen, ap.Title)
 	}
 	if got := strings.Join(seen, ", "); got != "First, Second, Third" {
 		t.Errorf("paged: got %s", got)

@@ -104,7 +104,7 @@ func TestAttachments(t *testing.T) {
 	var list struct {
 		Data []attachmentJSON `json:"data"`
 	}
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + o.ID + "/attachments", Token: a.Token}).Decode(t, &list)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + o.ID + "/attachments", Token: a.Token}).Decode(t, &list)
 	if len(list.Data) != 3 || list.Data[0].FileName != "attachment" || list.Data[2].FileName != "Offert 2026.pdf" {
 		t.Errorf("list: got %+v, want the three, newest first", list.Data)
 	}

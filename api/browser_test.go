@@ -335,13 +335,13 @@ func checkFits(ctx context.Context, t *testing.T, what string) {
 func checkSigned(t *testing.T, env *testenv.Env, a testenv.Account, q quoteJSON, oppID, drawn string, shots screenshots) {
 	t.Helper()
 	var quote quoteJSON
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/quotes/" + q.ID, Token: a.Token}).Decode(t, &quote)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/quotes/" + q.ID, Token: a.Token}).Decode(t, &quote)
 	r := quote.Response
 	if quote.Status != "signed" || r == nil || r.SignedAttachmentID == nil || r.Email != "asa@oberg.example" || r.Title != "VD" {
 		t.Fatalf("the salesperson sees %s with %+v, want signed with the signed PDF", quote.Status, r)
 	}
 	var meta attachmentJSON
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/attachments/" + *r.SignedAttachmentID, Token: a.Token}).Decode(t, &meta)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/attachments/" + *r.SignedAttachmentID, Token: a.Token}).Decode(t, &meta)
 	att := env.Do(testenv.Request{Method: "GET", Path: "/api/v1/attachments/" + *r.SignedAttachmentID + "/content", Token: a.Token})
 	if att.Status != http.StatusOK || meta.Source != "signed_quote" || sha256Hex(att.Body) != meta.SHA256 {
 		t.Errorf("the signed PDF: got %d, source %q, SHA-256 %s, want signed_quote with SHA-256 %s", att.Status, meta.Source,

@@ -86,7 +86,7 @@ func awaitEmail(t *testing.T, env *testenv.Env, a testenv.Account, id string) em
 	defer tick.Stop()
 	for {
 		var e emailJSON
-		env.Do(testenv.Request{Method: "GET", Path: "/api/v1/emails/" + id, Token: a.Token}).Decode(t, &e)
+		env.OK(testenv.Request{Method: "GET", Path: "/api/v1/emails/" + id, Token: a.Token}).Decode(t, &e)
 		if e.Status != "queued" {
 			return e
 		}
@@ -114,19 +114,19 @@ func TestEmailsWithoutSMTP(t *testing.T) {
 		t.Fatalf("got %+v, want a not_configured e-mail from Admin <crm@crm.test>, Reply-To %s, with offer.txt", e, a.Email)
 	}
 	var got emailJSON
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/emails/" + e.ID, Token: a.Token}).Decode(t, &got)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/emails/" + e.ID, Token: a.Token}).Decode(t, &got)
 	if got.ID != e.ID || got.Status != "not_configured" || got.Body != e.Body {
 		t.Errorf("GET: got %+v, want %+v", got, e)
 	}
 	var list struct{ Data []emailJSON }
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + o.ID + "/emails", Token: a.Token}).Decode(t, &list)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + o.ID + "/emails", Token: a.Token}).Decode(t, &list)
 	if len(list.Data) != 1 || list.Data[0].ID != e.ID {
 		t.Errorf("list: got %+v, want the one e-mail", list.Data)
 	}
 	var tl struct {
 		Data []struct{ Type, Summary string }
 	}
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + o.ID + "/timeline", Token: a.Token}).Decode(t, &tl)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + o.ID + "/timeline", Token: a.Token}).Decode(t, &tl)
 	if !slices.ContainsFunc(tl.Data, func(ev struct{ Type, Summary string }) bool { return ev.Type == "email" && ev.Summary == "Your offer" }) {
 		t.Errorf("timeline: got %+v, want an email event \"Your offer\"", tl.Data)
 	}

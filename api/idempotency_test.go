@@ -113,7 +113,7 @@ func countUsers(t *testing.T, env *testenv.Env, a testenv.Account, email string)
 	var page struct {
 		Data []struct{ Email string } `json:"data"`
 	}
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/users?limit=200", Token: a.Token}).Decode(t, &page)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/users?limit=200", Token: a.Token}).Decode(t, &page)
 	n := 0
 	for _, u := range page.Data {
 		if u.Email == email {

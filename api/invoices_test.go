@@ -85,7 +85,7 @@ func invoiceableOpportunity(t *testing.T, env *testenv.Env, a testenv.Account) o
 func setSeller(t *testing.T, env *testenv.Env, a testenv.Account) {
 	t.Helper()
 	var list struct{ Data []struct{ ID string } }
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/quote-templates", Token: a.Token}).Decode(t, &list)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/quote-templates", Token: a.Token}).Decode(t, &list)
 	res := env.Do(testenv.Request{Method: "PATCH", Path: "/api/v1/quote-templates/" + list.Data[0].ID, Token: a.Token,
 		Body: map[string]any{"company_name": "Säljbolaget AB", "address": "Box 12", "postal_code": "411 01", "city": "Göteborg",
 			"country": "Sverige", "registration_number": "556000-1234", "vat_number": "SE556000123401",
@@ -167,7 +167,7 @@ func TestInvoiceDraftsAndPartialInvoicing(t *testing.T) {
 			Sold, Invoiced, Remaining float64
 		}
 	}
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + o.ID + "/invoicing", Token: a.Token}).Decode(t, &progress)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + o.ID + "/invoicing", Token: a.Token}).Decode(t, &progress)
 	if progress.Source != "lines" || progress.Lines[0].Invoiced != 2 || progress.Lines[0].Remaining != 0 || progress.Lines[1].Remaining != 0 {
 		t.Fatalf("progress: got %+v", progress)
 	}
@@ -459,7 +459,7 @@ func TestInvoiceOverdueAndReports(t *testing.T) {
 			} `json:"overdue"`
 		} `json:"invoicing"`
 	}
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/dashboard", Token: a.Token}).Decode(t, &dash)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/dashboard", Token: a.Token}).Decode(t, &dash)
 	d := dash.Invoicing
 	if len(d.Outstanding) != 1 || d.Outstanding[0].Count != 2 || len(d.Overdue) != 1 || d.Overdue[0].Amount != old.Totals.Total ||
 		len(d.InvoicedThisMonth) != 1 || d.InvoicedThisMonth[0].Amount < fresh.Totals.Total {
@@ -521,7 +521,7 @@ func TestInvoiceDocumentsAndSending(t *testing.T) {
 	var tl struct {
 		Data []struct{ Type, Summary string }
 	}
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + o.ID + "/timeline", Token: a.Token}).Decode(t, &tl)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + o.ID + "/timeline", Token: a.Token}).Decode(t, &tl)
 	var seen []string
 	for _, ev := range tl.Data {
 		if ev.Type == "invoice" || ev.Type == "email" {

@@ -87,24 +87,8 @@ func TestNoteList(t *testing.T) {
 		want = append([]string{createNote(t, env, a, o.ID, "note "+string(rune('a'+i))).Body}, want...)
 	}
 	var got []string
-	path := "/api/v1/opportunities/" + o.ID + "/notes?limit=2"
-	for pages := 0; path != ""; pages++ {
-		if pages > 5 {
-			t.Fatal("too many pages")
-		}
-		res := env.Do(testenv.Request{Method: "GET", Path: path, Token: a.Token})
-		var p struct {
-			Data       []noteJSON `json:"data"`
-			NextCursor *string    `json:"next_cursor"`
-		}
-		res.Decode(t, &p)
-		for _, n := range p.Data {
-			got = append(got, n.Body)
-		}
-		path = ""
-		if p.NextCursor != nil {
-			path = "/api/v1/opportunities/" + o.ID + "/notes?limit=2&cursor=" + *p.NextCursor
-		}
+	for _, n := range testenv.Pages[noteJSON](env, a.Token, "/api/v1/opportunities/"+o.ID+"/notes?limit=2") {
+		got = append(got, n.Body)
 	}
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("got %v, want %v", got, want)

@@ -43,7 +43,7 @@ func unread(t *testing.T, env *testenv.Env, a testenv.Account) int {
 	var me struct {
 		UnreadNotifications int `json:"unread_notifications"`
 	}
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/me", Token: a.Token}).Decode(t, &me)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/me", Token: a.Token}).Decode(t, &me)
 	return me.UnreadNotifications
 }
 
@@ -88,7 +88,7 @@ func TestNotifications(t *testing.T) {
 		t.Errorf("notification e-mails: got %q, want two to %s in Swedish", mails, a.Email)
 	}
 	var listed struct{ Data []emailJSON }
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + o.ID + "/emails", Token: a.Token}).Decode(t, &listed)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + o.ID + "/emails", Token: a.Token}).Decode(t, &listed)
 	if len(listed.Data) != 0 {
 		t.Errorf("the opportunity's e-mails list %d notification e-mails, want none", len(listed.Data))
 	}
@@ -189,12 +189,12 @@ func TestQuoteExpiry(t *testing.T) {
 	}
 	drain(t, env)
 	var q quoteJSON
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/quotes/" + lapsed.ID, Token: a.Token}).Decode(t, &q)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/quotes/" + lapsed.ID, Token: a.Token}).Decode(t, &q)
 	opp, _, _ := getOpp(t, env, a, lapsedOpp.ID)
 	if q.Status != "expired" || opp.Status != "expired" {
 		t.Errorf("got quote %s and opportunity %s, want both expired", q.Status, opp.Status)
 	}
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/quotes/" + current.ID, Token: a.Token}).Decode(t, &q)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/quotes/" + current.ID, Token: a.Token}).Decode(t, &q)
 	if q.Status != "sent" {
 		t.Errorf("the quote valid through today is %s, want sent", q.Status)
 	}

@@ -2,7 +2,6 @@ package api_test
 
 import (
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -64,12 +63,12 @@ func TestCreateOpportunityDefaults(t *testing.T) {
 		o.Currency != "SEK" || o.WeightedAmount != 100000 || o.OrganizationID == nil || o.PersonID == nil || o.ClosedAt != nil {
 		t.Fatalf("got %+v, want default pipeline, Lead at 10 %%, open, owned by the creator, SEK, weighted 100000, both relations", o)
 	}
-	person := env.Do(testenv.Request{Method: "GET", Path: "/api/v1/persons/" + *o.PersonID, Token: a.Token}).Map(t)
+	person := env.OK(testenv.Request{Method: "GET", Path: "/api/v1/persons/" + *o.PersonID, Token: a.Token}).Map(t)
 	if person["organization_id"] != *o.OrganizationID || person["first_name"] != "Åsa" {
 		t.Errorf("inline person: got %v, want Åsa in the new organization", person)
 	}
 	var hist struct{ Data []map[string]any }
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + o.ID + "/phase-history", Token: a.Token}).Decode(t, &hist)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + o.ID + "/phase-history", Token: a.Token}).Decode(t, &hist)
 	if len(hist.Data) != 1 || hist.Data[0]["to_phase_name"] != "Lead" || hist.Data[0]["from_phase_id"] != nil {
 		t.Errorf("history: got %v, want one entry into Lead", hist.Data)
 	}
@@ -89,7 +88,7 @@ func TestCreateOpportunityFollowUpTask(t *testing.T) {
 			DueAt         time.Time `json:"due_at"`
 		}
 	}
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/tasks?opportunity_id=" + o.ID, Token: a.Token}).Decode(t, &tasks)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/tasks?opportunity_id=" + o.ID, Token: a.Token}).Decode(t, &tasks)
 	if len(tasks.Data) != 1 {
 		t.Fatalf("follow-up tasks: got %d, want 1", len(tasks.Data))
 	}
@@ -104,7 +103,7 @@ func TestCreateOpportunityErrors(t *testing.T) {
 	env := testenv.New(t)
 	a := env.Signup()
 	other := env.Signup()
-	otherOrg := env.Do(testenv.Request{Method: "POST", Path: "/api/v1/organizations", Token: other.Token, Body: map[string]any{"name": "Theirs"}}).Map(t)["id"]
+	otherOrg := env.OK(testenv.Request{Method: "POST", Path: "/api/v1/organizations", Token: other.Token, Body: map[string]any{"name": "Theirs"}}).Map(t)["id"]
 	orgB := defaultPipeline(t, env, other)
 	for _, tc := range []struct {
 		name  string
@@ -132,12 +131,12 @@ func TestCreateOpportunityErrors(t *testing.T) {
 	}
 	// Nothing was written by the failed attempts.
 	var list struct{ Data []oppJSON }
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/opportunities", Token: a.Token}).Decode(t, &list)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/opportunities", Token: a.Token}).Decode(t, &list)
 	if len(list.Data) != 0 {
 		t.Errorf("failed creates left %d opportunities", len(list.Data))
 	}
 	var orgs struct{ Data []map[string]any }
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/organizations", Token: a.Token}).Decode(t, &orgs)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/organizations", Token: a.Token}).Decode(t, &orgs)
 	if len(orgs.Data) != 0 {
 		t.Errorf("failed creates left %d organizations: the inline create must roll back", len(orgs.Data))
 	}
@@ -194,7 +193,7 @@ func TestOpportunityPhaseRules(t *testing.T) {
 		return o.PipelineID == op.ID && o.Probability == 20
 	})
 	var hist struct{ Data []map[string]any }
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + o.ID + "/phase-history?limit=200", Token: a.Token}).Decode(t, &hist)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + o.ID + "/phase-history?limit=200", Token: a.Token}).Decode(t, &hist)
 	var names []string
 	for _, h := range hist.Data {
 		names = append(names, h["to_phase_name"].(string))
@@ -209,26 +208,10 @@ func TestOpportunityConcurrentPatch(t *testing.T) {
 	a := env.Signup()
 	o := newOpportunity(t, env, a, nil)
 	tag := env.Do(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + o.ID, Token: a.Token}).Header.Get("ETag")
-	var wg sync.WaitGroup
-	statuses := make(chan int, 2)
-	for _, amount := range []int{100, 200} {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			res := env.Do(testenv.Request{Method: "PATCH", Path: "/api/v1/opportunities/" + o.ID, Token: a.Token,
-				Header: map[string]string{"If-Match": tag}, Body: map[string]any{"estimated_amount": amount}})
-			statuses <- res.Status
-		}()
+	patch := func(amount int) testenv.Request {
+		return testenv.Request{Method: "PATCH", Path: "/api/v1/opportunities/" + o.ID, Token: a.Token, Body: map[string]any{"estimated_amount": amount}}
 	}
-	wg.Wait()
-	close(statuses)
-	got := map[int]int{}
-	for s := range statuses {
-		got[s]++
-	}
-	if got[200] != 1 || got[412] != 1 {
-		t.Fatalf("two PATCHes with one ETag: got %v, want one 200 and one 412", got)
-	}
+	env.RaceIfMatch(tag, patch(100), patch(200))
 }
 
 func TestListOpportunities(t *testing.T) {
@@ -275,21 +258,8 @@ func TestListOpportunities(t *testing.T) {
 	}
 	// Paging through a sort with NULLs visits every row once.
 	var seen []string
-	cursor := ""
-	for i := 0; i < 5; i++ {
-		res := env.Do(testenv.Request{Method: "GET", Path: "/api/v1/opportunities?limit=1&sort=-expected_order_date" + cursor, Token: a.Token})
-		var l struct {
-			Data       []oppJSON
-			NextCursor *string `json:"next_cursor"`
-		}
-		res.Decode(t, &l)
-		for _, o := range l.Data {
-			seen = append(seen, o.Title)
-		}
-		if l.NextCursor == nil {
-			break
-		}
-		cursor = "&cursor=" + *l.NextCursor
+	for _, o := range testenv.Pages[oppJSON](env, a.Token, "/api/v1/opportunities?limit=1&sort=-expected_order_date") {
+		seen = append(seen, o.Title)
 	}
 	if got := strings.Join(seen, ", "); got != "Gamma, Alpha deal, Beta deal" {
 		t.Errorf("paged: got %s", got)
@@ -317,12 +287,12 @@ func TestDeletePhaseMovesOpportunities(t *testing.T) {
 		t.Fatalf("delete with move_to: got %s", res)
 	}
 	var got oppJSON
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + o.ID, Token: a.Token}).Decode(t, &got)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + o.ID, Token: a.Token}).Decode(t, &got)
 	if got.PhaseID != qualified.ID || got.Probability != 25 || got.ProbabilityOverride != nil {
 		t.Errorf("moved opportunity: got %+v, want Qualified at 25 without override", got)
 	}
 	var hist struct{ Data []map[string]any }
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + o.ID + "/phase-history", Token: a.Token}).Decode(t, &hist)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + o.ID + "/phase-history", Token: a.Token}).Decode(t, &hist)
 	if n := len(hist.Data); n != 2 || hist.Data[1]["from_phase_name"] != "Proposal" || hist.Data[1]["to_phase_name"] != "Qualified" {
 		t.Errorf("history after the move: got %v", hist.Data)
 	}
@@ -346,7 +316,7 @@ func TestDeleteRelationWithOpportunities(t *testing.T) {
 func TestCreateFromOrganization(t *testing.T) {
 	env := testenv.New(t)
 	a := env.Signup()
-	org := env.Do(testenv.Request{Method: "POST", Path: "/api/v1/organizations", Token: a.Token, Body: map[string]any{"name": "Acme"}}).Map(t)["id"].(string)
+	org := env.OK(testenv.Request{Method: "POST", Path: "/api/v1/organizations", Token: a.Token, Body: map[string]any{"name": "Acme"}}).Map(t)["id"].(string)
 	res := env.Do(testenv.Request{Method: "POST", Path: "/api/v1/organizations/" + org + "/opportunities", Token: a.Token, Body: map[string]any{"title": "From the relation"}})
 	var o oppJSON
 	res.Decode(t, &o)
@@ -370,7 +340,7 @@ func init() {
 		}
 	}
 	orgOfA := func(t *testing.T, env *testenv.Env, a testenv.Account) fixture {
-		id := env.Do(testenv.Request{Method: "POST", Path: "/api/v1/organizations", Token: a.Token, Body: map[string]any{"name": "A org"}}).Map(t)["id"].(string)
+		id := env.OK(testenv.Request{Method: "POST", Path: "/api/v1/organizations", Token: a.Token, Body: map[string]any{"name": "A org"}}).Map(t)["id"].(string)
 		return fixture{params: map[string]string{"id": id}, ids: []string{id}}
 	}
 	addProbes(map[string]probe{

@@ -28,7 +28,7 @@ type pipelineJSON struct {
 func defaultPipeline(t *testing.T, env *testenv.Env, a testenv.Account) pipelineJSON {
 	t.Helper()
 	var list struct{ Data []pipelineJSON }
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/pipelines", Token: a.Token}).Decode(t, &list)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/pipelines", Token: a.Token}).Decode(t, &list)
 	for _, p := range list.Data {
 		if p.IsDefault {
 			return p
@@ -66,7 +66,7 @@ func TestSignupDefaults(t *testing.T) {
 		t.Errorf("quote phases: got %v %v, want Quotation sent and Quotation signed", p.QuoteSentPhaseID, p.QuoteSignedPhaseID)
 	}
 	var sources struct{ Data []struct{ Name string } }
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/sources", Token: a.Token}).Decode(t, &sources)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/sources", Token: a.Token}).Decode(t, &sources)
 	var names []string
 	for _, s := range sources.Data {
 		names = append(names, s.Name)

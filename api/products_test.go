@@ -83,7 +83,7 @@ func TestProductCRUD(t *testing.T) {
 		})
 	}
 	var got productJSON
-	env.Do(testenv.Request{Method: "GET", Path: path, Token: a.Token}).Decode(t, &got)
+	env.OK(testenv.Request{Method: "GET", Path: path, Token: a.Token}).Decode(t, &got)
 	if got.Name != "CRM seat licence" || got.UnitPrice != 0 || got.Version != 2 {
 		t.Errorf("after the patch: got %+v, want the new name, price 0 (a zero value kept), version 2", got)
 	}
@@ -162,20 +162,8 @@ func TestProductTypeAhead(t *testing.T) {
 	}
 	// Paging through the ranked answer visits every match once, in order.
 	var seen []string
-	cursor := ""
-	for i := 0; i < 6; i++ {
-		var l struct {
-			Data       []productJSON
-			NextCursor *string `json:"next_cursor"`
-		}
-		env.Do(testenv.Request{Method: "GET", Path: "/api/v1/products?q=web&limit=1" + cursor, Token: a.Token}).Decode(t, &l)
-		for _, p := range l.Data {
-			seen = append(seen, p.Code)
-		}
-		if l.NextCursor == nil {
-			break
-		}
-		cursor = "&cursor=" + *l.NextCursor
+	for _, p := range testenv.Pages[productJSON](env, a.Token, "/api/v1/products?q=web&limit=1") {
+		seen = append(seen, p.Code)
 	}
 	if got := strings.Join(seen, " "); got != "WEB WEB-HOST X-1 X-2" {
 		t.Errorf("paged type-ahead: got %q, want %q", got, "WEB WEB-HOST X-1 X-2")

@@ -160,7 +160,7 @@ func TestPublicQuoteRead(t *testing.T) {
 		}
 	}
 	var quote quoteJSON
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/quotes/" + q.ID, Token: a.Token}).Decode(t, &quote)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/quotes/" + q.ID, Token: a.Token}).Decode(t, &quote)
 	if quote.Status != "viewed" || quote.ViewedAt == nil || quote.PublicURL == nil || !strings.HasSuffix(*quote.PublicURL, token) {
 		t.Errorf("the salesperson sees %+v, want viewed with viewed_at and the link", quote)
 	}
@@ -240,7 +240,7 @@ func TestPublicSign(t *testing.T) {
 	}
 
 	var quote quoteJSON
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/quotes/" + q.ID, Token: a.Token}).Decode(t, &quote)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/quotes/" + q.ID, Token: a.Token}).Decode(t, &quote)
 	r := quote.Response
 	if quote.Status != "signed" || r == nil || r.Kind != "signed" || r.Email != "asa@oberg.example" || r.Title != "VD" ||
 		r.SignedAttachmentID == nil || !r.OpportunityMoved || r.Channel != "link" {
@@ -248,7 +248,7 @@ func TestPublicSign(t *testing.T) {
 	}
 	att := env.Do(testenv.Request{Method: "GET", Path: "/api/v1/attachments/" + *r.SignedAttachmentID + "/content", Token: a.Token})
 	var meta attachmentJSON
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/attachments/" + *r.SignedAttachmentID, Token: a.Token}).Decode(t, &meta)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/attachments/" + *r.SignedAttachmentID, Token: a.Token}).Decode(t, &meta)
 	if att.Status != http.StatusOK || sha256Hex(att.Body) != meta.SHA256 || meta.Source != "signed_quote" || meta.UploadedBy != "" {
 		t.Errorf("signed PDF: got %d, sha %s vs %s, source %q", att.Status, sha256Hex(att.Body), meta.SHA256, meta.Source)
 	}
@@ -272,7 +272,7 @@ func TestPublicSign(t *testing.T) {
 			ChangedByName string  `json:"changed_by_name"`
 		}
 	}
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + o.ID + "/phase-history", Token: a.Token}).Decode(t, &history)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + o.ID + "/phase-history", Token: a.Token}).Decode(t, &history)
 	last := history.Data[len(history.Data)-1]
 	if last.ToPhaseID != *pl.QuoteSignedPhaseID || last.ChangedByKind != "customer" || last.ChangedByName != "Åsa Ström" || last.ChangedBy != nil {
 		t.Errorf("the last phase change is %+v, want to quote-signed by the customer Åsa Ström", last)
@@ -287,7 +287,7 @@ func TestPublicSign(t *testing.T) {
 			Ref     struct{ Type, ID string }
 		}
 	}
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + o.ID + "/timeline", Token: a.Token}).Decode(t, &timeline)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + o.ID + "/timeline", Token: a.Token}).Decode(t, &timeline)
 	if len(timeline.Data) == 0 || timeline.Data[0].Summary != "Quote "+q.Number+" signed by Åsa Ström" || timeline.Data[0].Ref.ID != q.ID {
 		t.Errorf("the timeline starts with %+v, want the signature by Åsa Ström", timeline.Data)
 	}
@@ -478,7 +478,7 @@ func TestPublicChangeRequestAndRevision(t *testing.T) {
 		t.Fatalf("change request: %s", res)
 	}
 	var quote quoteJSON
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/quotes/" + q.ID, Token: a.Token}).Decode(t, &quote)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/quotes/" + q.ID, Token: a.Token}).Decode(t, &quote)
 	if quote.Status != "change_requested" || quote.Response == nil || quote.Response.Comment != "Could you do 3 licences?" ||
 		len(quote.Response.LineComments) != 1 || quote.Response.LineComments[0].LineID != p.Lines[0].ID {
 		t.Fatalf("the salesperson sees %+v, want the request with its line comment", quote.Response)
@@ -528,7 +528,7 @@ func TestPublicRejectWithdrawExpire(t *testing.T) {
 		t.Fatalf("reject: %s", res)
 	}
 	var quote quoteJSON
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/quotes/" + q.ID, Token: a.Token}).Decode(t, &quote)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/quotes/" + q.ID, Token: a.Token}).Decode(t, &quote)
 	opp, _, _ := getOpp(t, env, a, o.ID)
 	if quote.Status != "rejected" || quote.Response == nil || quote.Response.Reason != "Too expensive" || opp.Status != "open" {
 		t.Errorf("got quote %s with %+v and opportunity %s, want rejected with the reason and the opportunity open",
@@ -584,7 +584,7 @@ func TestPublicSignDirect(t *testing.T) {
 		t.Errorf("the sign record is %+v, want channel direct", sign)
 	}
 	var quote quoteJSON
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/quotes/" + q.ID, Token: a.Token}).Decode(t, &quote)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/quotes/" + q.ID, Token: a.Token}).Decode(t, &quote)
 	pdf := env.Do(testenv.Request{Method: "GET", Path: "/api/v1/attachments/" + *quote.Response.SignedAttachmentID + "/content", Token: a.Token})
 	if text := pdfToText(t, pdf.Body); !strings.Contains(text, "i säljarens närvaro (direkt)") {
 		t.Errorf("the certificate does not say the quote was signed in the salesperson's presence:\n%s", text)

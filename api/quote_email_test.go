@@ -62,14 +62,14 @@ func TestSendQuoteByEmail(t *testing.T) {
 		t.Fatalf("send: got %s, want sent by e-mail with the draft's link", res)
 	}
 	var e emailJSON
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/emails/" + *sent.EmailID, Token: a.Token}).Decode(t, &e)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/emails/" + *sent.EmailID, Token: a.Token}).Decode(t, &e)
 	if e.Status != "not_configured" || e.Subject != "Vår offert" || !strings.HasSuffix(strings.TrimSpace(e.Body), d.Link) ||
 		e.ReplyTo != a.Email || len(e.Attachments) != 1 || e.Attachments[0].FileName != "quote-"+q.Number+"-v1.pdf" ||
 		len(e.Cc) != 1 {
 		t.Errorf("e-mail: got %+v, want the edited text with the link appended and the PDF", e)
 	}
 	var att attachmentJSON
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/attachments/" + e.Attachments[0].ID, Token: a.Token}).Decode(t, &att)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/attachments/" + e.Attachments[0].ID, Token: a.Token}).Decode(t, &att)
 	if att.Source != "quote" || att.SHA256 != *sent.Quote.DocumentSHA256 {
 		t.Errorf("the attached PDF is %+v, want the quote's document %s", att, *sent.Quote.DocumentSHA256)
 	}
@@ -83,7 +83,7 @@ func TestSendQuoteByEmail(t *testing.T) {
 			Summary string `json:"summary"`
 		}
 	}
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + o.ID + "/timeline", Token: a.Token}).Decode(t, &timeline)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + o.ID + "/timeline", Token: a.Token}).Decode(t, &timeline)
 	found := false
 	for _, ev := range timeline.Data {
 		found = found || ev.Type == "email" && ev.Summary == "Vår offert"

@@ -202,17 +202,17 @@ func TestQuoteSnapshotImmutable(t *testing.T) {
 	a := env.Signup()
 	o, _ := quotedOpportunity(t, env, a)
 	q := createQuote(t, env, a, o.ID, nil)
-	before := env.Do(testenv.Request{Method: "GET", Path: "/api/v1/quotes/" + q.ID, Token: a.Token})
+	before := env.OK(testenv.Request{Method: "GET", Path: "/api/v1/quotes/" + q.ID, Token: a.Token})
 	addLine(t, env, a, o.ID, freeLine(3, 5000, 1200))
 	if res := patchOpp(env, a, o.ID, map[string]any{"offer_discount": 1500}); res.Status != 200 {
 		t.Fatalf("discount: %s", res)
 	}
 	tp := defaultTemplate(t, env, a)
-	env.Do(testenv.Request{Method: "PATCH", Path: "/api/v1/quote-templates/" + tp.ID, Token: a.Token,
+	env.OK(testenv.Request{Method: "PATCH", Path: "/api/v1/quote-templates/" + tp.ID, Token: a.Token,
 		Body: map[string]any{"company_name": "Renamed AB", "intro_text": "New words"}})
 	orgID := *o.OrganizationID
-	env.Do(testenv.Request{Method: "PATCH", Path: "/api/v1/organizations/" + orgID, Token: a.Token, Body: map[string]any{"name": "Other AB"}})
-	after := env.Do(testenv.Request{Method: "GET", Path: "/api/v1/quotes/" + q.ID, Token: a.Token})
+	env.OK(testenv.Request{Method: "PATCH", Path: "/api/v1/organizations/" + orgID, Token: a.Token, Body: map[string]any{"name": "Other AB"}})
+	after := env.OK(testenv.Request{Method: "GET", Path: "/api/v1/quotes/" + q.ID, Token: a.Token})
 	if string(after.Body) != string(before.Body) {
 		t.Errorf("the quote changed:\nbefore %s\nafter  %s", before.Body, after.Body)
 	}

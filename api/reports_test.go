@@ -15,7 +15,7 @@ func reportData(t *testing.T, env *testenv.Env, a testenv.Account) (pipelineJSON
 	member := env.Member(a)
 	p := defaultPipeline(t, env, a)
 	var sources struct{ Data []struct{ ID, Name string } }
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/sources", Token: a.Token}).Decode(t, &sources)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/sources", Token: a.Token}).Decode(t, &sources)
 	referral := ""
 	for _, s := range sources.Data {
 		if s.Name == "Referral" {

@@ -151,7 +151,7 @@ func init() {
 		"GET /api/v1/users/:id":    {kind: item, setup: memberOfA},
 		"PATCH /api/v1/users/:id": {kind: item, setup: memberOfA, body: map[string]any{"name": "Hijacked", "role": "admin"},
 			check: func(t *testing.T, env *testenv.Env, a testenv.Account, fx fixture) {
-				u := env.Do(testenv.Request{Method: "GET", Path: "/api/v1/users/" + fx.params["id"], Token: a.Token}).Map(t)
+				u := env.OK(testenv.Request{Method: "GET", Path: "/api/v1/users/" + fx.params["id"], Token: a.Token}).Map(t)
 				if u["name"] == "Hijacked" || u["role"] != "member" {
 					t.Errorf("A's user changed: %v", u)
 				}

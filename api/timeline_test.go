@@ -23,28 +23,7 @@ type timelineJSON struct {
 
 func timeline(t *testing.T, env *testenv.Env, a testenv.Account, oppID string, limit string) []timelineJSON {
 	t.Helper()
-	var all []timelineJSON
-	path := "/api/v1/opportunities/" + oppID + "/timeline?limit=" + limit
-	for pages := 0; path != ""; pages++ {
-		if pages > 20 {
-			t.Fatal("too many pages")
-		}
-		res := env.Do(testenv.Request{Method: "GET", Path: path, Token: a.Token})
-		if res.Status != 200 {
-			t.Fatalf("timeline: got %s, want 200", res)
-		}
-		var p struct {
-			Data       []timelineJSON `json:"data"`
-			NextCursor *string        `json:"next_cursor"`
-		}
-		res.Decode(t, &p)
-		all = append(all, p.Data...)
-		path = ""
-		if p.NextCursor != nil {
-			path = "/api/v1/opportunities/" + oppID + "/timeline?limit=" + limit + "&cursor=" + *p.NextCursor
-		}
-	}
-	return all
+	return testenv.Pages[timelineJSON](env, a.Token, "/api/v1/opportunities/"+oppID+"/timeline?limit="+limit)
 }
 
 // TestTimeline: every kind of event appears once, newest first, with its

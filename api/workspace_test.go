@@ -43,7 +43,7 @@ func TestWorkspaceSettings(t *testing.T) {
 			DueAt time.Time `json:"due_at"`
 		}
 	}
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/tasks?opportunity_id=" + o.ID, Token: a.Token}).Decode(t, &tasks)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/tasks?opportunity_id=" + o.ID, Token: a.Token}).Decode(t, &tasks)
 	if len(tasks.Data) != 1 || tasks.Data[0].DueAt.Sub(before) < 119*time.Hour {
 		t.Errorf("follow-up: got %+v, want one due in 5 days", tasks.Data)
 	}
@@ -54,7 +54,7 @@ func init() {
 		"GET /api/v1/workspace": {kind: own},
 		"PATCH /api/v1/workspace": {kind: own, body: map[string]any{"name": "B renamed"},
 			check: func(t *testing.T, env *testenv.Env, a testenv.Account, _ fixture) {
-				ws := env.Do(testenv.Request{Method: "GET", Path: "/api/v1/workspace", Token: a.Token}).Map(t)
+				ws := env.OK(testenv.Request{Method: "GET", Path: "/api/v1/workspace", Token: a.Token}).Map(t)
 				if ws["name"] == "B renamed" || ws["id"] != a.WorkspaceID {
 					t.Errorf("A's workspace changed: %v", ws)
 				}

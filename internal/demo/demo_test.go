@@ -25,7 +25,7 @@ func TestSeedIsIdempotent(t *testing.T) {
 	}
 	token := res.Map(t)["access_token"].(string)
 	var opps struct{ Data []struct{ Status string } }
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/opportunities?limit=200", Token: token}).Decode(t, &opps)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/opportunities?limit=200", Token: token}).Decode(t, &opps)
 	statuses := map[string]int{}
 	for _, o := range opps.Data {
 		statuses[o.Status]++
@@ -34,9 +34,9 @@ func TestSeedIsIdempotent(t *testing.T) {
 		t.Errorf("got %d opportunities %v, want 40 spread over open, won and lost", len(opps.Data), statuses)
 	}
 	var first struct{ Data []struct{ ID string } }
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/opportunities?sort=created_at&limit=1", Token: token}).Decode(t, &first)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/opportunities?sort=created_at&limit=1", Token: token}).Decode(t, &first)
 	var tl struct{ Data []struct{ Type string } }
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + first.Data[0].ID + "/timeline?limit=200", Token: token}).Decode(t, &tl)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + first.Data[0].ID + "/timeline?limit=200", Token: token}).Decode(t, &tl)
 	kinds := map[string]bool{}
 	for _, e := range tl.Data {
 		kinds[e.Type] = true
@@ -47,7 +47,7 @@ func TestSeedIsIdempotent(t *testing.T) {
 		}
 	}
 	var f struct{ Rows []any }
-	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/forecast", Token: token}).Decode(t, &f)
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/forecast", Token: token}).Decode(t, &f)
 	if len(f.Rows) < 6 {
 		t.Errorf("forecast rows: got %d, want the next 12 months mostly filled", len(f.Rows))
 	}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -136,6 +137,23 @@ func (e *Env) Do(r Request) *Response {
 	page := strings.HasPrefix(r.Path, "/q/") && strings.HasPrefix(res.Header.Get("Content-Type"), "text/html")
 	if res.Status >= 400 && !page && !strings.HasPrefix(res.Header.Get("Content-Type"), "application/problem+json") {
 		e.T.Errorf("%s %s → %d with Content-Type %q, want application/problem+json", r.Method, r.Path, res.Status, res.Header.Get("Content-Type"))
+	}
+	return res
+}
+
+// OK sends the request like Do and fails the test at once unless the answer
+// is a success (2xx), or one of want when given: for the setup calls of a
+// test, which must not fail unnoticed.
+func (e *Env) OK(r Request, want ...int) *Response {
+	e.T.Helper()
+	res := e.Do(r)
+	if len(want) == 0 && res.Status >= 200 && res.Status < 300 || slices.Contains(want, res.Status) {
+		return res
+	}
+	if len(want) == 0 {
+		e.T.Fatalf("%s %s: got %s, want a success", r.Method, r.Path, res)
+	} else {
+		e.T.Fatalf("%s %s: got %s, want %v", r.Method, r.Path, res, want)
 	}
 	return res
 }
