@@ -55,46 +55,30 @@ func sendEmail(t *testing.T, env *testenv.Env, a testenv.Account, oppID string, 
 	return e
 }
 
-// mailEnv is the product with an SMTP server and its job queue running,
-// retrying after a few milliseconds.
+// mailEnv is the product with an SMTP server. Its jobs run synchronously
+// when a test drains them (awaitEmail); a failed attempt is due again at
+// once, so one drain works it to its end.
 func mailEnv(t *testing.T, srv *smtpServer) *testenv.Env {
 	t.Helper()
-	env := testenv.New(t, func(c *app.Config) {
+	return testenv.New(t, func(c *app.Config) {
 		c.SMTPURL = srv.url()
-		c.JobRetryDelay = func(int) time.Duration { return 10 * time.Millisecond }
-		c.JobPollInterval = 100 * time.Millisecond
+		c.JobRetryDelay = func(int) time.Duration { return 0 }
 	})
-	if err := env.App.Jobs.Start(context.Background()); err != nil {
-		t.Fatalf("start job queue: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := env.App.Jobs.Stop(ctx); err != nil {
-			t.Errorf("stop job queue: %v", err)
-		}
-	})
-	return env
 }
 
-// awaitEmail polls the e-mail until it leaves status queued, for at most
-// 30 seconds.
+// awaitEmail works the queued jobs (the e-mail's attempts included) and
+// returns the e-mail, which must have left status queued.
 func awaitEmail(t *testing.T, env *testenv.Env, a testenv.Account, id string) emailJSON {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		var e emailJSON
-		env.OK(testenv.Request{Method: "GET", Path: "/api/v1/emails/" + id, Token: a.Token}).Decode(t, &e)
-		if e.Status != "queued" {
-			return e
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("e-mail %s still queued after 30s: %+v", id, e)
-		}
-		<-tick.C
+	if _, err := env.App.Jobs.Drain(context.Background()); err != nil {
+		t.Fatalf("drain jobs: %v", err)
 	}
+	var e emailJSON
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/emails/" + id, Token: a.Token}).Decode(t, &e)
+	if e.Status == "queued" {
+		t.Fatalf("e-mail %s still queued after its jobs ran: %+v", id, e)
+	}
+	return e
 }
 
 // TestEmailsWithoutSMTP: without SMTP_URL an e-mail is stored as
