@@ -5,7 +5,7 @@ run: ## start the API with the demo workspace (embedded PostgreSQL without DATAB
 	$(GO) run ./cmd/crm serve --demo
 
 test: ## all tests, with the race detector, against PostgreSQL
-	$(GO) test -race -count=1 -timeout 20m ./...
+	$(GO) test -race -count=1 -timeout 20m -parallel 4 ./...
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags="-s -w" -o bin/crm ./cmd/crm

@@ -8,6 +8,7 @@ import (
 )
 
 func TestAPIKeys(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	admin := env.Signup()
 	member := env.Member(admin)

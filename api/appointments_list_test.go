@@ -9,6 +9,7 @@ import (
 )
 
 func TestListAppointments(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	member := env.Member(a)

@@ -49,6 +49,7 @@ func createAppointment(t *testing.T, env *testenv.Env, a testenv.Account, body m
 // (another workspace's id is the same 422 as a missing one), scheduling
 // for a colleague, If-Match on change and delete.
 func TestAppointments(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	admin, other := env.Signup(), env.Signup()
 	colleague := env.Member(admin)
@@ -123,6 +124,7 @@ func TestAppointments(t *testing.T) {
 
 // TestAllDayAppointment: the dates count, in the offset they were given in.
 func TestAllDayAppointment(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	tests := []struct {
@@ -144,6 +146,7 @@ func TestAllDayAppointment(t *testing.T) {
 // TestAppointmentTimeline: an appointment about an opportunity is on its
 // timeline.
 func TestAppointmentTimeline(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	o := newOpportunity(t, env, a, nil)

@@ -66,6 +66,7 @@ func uploadOK(t *testing.T, env *testenv.Env, a testenv.Account, oppID, name str
 // stored and the content kept on disk under its hash; downloads stream it
 // back as an attachment that browsers must not sniff.
 func TestAttachments(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	env := testenv.New(t, func(c *app.Config) { c.BlobDir = dir; c.MaxUploadBytes = 3 << 20 })
 	a := env.Signup()
@@ -113,6 +114,7 @@ func TestAttachments(t *testing.T) {
 // TestAttachmentErrors: size limit, missing file part, wrong media type,
 // missing opportunity and attachment.
 func TestAttachmentErrors(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t, func(c *app.Config) { c.MaxUploadBytes = 1000 })
 	a := env.Signup()
 	o := newOpportunity(t, env, a, nil)

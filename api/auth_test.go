@@ -10,6 +10,7 @@ import (
 )
 
 func TestSignup(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	good := map[string]any{"workspace_name": "Acme AB", "name": "Anna", "email": "anna@example.com", "password": "long enough pw", "currency": "SEK"}
 	tests := []struct {
@@ -45,6 +46,7 @@ func TestSignup(t *testing.T) {
 }
 
 func TestSignupReturnsWorkingSession(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	res := env.Do(testenv.Request{Method: "GET", Path: "/api/v1/me", Token: a.Token})
@@ -65,6 +67,7 @@ func TestSignupReturnsWorkingSession(t *testing.T) {
 }
 
 func TestLogin(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	ok := env.Do(testenv.Request{Method: "POST", Path: "/api/v1/auth/login", Body: map[string]any{"email": strings.ToUpper(a.Email), "password": a.Password}})
@@ -87,6 +90,7 @@ func TestLogin(t *testing.T) {
 }
 
 func TestLoginRateLimit(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	var last *testenv.Response
@@ -105,6 +109,7 @@ func TestLoginRateLimit(t *testing.T) {
 }
 
 func TestLoginRateLimitPerAddress(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	var last *testenv.Response
 	for i := 0; i < 51; i++ { // 50 attempts per address per 5 minutes, whatever the account
@@ -122,6 +127,7 @@ func TestLoginRateLimitPerAddress(t *testing.T) {
 }
 
 func TestRefreshRotation(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	refresh := func(tok string) *testenv.Response {
@@ -149,6 +155,7 @@ func TestRefreshRotation(t *testing.T) {
 }
 
 func TestLogout(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	res := env.Do(testenv.Request{Method: "POST", Path: "/api/v1/auth/logout", Body: map[string]any{"refresh_token": a.RefreshToken}})
@@ -166,6 +173,7 @@ func TestLogout(t *testing.T) {
 }
 
 func TestChangePassword(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	path := "/api/v1/me/password"

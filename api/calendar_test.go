@@ -52,6 +52,7 @@ func calendarIDs(t *testing.T, env *testenv.Env, a testenv.Account, from, to tim
 // the range is outside), tasks due in it, merged by time; attendees see the
 // appointment, others do not; done tasks are left out.
 func TestCalendarRanges(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	attendee, outsider := env.Member(a), env.Member(a)
@@ -93,6 +94,7 @@ func TestCalendarRanges(t *testing.T) {
 // TestCalendarErrors: the range and the user are checked; another
 // workspace's user is the same 422 as a missing one.
 func TestCalendarErrors(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a, b := env.Signup(), env.Signup()
 	now := time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC)
@@ -119,6 +121,7 @@ func TestCalendarErrors(t *testing.T) {
 // TestCalendarIsolation: B never sees A's appointments, not even when A
 // invites nobody and B asks for the same range.
 func TestCalendarIsolation(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a, b := env.Signup(), env.Signup()
 	ten := time.Date(2027, 2, 1, 10, 0, 0, 0, time.UTC)
@@ -177,6 +180,7 @@ func fetchFeed(t *testing.T, env *testenv.Env, path string) map[string]*ics.VEve
 // meeting made in Stockholm time keeps its instant in UTC; an all-day event
 // is a DATE; B's feed has nothing of A's.
 func TestCalendarFeed(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a, b := env.Signup(), env.Signup()
 	sthlm := stockholm(t)
@@ -226,6 +230,7 @@ func TestCalendarFeed(t *testing.T) {
 // TestCalendarFeedTokens: regenerating revokes the old URL; unknown and
 // malformed tokens are the same 404; a token is never derived from the user.
 func TestCalendarFeedTokens(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	first := newFeed(t, env, a)

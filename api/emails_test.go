@@ -85,6 +85,7 @@ func awaitEmail(t *testing.T, env *testenv.Env, a testenv.Account, id string) em
 // not_configured, readable, listed and on the timeline; invalid input is
 // 422 naming the field.
 func TestEmailsWithoutSMTP(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	o, other := newOpportunity(t, env, a, nil), newOpportunity(t, env, a, nil)
@@ -161,6 +162,7 @@ func TestEmailsWithoutSMTP(t *testing.T) {
 // TestEmailDelivery sends through a real SMTP server and checks the
 // message as received: envelope, headers, body and attachment.
 func TestEmailDelivery(t *testing.T) {
+	t.Parallel()
 	srv := startSMTP(t)
 	env := mailEnv(t, srv)
 	a := env.Signup()
@@ -249,6 +251,7 @@ func mimeParts(t *testing.T, m *mail.Message) (string, map[string]string) {
 // TestEmailRetries: a server that fails twice with 451 and then accepts
 // gets exactly one message, and the e-mail is sent after three attempts.
 func TestEmailRetries(t *testing.T) {
+	t.Parallel()
 	srv := startSMTP(t, smtpReply(451), smtpReply(451))
 	env := mailEnv(t, srv)
 	a := env.Signup()
@@ -266,6 +269,7 @@ func TestEmailRetries(t *testing.T) {
 // TestEmailPermanentFailure: a 550 is not retried; the e-mail fails with
 // the server's reason.
 func TestEmailPermanentFailure(t *testing.T) {
+	t.Parallel()
 	srv := startSMTP(t, smtpReply(550), smtpReply(550))
 	env := mailEnv(t, srv)
 	a := env.Signup()

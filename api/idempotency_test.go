@@ -13,6 +13,7 @@ import (
 )
 
 func TestIdempotencyKey(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	admin := env.Signup()
 	body := map[string]any{"email": "idem@example.com", "name": "Idem", "password": "long enough pw"}
@@ -56,6 +57,7 @@ func TestIdempotencyKey(t *testing.T) {
 }
 
 func TestIdempotencyKeyInFlight(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	admin := env.Signup()
 	body := []byte(`{"name":"Sync"}`)
@@ -75,6 +77,7 @@ func TestIdempotencyKeyInFlight(t *testing.T) {
 }
 
 func TestIdempotencyKeyConcurrent(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	admin := env.Signup()
 	body := map[string]any{"email": "race@example.com", "name": "Race", "password": "long enough pw"}

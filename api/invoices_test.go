@@ -130,6 +130,7 @@ func issue(t *testing.T, env *testenv.Env, a testenv.Account, id string, body an
 }
 
 func TestInvoiceDraftsAndPartialInvoicing(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	o, _ := quotedOpportunity(t, env, a)
@@ -195,6 +196,7 @@ func TestInvoiceDraftsAndPartialInvoicing(t *testing.T) {
 }
 
 func TestInvoiceIssuePayCredit(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	o := invoiceableOpportunity(t, env, a)
@@ -306,6 +308,7 @@ func listInvoices(t *testing.T, env *testenv.Env, a testenv.Account, query strin
 }
 
 func TestInvoiceFromSignedQuoteAndTerms(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	q, token, o := sentQuote(t, env, a)
@@ -338,6 +341,7 @@ func TestInvoiceFromSignedQuoteAndTerms(t *testing.T) {
 }
 
 func TestIssueConcurrentlyGapFree(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	o := invoiceableOpportunity(t, env, a)
@@ -385,6 +389,7 @@ func TestIssueConcurrentlyGapFree(t *testing.T) {
 }
 
 func TestInvoiceOverdueAndReports(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	o := invoiceableOpportunity(t, env, a)
@@ -468,6 +473,7 @@ func TestInvoiceOverdueAndReports(t *testing.T) {
 }
 
 func TestInvoiceDocumentsAndSending(t *testing.T) {
+	t.Parallel()
 	srv := startSMTP(t)
 	env := mailEnv(t, srv)
 	a := env.Signup()

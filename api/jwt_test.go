@@ -13,6 +13,7 @@ import (
 
 // TestAccessTokenAttacks presents forged and misused tokens: each is 401.
 func TestAccessTokenAttacks(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	kid, keyB64, _ := strings.Cut(env.Keys, ":")

@@ -12,6 +12,7 @@ import (
 // The request types repeat the domain's text limits in their validate tags
 // (so that openapi.yaml states them); the domain's constants are the source.
 func TestFieldLimitsMatchTheDomain(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		typ   any
 		field string

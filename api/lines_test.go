@@ -89,6 +89,7 @@ func getOpp(t *testing.T, env *testenv.Env, a testenv.Account, id string) (oppJS
 // (EN 16931 BR-CO-17): three lines of 0.5 × 66.67 at 19 % are 100.02 net
 // and 19.00 VAT, where rounding per line would give 18.99.
 func TestLineTotalsPinned(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	o := newOpportunity(t, env, a, map[string]any{"estimated_amount": 500})
@@ -128,6 +129,7 @@ func TestLineTotalsPinned(t *testing.T) {
 }
 
 func TestLinesFromProducts(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	p := newProduct(t, env, a, map[string]any{"name": "Seat", "unit": "month", "unit_price": 29900, "vat_rate": 2500})
@@ -183,6 +185,7 @@ func TestLinesFromProducts(t *testing.T) {
 }
 
 func TestLineUpdateAndDelete(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	p := newProduct(t, env, a, map[string]any{"name": "Hosting", "unit": "month", "unit_price": 5000, "vat_rate": 2500})
@@ -248,6 +251,7 @@ func TestLineUpdateAndDelete(t *testing.T) {
 // their net total, also on the board and in the forecast; setting it by hand
 // is refused; removing the last line leaves it and makes it editable.
 func TestAmountFollowsLines(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	p := defaultPipeline(t, env, a)
@@ -296,6 +300,7 @@ func TestAmountFollowsLines(t *testing.T) {
 }
 
 func TestClosedOpportunityLines(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	p := defaultPipeline(t, env, a)
@@ -324,6 +329,7 @@ func TestClosedOpportunityLines(t *testing.T) {
 }
 
 func TestReorderLines(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	o := newOpportunity(t, env, a, nil)
@@ -359,6 +365,7 @@ func TestReorderLines(t *testing.T) {
 // TestConcurrentLineEdits: two edits of one line version, one wins and one
 // gets 412; concurrent adds all land and the amount counts every one.
 func TestConcurrentLineEdits(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	o := newOpportunity(t, env, a, nil)
@@ -388,6 +395,7 @@ func TestConcurrentLineEdits(t *testing.T) {
 // TestLineWithAnotherWorkspacesProduct: naming another workspace's product
 // is the same 422 as a missing product, and nothing is written.
 func TestLineWithAnotherWorkspacesProduct(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a, b := env.Signup(), env.Signup()
 	theirs := newProduct(t, env, a, nil)
@@ -414,6 +422,7 @@ func TestLineWithAnotherWorkspacesProduct(t *testing.T) {
 }
 
 func TestOpportunityListTotals(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	with := newOpportunity(t, env, a, map[string]any{"title": "With lines"})

@@ -31,6 +31,7 @@ func createNote(t *testing.T, env *testenv.Env, a testenv.Account, oppID, body s
 // TestNotes: the author or an admin edits and deletes; other members only
 // read; bodies are 1 to 10,000 characters; stale If-Match is 412.
 func TestNotes(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	admin := env.Signup()
 	author, other := env.Member(admin), env.Member(admin)
@@ -79,6 +80,7 @@ func TestNotes(t *testing.T) {
 
 // TestNoteList: newest first, paged by cursor without gaps or repeats.
 func TestNoteList(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	o := newOpportunity(t, env, a, nil)

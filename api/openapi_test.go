@@ -20,6 +20,7 @@ var echoParam = regexp.MustCompile(`:([a-z_]+)`)
 // TestRoutesMatchSpec: every registered route is in openapi.yaml and every
 // operation in openapi.yaml is registered, so the description cannot drift.
 func TestRoutesMatchSpec(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	doc, _ := testenv.Spec(t)
 	registered := map[string]bool{}
@@ -64,6 +65,7 @@ func TestRoutesMatchSpec(t *testing.T) {
 }
 
 func TestPlatformEndpoints(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	for _, tc := range []struct {
 		path, wantType, wantBody string
@@ -89,6 +91,7 @@ func TestPlatformEndpoints(t *testing.T) {
 }
 
 func TestReadyzWithoutDatabase(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	env.DB.Close()
 	res := env.Do(testenv.Request{Method: "GET", Path: "/readyz"})
@@ -101,6 +104,7 @@ func TestReadyzWithoutDatabase(t *testing.T) {
 }
 
 func TestErrorsAreProblems(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	for _, tc := range []struct {

@@ -53,6 +53,7 @@ func patchOpp(env *testenv.Env, a testenv.Account, id string, body map[string]an
 }
 
 func TestCreateOpportunityDefaults(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	p := defaultPipeline(t, env, a)
@@ -75,6 +76,7 @@ func TestCreateOpportunityDefaults(t *testing.T) {
 }
 
 func TestCreateOpportunityFollowUpTask(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	before := time.Now()
@@ -100,6 +102,7 @@ func TestCreateOpportunityFollowUpTask(t *testing.T) {
 }
 
 func TestCreateOpportunityErrors(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	other := env.Signup()
@@ -143,6 +146,7 @@ func TestCreateOpportunityErrors(t *testing.T) {
 }
 
 func TestOpportunityPhaseRules(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	p := defaultPipeline(t, env, a)
@@ -204,6 +208,7 @@ func TestOpportunityPhaseRules(t *testing.T) {
 }
 
 func TestOpportunityConcurrentPatch(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	o := newOpportunity(t, env, a, nil)
@@ -215,6 +220,7 @@ func TestOpportunityConcurrentPatch(t *testing.T) {
 }
 
 func TestListOpportunities(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	member := env.Member(a)
@@ -272,6 +278,7 @@ func TestListOpportunities(t *testing.T) {
 }
 
 func TestDeletePhaseMovesOpportunities(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	p := defaultPipeline(t, env, a)
@@ -299,6 +306,7 @@ func TestDeletePhaseMovesOpportunities(t *testing.T) {
 }
 
 func TestDeleteRelationWithOpportunities(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	o := newOpportunity(t, env, a, nil)
@@ -314,6 +322,7 @@ func TestDeleteRelationWithOpportunities(t *testing.T) {
 }
 
 func TestCreateFromOrganization(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	org := env.OK(testenv.Request{Method: "POST", Path: "/api/v1/organizations", Token: a.Token, Body: map[string]any{"name": "Acme"}}).Map(t)["id"].(string)

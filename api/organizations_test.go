@@ -38,6 +38,7 @@ func wantFields(t *testing.T, res *testenv.Response, fields ...string) {
 }
 
 func TestOrganizationLifecycle(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	admin := env.Signup()
 	member := env.Member(admin)
@@ -95,6 +96,7 @@ func TestOrganizationLifecycle(t *testing.T) {
 }
 
 func TestOrganizationValidation(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	admin := env.Signup()
 	org := postOrganization(t, env, admin.Token, map[string]any{"name": "Valid AB"})
@@ -158,6 +160,7 @@ func TestOrganizationValidation(t *testing.T) {
 }
 
 func TestOrganizationSearch(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	admin := env.Signup()
 	for _, o := range []map[string]any{
@@ -196,6 +199,7 @@ func TestOrganizationSearch(t *testing.T) {
 }
 
 func TestOrganizationPaging(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	admin := env.Signup()
 	var names []string
@@ -234,6 +238,7 @@ func TestOrganizationPaging(t *testing.T) {
 // TestOrganizationDeleteKeepsPersons: deleting an organization detaches its
 // persons (a new version of each) instead of deleting or blocking.
 func TestOrganizationDeleteKeepsPersons(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	admin := env.Signup()
 	org := postOrganization(t, env, admin.Token, map[string]any{"name": "Closing AB"})
@@ -251,6 +256,7 @@ func TestOrganizationDeleteKeepsPersons(t *testing.T) {
 // TestOrganizationDeleteReferenced: a row of another table that refers to
 // the organization (as opportunities will) turns the delete into 409.
 func TestOrganizationDeleteReferenced(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	admin := env.Signup()
 	org := postOrganization(t, env, admin.Token, map[string]any{"name": "Busy AB"})

@@ -20,6 +20,7 @@ func postPerson(t *testing.T, env *testenv.Env, token string, body map[string]an
 }
 
 func TestPersonLifecycle(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	admin := env.Signup()
 	member := env.Member(admin)
@@ -84,6 +85,7 @@ func TestPersonLifecycle(t *testing.T) {
 }
 
 func TestPersonValidation(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a, b := env.Signup(), env.Signup()
 	orgOfB := postOrganization(t, env, b.Token, map[string]any{"name": "B's organization"})
@@ -152,6 +154,7 @@ func TestPersonValidation(t *testing.T) {
 }
 
 func TestPersonSearchAndFilter(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	admin := env.Signup()
 	nordvik := postOrganization(t, env, admin.Token, map[string]any{"name": "Nordvik"})
@@ -196,6 +199,7 @@ func TestPersonSearchAndFilter(t *testing.T) {
 // TestPersonTenancyFilter: filtering by another workspace's organization
 // shows nothing, never that organization's persons.
 func TestPersonTenancyFilter(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a, b := env.Signup(), env.Signup()
 	org := postOrganization(t, env, a.Token, map[string]any{"name": "A's organization"})

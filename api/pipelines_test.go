@@ -50,6 +50,7 @@ func phaseNamed(t *testing.T, p pipelineJSON, name string) phaseJSON {
 }
 
 func TestSignupDefaults(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	p := defaultPipeline(t, env, a)
@@ -88,6 +89,7 @@ func phases(specs ...string) []map[string]any {
 }
 
 func TestCreatePipelineRules(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	member := env.Member(a)
@@ -129,6 +131,7 @@ func TestCreatePipelineRules(t *testing.T) {
 }
 
 func TestOneDefaultPipeline(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	old := defaultPipeline(t, env, a)
@@ -164,6 +167,7 @@ func TestOneDefaultPipeline(t *testing.T) {
 }
 
 func TestQuotePhaseSettings(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	p := defaultPipeline(t, env, a)
@@ -184,6 +188,7 @@ func TestQuotePhaseSettings(t *testing.T) {
 }
 
 func TestPhaseChanges(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	p := defaultPipeline(t, env, a)
@@ -225,6 +230,7 @@ func TestPhaseChanges(t *testing.T) {
 }
 
 func TestReorderPhases(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	p := defaultPipeline(t, env, a)
@@ -265,6 +271,7 @@ func TestReorderPhases(t *testing.T) {
 }
 
 func TestSources(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	member := env.Member(a)

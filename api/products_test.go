@@ -37,6 +37,7 @@ func newProduct(t *testing.T, env *testenv.Env, a testenv.Account, body map[stri
 }
 
 func TestProductCRUD(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	member := env.Member(a)
@@ -96,6 +97,7 @@ func TestProductCRUD(t *testing.T) {
 }
 
 func TestDeleteProductUsedByLines(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	p := newProduct(t, env, a, nil)
@@ -112,6 +114,7 @@ func TestDeleteProductUsedByLines(t *testing.T) {
 }
 
 func TestProductTypeAhead(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	for _, p := range []map[string]any{

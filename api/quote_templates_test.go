@@ -61,6 +61,7 @@ func newTemplate(t *testing.T, env *testenv.Env, a testenv.Account, body map[str
 // TestSignupDefaultTemplate: every workspace starts with one default
 // template in its language, named after the workspace.
 func TestSignupDefaultTemplate(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	all := listTemplates(t, env, a)
@@ -73,6 +74,7 @@ func TestSignupDefaultTemplate(t *testing.T) {
 // TestQuoteTemplates: admins write, members read; validation; exactly one
 // default; If-Match.
 func TestQuoteTemplates(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	admin := env.Signup()
 	member := env.Member(admin)
@@ -142,6 +144,7 @@ func pngLogo(t *testing.T, w, h int) []byte {
 // TestQuoteTemplateLogo: PNG or JPEG up to 1 MiB, raw or multipart; the
 // type is sniffed; 413, 415 and 422 otherwise.
 func TestQuoteTemplateLogo(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	tp := defaultTemplate(t, env, a)

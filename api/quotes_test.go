@@ -142,6 +142,7 @@ func quoteDo(t *testing.T, env *testenv.Env, a testenv.Account, method, path str
 // TestCreateQuote: the draft snapshots customer, contact, salesperson,
 // company, texts and lines with their totals; numbers are year-sequence.
 func TestCreateQuote(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	o, p := quotedOpportunity(t, env, a)
@@ -198,6 +199,7 @@ func TestCreateQuote(t *testing.T) {
 // TestQuoteSnapshotImmutable: changing the opportunity's lines, the
 // customer and the template afterwards leaves the quote as it was.
 func TestQuoteSnapshotImmutable(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	o, _ := quotedOpportunity(t, env, a)
@@ -221,6 +223,7 @@ func TestQuoteSnapshotImmutable(t *testing.T) {
 // TestQuoteNumbersConcurrent: 50 concurrent creators get 50 different
 // numbers with no gap.
 func TestQuoteNumbersConcurrent(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	o, _ := quotedOpportunity(t, env, a)
@@ -255,6 +258,7 @@ func TestQuoteNumbersConcurrent(t *testing.T) {
 // TestQuoteLifecycle: edit the draft, send it by link (token, phase move),
 // refused transitions are 409 naming the state, revise and withdraw.
 func TestQuoteLifecycle(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	o, _ := quotedOpportunity(t, env, a)
@@ -380,6 +384,7 @@ func TestQuoteLifecycle(t *testing.T) {
 
 // TestQuoteDownload: the download channel returns the PDF's address.
 func TestQuoteDownload(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	o, _ := quotedOpportunity(t, env, a)
@@ -393,6 +398,7 @@ func TestQuoteDownload(t *testing.T) {
 
 // TestQuoteRevisionChanges: a fixed example of what a revision records.
 func TestQuoteRevisionChanges(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	o, p := quotedOpportunity(t, env, a)
@@ -441,6 +447,7 @@ func pdfToText(t *testing.T, pdf []byte) string {
 // TestQuotePDFAndPreview: the PDF and the HTML page show the number, the
 // customer, every line and the totals, in Swedish with å ä ö intact.
 func TestQuotePDFAndPreview(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	o, _ := quotedOpportunity(t, env, a)

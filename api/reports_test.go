@@ -40,6 +40,7 @@ func reportData(t *testing.T, env *testenv.Env, a testenv.Account) (pipelineJSON
 }
 
 func TestForecastFigures(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	p, member := reportData(t, env, a)
@@ -110,6 +111,7 @@ func TestForecastFigures(t *testing.T) {
 }
 
 func TestBoardFigures(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	p, _ := reportData(t, env, a)
@@ -156,6 +158,7 @@ func TestBoardFigures(t *testing.T) {
 }
 
 func TestDashboard(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	reportData(t, env, a)
@@ -234,6 +237,7 @@ func itoa64(n int64) string { b, _ := json.Marshal(n); return string(b) }
 // TestBoardTotalsFollowEveryChange: the trigger-kept board totals equal a
 // fresh aggregate after creates, moves, edits, deletes and a phase deletion.
 func TestBoardTotalsFollowEveryChange(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	member := env.Member(a)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	res := env.Do(testenv.Request{Method: "GET", Path: "/healthz"})
 	for h, want := range map[string]string{
@@ -23,6 +24,7 @@ func TestSecurityHeaders(t *testing.T) {
 }
 
 func TestCORSAllowList(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t, func(c *app.Config) { c.CORSOrigins = []string{"https://app.example.com"} })
 	preflight := func(origin string) string {
 		res := env.Do(testenv.Request{Method: "OPTIONS", Path: "/api/v1/me", NoCheck: true, Header: map[string]string{
@@ -41,6 +43,7 @@ func TestCORSAllowList(t *testing.T) {
 // per-address log-in limit by sending X-Forwarded-For, unless the request
 // comes through a configured proxy.
 func TestForwardedForIsNotTrustedByDefault(t *testing.T) {
+	t.Parallel()
 	attempts := func(env *testenv.Env) int {
 		for i := 0; i < 60; i++ {
 			res := env.Do(testenv.Request{Method: "POST", Path: "/api/v1/auth/login", RemoteAddr: "192.0.2.10:4000",

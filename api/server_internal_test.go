@@ -15,6 +15,7 @@ import (
 // TestPanicIsAProblem: a panicking handler answers a 500 problem that
 // shows nothing of the panic.
 func TestPanicIsAProblem(t *testing.T) {
+	t.Parallel()
 	s := &Server{log: slog.New(slog.DiscardHandler), validator: newValidator()}
 	s.metrics = newHTTPMetrics(prometheus.NewRegistry())
 	e := echo.New()

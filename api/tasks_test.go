@@ -108,6 +108,7 @@ func eventKinds(events []activity.Event) string {
 }
 
 func TestCreateTask(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	due := time.Now().Add(48 * time.Hour).UTC().Truncate(time.Second)
@@ -135,6 +136,7 @@ func TestCreateTask(t *testing.T) {
 }
 
 func TestCreateTaskErrors(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	for _, tc := range []struct {
@@ -166,6 +168,7 @@ func TestCreateTaskErrors(t *testing.T) {
 }
 
 func TestTaskGetAndDelete(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	task := createTask(t, env, a, map[string]any{"title": "Read the brief"})
@@ -195,6 +198,7 @@ func TestTaskGetAndDelete(t *testing.T) {
 }
 
 func TestUpdateTask(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	task := createTask(t, env, a, map[string]any{"title": "Draft", "due_at": time.Now().Add(time.Hour)})
@@ -238,6 +242,7 @@ func TestUpdateTask(t *testing.T) {
 }
 
 func TestCompleteAndReopenTask(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	task := createTask(t, env, a, map[string]any{"title": "Send the offer"})
@@ -270,6 +275,7 @@ func TestCompleteAndReopenTask(t *testing.T) {
 }
 
 func TestReassignTask(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	member, leaver := env.Member(a), env.Member(a)
@@ -322,6 +328,7 @@ func mustJSON(t *testing.T, v any) []byte {
 // TestMyOpenTasks: overdue first, then by due time, undated last, id
 // breaking ties, across pages; done tasks and colleagues' tasks left out.
 func TestMyOpenTasks(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	member := env.Member(a)
@@ -400,6 +407,7 @@ func equalBools(a, b []bool) bool {
 }
 
 func TestListTaskFilters(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	member := env.Member(a)
@@ -442,6 +450,7 @@ func TestListTaskFilters(t *testing.T) {
 // TestTaskTenancy: another workspace's users never pass as assignees, and
 // its lists never show a workspace's tasks, whatever the filter.
 func TestTaskTenancy(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a, b := env.Signup(), env.Signup()
 	task := createTask(t, env, a, map[string]any{"title": "A's task"})
@@ -491,6 +500,7 @@ func taskOfAUnchanged(t *testing.T, env *testenv.Env, a testenv.Account, fx fixt
 // task for its creator, due after the workspace's follow-up days, its
 // creation recorded; the task goes when the opportunity is deleted.
 func TestFollowUpTask(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	member := env.Member(a)
@@ -535,6 +545,7 @@ func TestFollowUpTask(t *testing.T) {
 // TestTasksOfOpportunities: tasks name opportunities of their own workspace
 // only; another workspace's opportunity is refused like a missing one.
 func TestTasksOfOpportunities(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a, b := env.Signup(), env.Signup()
 	oppA := newOpportunity(t, env, a, map[string]any{"title": "A's deal"})

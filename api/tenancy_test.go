@@ -61,6 +61,7 @@ func addProbes(m map[string]probe) {
 var pathParam = regexp.MustCompile(`:([a-z_]+)`)
 
 func TestTenantIsolation(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a, b := env.Signup(), env.Signup()
 	for _, r := range env.App.Handler.Routes() {

@@ -29,6 +29,7 @@ func timeline(t *testing.T, env *testenv.Env, a testenv.Account, oppID string, l
 // TestTimeline: every kind of event appears once, newest first, with its
 // actor; pages of any size give the same sequence.
 func TestTimeline(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	o := newOpportunity(t, env, a, nil)

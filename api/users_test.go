@@ -9,6 +9,7 @@ import (
 )
 
 func TestUsers(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	admin := env.Signup()
 	member := env.Member(admin)
@@ -74,6 +75,7 @@ func TestUsers(t *testing.T) {
 }
 
 func TestUserIfMatch(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	admin := env.Signup()
 	member := env.Member(admin)
@@ -100,6 +102,7 @@ func TestUserIfMatch(t *testing.T) {
 }
 
 func TestUserRolesAndDeactivation(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	admin := env.Signup()
 	member := env.Member(admin)

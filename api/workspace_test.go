@@ -8,6 +8,7 @@ import (
 )
 
 func TestWorkspaceSettings(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	member := env.Member(a)

@@ -41,7 +41,7 @@ TOKEN=""
 SIZES=${BENCH_SIZES:-10000 100000 1000000}
 SIZE=0 # the current number of opportunities
 KEYS=""
-ROWS=() # "size|name|method path|req/s|p50 ms|p99 ms|errors", filled by load_endpoint and load_raw
+ROWS=() # "size|name|method path|req/s|p50 ms|p99 ms|errors|RSS MB", filled by load_endpoint, load_raw and run_pgbench
 
 log() { printf '>> %s\n' "$*" >&2; }
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
@@ -246,7 +246,8 @@ endpoints() {
 		"opportunity|GET|/api/v1/opportunities/$OPPORTUNITY_ID||opportunity" \
 		"opportunities-list|GET|/api/v1/opportunities?pipeline_id=$PIPELINE_ID&status=open&sort=-updated_at&limit=50||opportunities-list" \
 		"board|GET|/api/v1/pipelines/$PIPELINE_ID/board||board" \
-		"forecast|GET|/api/v1/forecast?group_by=month||forecast"
+		"forecast|GET|/api/v1/forecast?group_by=month||forecast" \
+		"dashboard|GET|/api/v1/dashboard||"
 }
 
 # ---- load --------------------------------------------------------------------------
@@ -284,9 +285,11 @@ load_endpoint() {
 	local requests duration p50 p99 errors
 	read -r _ requests duration p50 p99 errors < <(grep '^BENCH ' "$TMP/$name.wrk") ||
 		{ cat "$TMP/$name.wrk" >&2; die "$name: no result line from wrk"; }
-	local rps
+	local rps rss
 	rps=$(awk -v n="$requests" -v us="$duration" 'BEGIN { printf "%.0f", n / (us / 1e6) }')
-	ROWS+=("$SIZE|$name|$method ${path%%\?*}|$rps|$p50|$p99|$errors")
+	# The server's resident memory right after the load, in MB.
+	rss=$(ps -o rss= -p "$SERVER_PID" 2>/dev/null | awk '{ printf "%.0f", $1 / 1024 }')
+	ROWS+=("$SIZE|$name|$method ${path%%\?*}|$rps|$p50|$p99|$errors|${rss:-?}")
 }
 
 # load_raw runs an endpoint's SQL with pgbench against the API's database,
@@ -306,7 +309,7 @@ load_raw() {
 		{ v[NR] = $1 }
 		END { i50 = int(NR * 0.50); i99 = int(NR * 0.99); if (i50 < 1) i50 = 1; if (i99 < 1) i99 = 1
 		      printf "%.3f %.3f\n", v[i50] / 1000, v[i99] / 1000 }')
-	ROWS+=("$SIZE|$name (raw SQL)|pgbench -f bench/sql/$sql.sql|$tps|$p50|$p99|0")
+	ROWS+=("$SIZE|$name (raw SQL)|pgbench -f bench/sql/$sql.sql|$tps|$p50|$p99|0|")
 }
 
 load_api() {
@@ -343,7 +346,7 @@ run_pgbench() {
 		END { i50 = int(NR * 0.50); i99 = int(NR * 0.99); if (i50 < 1) i50 = 1; if (i99 < 1) i99 = 1
 		      printf "%.3f %.3f\n", v[i50] / 1000, v[i99] / 1000 }')
 	PGBENCH_TPS=$tps
-	ROWS+=("-|pgbench|pgbench -S (select-only)|$tps|$p50|$p99|${errors:-0}")
+	ROWS+=("-|pgbench|pgbench -S (select-only)|$tps|$p50|$p99|${errors:-0}|")
 }
 
 # ---- report --------------------------------------------------------------------------
@@ -361,17 +364,25 @@ machine() {
 		"$CONNS" "$THREADS" "$SECONDS_PER_RUN" "$SCALE"
 }
 
-# table prints the rows as a markdown table; the last column is the row's
-# req/s divided by pgbench's transactions/s.
+# table prints the rows as a markdown table. The last two columns are the
+# row's req/s divided by pgbench -S's transactions/s, and an endpoint's req/s
+# divided by its own SQL's (the raw row that follows it); RSS is the server's
+# resident memory after the endpoint's load.
 table() {
-	printf '| opportunities | endpoint | request | req/s | p50 ms | p99 ms | errors | ÷ pgbench -S tps |\n'
-	printf '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |\n'
-	local row size name req rps p50 p99 errors ratio
-	for row in "${ROWS[@]}"; do
-		IFS='|' read -r size name req rps p50 p99 errors <<<"$row"
+	printf '| opportunities | endpoint | request | req/s | p50 ms | p99 ms | errors | RSS MB | ÷ pgbench -S tps | ÷ its raw SQL |\n'
+	printf '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n'
+	local i row size name req rps p50 p99 errors rss ratio raw next
+	for i in "${!ROWS[@]}"; do
+		row=${ROWS[$i]}
+		IFS='|' read -r size name req rps p50 p99 errors rss <<<"$row"
 		ratio=$(awk -v a="$rps" -v b="$PGBENCH_TPS" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "n/a" }')
+		raw=""
+		next=${ROWS[$((i + 1))]:-}
+		if [[ $name != *"(raw SQL)" && $next == *"|$name (raw SQL)|"* ]]; then
+			raw=$(awk -v a="$rps" -v b="$(cut -d'|' -f4 <<<"$next")" 'BEGIN { if (b > 0) printf "%.3f", a / b }')
+		fi
 		# shellcheck disable=SC2016 # the backquotes are markdown
-		printf '| %s | %s | `%s` | %s | %s | %s | %s | %s |\n' "$size" "$name" "$req" "$rps" "$p50" "$p99" "$errors" "$ratio"
+		printf '| %s | %s | `%s` | %s | %s | %s | %s | %s | %s | %s |\n' "$size" "$name" "$req" "$rps" "$p50" "$p99" "$errors" "${rss:--}" "$ratio" "${raw:--}"
 	done
 }
 
@@ -408,7 +419,7 @@ main() {
 	run_pgbench
 	report
 	for row in "${ROWS[@]}"; do
-		[[ ${row##*|} == 0 ]] || log "warning: ${row%%|*} had errors; its numbers are not comparable"
+		[[ $(cut -d'|' -f7 <<<"$row") == 0 ]] || log "warning: ${row%%|*} had errors; its numbers are not comparable"
 	done
 }
 

@@ -11,6 +11,7 @@ import (
 )
 
 func TestCheckAppointment(t *testing.T) {
+	t.Parallel()
 	cet := time.FixedZone("CET", 3600)
 	at := func(s string) time.Time {
 		v, err := time.Parse(time.RFC3339, s)
@@ -64,6 +65,7 @@ func TestCheckAppointment(t *testing.T) {
 }
 
 func TestCheckAppointmentDistinctIDs(t *testing.T) {
+	t.Parallel()
 	u := uuid.New()
 	got, err := checkAppointment(Appointment{Title: "x", StartsAt: time.Unix(0, 0), EndsAt: time.Unix(60, 0), AttendeeIDs: []uuid.UUID{u, u}})
 	if err != nil || len(got.AttendeeIDs) != 1 || len(got.PersonIDs) != 0 || got.PersonIDs == nil {

@@ -7,6 +7,7 @@ import (
 )
 
 func TestSanitizeFileName(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"offer.pdf", "offer.pdf"},
 		{"../../etc/passwd", "passwd"},

@@ -67,6 +67,7 @@ func (noFiles) Open(context.Context, uuid.UUID) (activity.Attachment, io.ReadClo
 // TestDeliver: each outcome of a delivery attempt, and that a job repeated
 // after success sends nothing.
 func TestDeliver(t *testing.T) {
+	t.Parallel()
 	temporary := errs.Wrap(errors.New("451 try later"), errs.Unavailable, "the mail server is unavailable")
 	permanent := fmt.Errorf("550 no such user: %w", mail.ErrPermanent)
 	tests := []struct {

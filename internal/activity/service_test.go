@@ -73,6 +73,7 @@ func (f fixture) task(t *testing.T, title string, due *time.Time) activity.Task 
 
 // TestEventsRecordEveryChange: who did what, from what to what, in order.
 func TestEventsRecordEveryChange(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	due := time.Now().Add(time.Hour)
 	task := f.task(t, "Call", &due)
@@ -138,6 +139,7 @@ func deref(id *uuid.UUID) uuid.UUID {
 // TestConcurrentCompletion: the row lock serialises changes, so two clients
 // completing a task at once record one completion.
 func TestConcurrentCompletion(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	task := f.task(t, "Send offer", nil)
 	done := activity.StatusDone
@@ -176,6 +178,7 @@ func kinds(events []activity.Event) string {
 }
 
 func TestAssigneeRules(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	inactive := addUser(t, f.ctx, f.ids, false)
 	_, stranger := addWorkspace(t, f.ids)
@@ -211,6 +214,7 @@ func fieldOf(err error) string {
 }
 
 func TestFollowUp(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	err := f.svc.CreateFollowUp(f.ctx, uuid.New(), "Follow up: Chairs", f.admin, time.Now())
 	if fieldOf(err) != "opportunity_id" {
@@ -222,6 +226,7 @@ func TestFollowUp(t *testing.T) {
 }
 
 func TestUpdateTaskPreconditions(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	task := f.task(t, "Call", nil)
 	title := "Call back"
@@ -245,6 +250,7 @@ func TestUpdateTaskPreconditions(t *testing.T) {
 // two, so that page boundaries fall between overdue, dated and undated
 // tasks.
 func TestListOrderAcrossPages(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	now := time.Now()
 	at := func(h int) *time.Time { v := now.Add(time.Duration(h) * time.Hour); return &v }

@@ -12,6 +12,7 @@ import (
 )
 
 func TestApply(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)
 	earlier := now.Add(-time.Hour)
 	due, otherDue := now.Add(24*time.Hour), now.Add(48*time.Hour)
@@ -72,6 +73,7 @@ func TestApply(t *testing.T) {
 }
 
 func TestApplyRecordsFromAndTo(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)
 	due, later := now.Add(time.Hour), now.Add(2*time.Hour)
 	anna, bo := uuid.New(), uuid.New()
@@ -90,6 +92,7 @@ func TestApplyRecordsFromAndTo(t *testing.T) {
 }
 
 func TestCheckNewAndPatch(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("ä", 201)
 	bad := Status("closed")
 	for _, tc := range []struct {
@@ -136,6 +139,7 @@ func second[A any](_ A, err error) error { return err }
 func ptr[T any](v T) *T { return &v }
 
 func TestFollowUpTitle(t *testing.T) {
+	t.Parallel()
 	long := "Follow up: " + strings.Repeat("ö", 200)
 	for _, tc := range []struct {
 		in, want string
@@ -153,6 +157,7 @@ func TestFollowUpTitle(t *testing.T) {
 }
 
 func TestOverdue(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2025, 3, 10, 9, 0, 0, 0, time.UTC)
 	past, future := now.Add(-time.Second), now.Add(time.Second)
 	for _, tc := range []struct {

@@ -52,6 +52,7 @@ func ptr[T any](v T) *T { return &v }
 // TestLineStorageExact: quantities come back exactly from numeric(15,3),
 // up to the column's largest value.
 func TestLineStorageExact(t *testing.T) {
+	t.Parallel()
 	e := newLinesEnv(t)
 	for _, s := range []string{"0.001", "1.5", "2.125", "999999999999.999"} {
 		l, err := e.env.App.Sales.AddLine(e.ctx, e.opp, sales.NewLine{Name: ptr("x"), Quantity: qty(t, s),
@@ -69,6 +70,7 @@ func TestLineStorageExact(t *testing.T) {
 // TestLineChangeRollsBack: a change whose totals cannot be computed (beyond
 // the maximum amount) writes nothing: not the line, not the amount.
 func TestLineChangeRollsBack(t *testing.T) {
+	t.Parallel()
 	e := newLinesEnv(t)
 	svc := e.env.App.Sales
 	big := sales.NewLine{Name: ptr("big"), Quantity: qty(t, "1"), UnitPrice: ptr(money.MaxAmount), VATRate: ptr(money.BasisPoints(0))}

@@ -15,6 +15,7 @@ import (
 // Max attempts in total, also when they race; a reset on one frees the key
 // on all; an ended window starts afresh.
 func TestSharedRateLimit(t *testing.T) {
+	t.Parallel()
 	db := testenv.DB(t)
 	counts := postgres.NewRateLimits(db)
 	replicas := []*ratelimit.Shared{

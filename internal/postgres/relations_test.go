@@ -44,6 +44,7 @@ func newRelationsEnv(t *testing.T) relationsEnv {
 // TestRelationsJoinOuterTransaction: another service can create relations
 // inside its own transaction, and they vanish when it rolls back.
 func TestRelationsJoinOuterTransaction(t *testing.T) {
+	t.Parallel()
 	env := newRelationsEnv(t)
 	boom := errors.New("the opportunity could not be saved")
 	for _, commit := range []bool{false, true} {
@@ -77,6 +78,7 @@ func TestRelationsJoinOuterTransaction(t *testing.T) {
 }
 
 func TestRelationsCreateReturnsStoredRow(t *testing.T) {
+	t.Parallel()
 	env := newRelationsEnv(t)
 	created, err := env.svc.CreateOrganization(env.a, relations.NewOrganization{Name: "Acme", Address: relations.Address{Country: "fi"}})
 	if err != nil {
@@ -94,6 +96,7 @@ func TestRelationsCreateReturnsStoredRow(t *testing.T) {
 // TestRelationsTenantScoping: B never reads, changes or links to A's rows,
 // and sees the same errors as for rows that do not exist.
 func TestRelationsTenantScoping(t *testing.T) {
+	t.Parallel()
 	env := newRelationsEnv(t)
 	org, err := env.svc.CreateOrganization(env.a, relations.NewOrganization{Name: "A's"})
 	if err != nil {
@@ -147,6 +150,7 @@ func TestRelationsTenantScoping(t *testing.T) {
 // TestRelationsIfMatchRace: two updates of the same version at once; the
 // row lock lets exactly one win.
 func TestRelationsIfMatchRace(t *testing.T) {
+	t.Parallel()
 	env := newRelationsEnv(t)
 	org, err := env.svc.CreateOrganization(env.a, relations.NewOrganization{Name: "Contended"})
 	if err != nil {

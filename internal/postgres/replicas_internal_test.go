@@ -13,6 +13,7 @@ import (
 // primary; a query's own error would fail there too, and a cancelled
 // request is not retried at all.
 func TestReplicaFault(t *testing.T) {
+	t.Parallel()
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()
 	tests := []struct {

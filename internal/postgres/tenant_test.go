@@ -18,6 +18,7 @@ import (
 // TestTenantScoping: repositories only see the context's workspace, refuse
 // to run without one, and stamp it on new rows.
 func TestTenantScoping(t *testing.T) {
+	t.Parallel()
 	db := testenv.DB(t)
 	repo := postgres.NewIdentity(db)
 	ctx := context.Background()

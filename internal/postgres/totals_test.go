@@ -9,6 +9,7 @@ import (
 
 // Stored totals read back as they were written; nothing stored is nil.
 func TestTotalsColumns(t *testing.T) {
+	t.Parallel()
 	for _, want := range []*money.Totals{
 		{Subtotal: 123456, OfferDiscountAmount: 3456, Net: 120000, VATTotal: 27400, Total: 147400, Currency: "SEK",
 			VAT: []money.VATAmount{{Rate: 2500, Base: 100000, Amount: 25000}, {Rate: 1200, Base: 20000, Amount: 2400}}},
