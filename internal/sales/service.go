@@ -14,7 +14,15 @@ import (
 // context's workspace. Missing rows are errs.NotFound.
 type Store interface {
 	WithTx(ctx context.Context, fn func(ctx context.Context) error) error
+	PipelineStore
+	OpportunityStore
+	LineStore
+	ReportStore
+	SourceStore
+}
 
+// PipelineStore keeps pipelines and their phases.
+type PipelineStore interface {
 	ListPipelines(ctx context.Context, req page.Request) (page.Page[Pipeline], error)
 	Pipeline(ctx context.Context, id uuid.UUID) (Pipeline, error)
 	// LockPipeline reads a pipeline with its phases FOR UPDATE, serialising
@@ -35,7 +43,10 @@ type Store interface {
 	// when; its phase and probability fields are filled per opportunity),
 	// and returns the ids of those it moved.
 	MovePhaseOpportunities(ctx context.Context, from uuid.UUID, to Phase, pc PhaseChange) ([]uuid.UUID, error)
+}
 
+// OpportunityStore keeps opportunities and their phase history.
+type OpportunityStore interface {
 	CreateOpportunity(ctx context.Context, o Opportunity) error
 	Opportunity(ctx context.Context, id uuid.UUID) (Opportunity, error)
 	// LockOpportunity reads an opportunity FOR UPDATE.
@@ -46,13 +57,10 @@ type Store interface {
 	DeleteOpportunity(ctx context.Context, id uuid.UUID, ifVersion *int64) error
 	RecordPhaseChange(ctx context.Context, pc PhaseChange) error
 	PhaseChanges(ctx context.Context, opportunityID uuid.UUID, req page.Request) (page.Page[PhaseChange], error)
+}
 
-	// Board returns the pipeline's columns; perPhase 0 leaves out the cards.
-	Board(ctx context.Context, p Pipeline, perPhase int) ([]BoardColumn, error)
-	Forecast(ctx context.Context, q ForecastQuery) ([]ForecastLine, error)
-	// DashboardFigures reads the dashboard's figures in one round trip.
-	DashboardFigures(ctx context.Context, q DashboardQuery) (DashboardFigures, error)
-
+// LineStore keeps opportunities' product lines.
+type LineStore interface {
 	// Lines returns an opportunity's lines by position; LinesOf those of
 	// several opportunities at once (opportunities without lines are absent).
 	Lines(ctx context.Context, opportunityID uuid.UUID) ([]Line, error)
@@ -67,7 +75,19 @@ type Store interface {
 	// SetLinePositions numbers the lines 0, 1, … in the order of ids,
 	// bumping the version of each line whose position changes.
 	SetLinePositions(ctx context.Context, opportunityID uuid.UUID, ids []uuid.UUID, at time.Time) error
+}
 
+// ReportStore reads the board, the forecast and the dashboard.
+type ReportStore interface {
+	// Board returns the pipeline's columns; perPhase 0 leaves out the cards.
+	Board(ctx context.Context, p Pipeline, perPhase int) ([]BoardColumn, error)
+	Forecast(ctx context.Context, q ForecastQuery) ([]ForecastLine, error)
+	// DashboardFigures reads the dashboard's figures in one round trip.
+	DashboardFigures(ctx context.Context, q DashboardQuery) (DashboardFigures, error)
+}
+
+// SourceStore keeps the workspace's lead sources.
+type SourceStore interface {
 	ListSources(ctx context.Context, req page.Request) (page.Page[Source], error)
 	Source(ctx context.Context, id uuid.UUID) (Source, error)
 	CreateSource(ctx context.Context, s Source) error
