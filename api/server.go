@@ -189,6 +189,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.registerQuoteRoutes(authed)
 	s.registerInvoiceRoutes(authed)
 	s.registerNotificationRoutes(authed)
+	s.registerIntegrationRoutes(authed)
 	return e
 }
 
