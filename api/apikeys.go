@@ -18,6 +18,9 @@ func (s *Server) registerAPIKeyRoutes(g routes) {
 type CreateAPIKeyRequest struct {
 	Name string `json:"name" validate:"required,max=200" example:"Accounting sync"`
 	Role string `json:"role,omitempty" validate:"omitempty,oneof=admin member" enums:"admin,member" example:"member"`
+	// RateLimitPerMinute caps the key's requests a minute (429 beyond);
+	// absent: the server's default.
+	RateLimitPerMinute *int `json:"rate_limit_per_minute,omitempty" validate:"omitempty,min=1,max=1000000" example:"600"`
 } // @name CreateAPIKeyRequest
 
 // listAPIKeys godoc
@@ -63,7 +66,8 @@ func (s *Server) createAPIKey(c echo.Context) error {
 	if err := s.decode(c, &req); err != nil {
 		return err
 	}
-	k, secret, err := s.identity.CreateAPIKey(c.Request().Context(), identity.NewAPIKey{Name: req.Name, Role: identity.Role(req.Role)})
+	k, secret, err := s.identity.CreateAPIKey(c.Request().Context(), identity.NewAPIKey{Name: req.Name, Role: identity.Role(req.Role),
+		RateLimitPerMinute: req.RateLimitPerMinute})
 	if err != nil {
 		return err
 	}

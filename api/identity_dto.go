@@ -82,6 +82,9 @@ type APIKey struct {
 	CreatedAt  time.Time  `json:"created_at"`
 	LastUsedAt *time.Time `json:"last_used_at" extensions:"x-nullable"`
 	RevokedAt  *time.Time `json:"revoked_at" extensions:"x-nullable"`
+	// RateLimitPerMinute is the key's own limit of requests a minute;
+	// null: the server's default (see the RateLimit-Policy header).
+	RateLimitPerMinute *int `json:"rate_limit_per_minute" extensions:"x-nullable" example:"600"`
 } // @name APIKey
 
 // CreatedAPIKey is a new key with its secret, shown this once.
@@ -115,7 +118,8 @@ func toSession(s identity.Session, now time.Time) Session {
 
 func toAPIKey(k identity.APIKey) APIKey {
 	return APIKey{ID: k.ID, Name: k.Name, Prefix: k.Prefix, Role: string(k.Role), CreatedBy: k.CreatedBy,
-		CreatedAt: utc(k.CreatedAt), LastUsedAt: utcp(k.LastUsedAt), RevokedAt: utcp(k.RevokedAt)}
+		CreatedAt: utc(k.CreatedAt), LastUsedAt: utcp(k.LastUsedAt), RevokedAt: utcp(k.RevokedAt),
+		RateLimitPerMinute: k.RateLimitPerMinute}
 }
 
 func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }

@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-playground/validator/v10"
 	"github.com/google/uuid"
@@ -25,17 +26,46 @@ import (
 // (400 naming the field), within the size limit (413); then dst's validate
 // tags are checked (422 listing the fields).
 func (s *Server) decode(c echo.Context, dst any) error {
-	if err := requireJSON(c.Request()); err != nil {
+	body, err := readJSON(c)
+	if err != nil {
 		return err
+	}
+	return s.decodeBytes(body, dst)
+}
+
+// readJSON reads a JSON request body: 415 for another media type, 413
+// past the size limit.
+func readJSON(c echo.Context) ([]byte, error) {
+	if err := requireJSON(c.Request()); err != nil {
+		return nil, err
 	}
 	body, err := io.ReadAll(c.Request().Body)
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return errs.New(errs.TooLarge, "the body is larger than %d bytes", mbe.Limit)
+			return nil, errs.New(errs.TooLarge, "the body is larger than %d bytes", mbe.Limit)
 		}
-		return errs.Wrap(err, errs.BadRequest, "could not read the body")
+		return nil, errs.Wrap(err, errs.BadRequest, "could not read the body")
 	}
+	// encoding/json would turn invalid UTF-8 into U+FFFD silently, storing
+	// text the client never sent (RFC 8259: JSON is UTF-8).
+	if !utf8.Valid(body) {
+		return nil, errs.New(errs.BadRequest, "the body is not valid UTF-8")
+	}
+	return body, nil
+}
+
+// decodeBytes is decode's strict decoding and validation of a body
+// already read.
+func (s *Server) decodeBytes(body []byte, dst any) error {
+	if err := decodeStrict(body, dst); err != nil {
+		return err
+	}
+	return s.validate(dst)
+}
+
+// decodeStrict decodes one JSON value without unknown fields into dst.
+func decodeStrict(body []byte, dst any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	dec.UseNumber()
@@ -45,7 +75,7 @@ func (s *Server) decode(c echo.Context, dst any) error {
 	if dec.More() {
 		return errs.New(errs.BadRequest, "the body holds more than one JSON value")
 	}
-	return s.validate(dst)
+	return nil
 }
 
 func requireJSON(r *http.Request) error {

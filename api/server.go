@@ -51,6 +51,9 @@ type Config struct {
 	// minute, per link and per client address (defaults 120 and 300).
 	PublicPerToken int
 	PublicPerIP    int
+	// RateLimitPerMinute caps each user's and API key's requests a minute
+	// (default 600); an API key may have its own limit.
+	RateLimitPerMinute int
 }
 
 // Deps are the services behind the handlers.
@@ -71,6 +74,9 @@ type Deps struct {
 	Pages         Pages
 	Idempotency   idempotency.Store
 	Writes        WriteMarks // nil: writes are not marked (no read replicas)
+	// Quota counts each caller's requests (shared by all replicas); nil:
+	// no limit and no RateLimit headers.
+	Quota Quota
 	// Limit makes a rate limiter of max per period whose counts all
 	// replicas share; nil counts in this process's memory.
 	Limit    func(name string, max int, period time.Duration) ratelimit.Limiter
@@ -105,6 +111,7 @@ type Server struct {
 	metrics       *httpMetrics
 	registry      *prometheus.Registry
 	public        publicLimits
+	quota         Quota
 }
 
 // New builds the router with every route and middleware.
@@ -134,6 +141,10 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.notifications = d.Notifications
 	s.pages = d.Pages
 	s.writes = d.Writes
+	s.quota = d.Quota
+	if cfg.RateLimitPerMinute == 0 {
+		s.cfg.RateLimitPerMinute = 600
+	}
 	s.metrics = newHTTPMetrics(s.registry)
 	s.public = newPublicLimits(cfg.PublicPerToken, cfg.PublicPerIP, d.Limit)
 
@@ -152,7 +163,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 			AllowOrigins:  cfg.CORSOrigins,
 			AllowMethods:  []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete},
 			AllowHeaders:  []string{"Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Request-ID", "X-API-Key"},
-			ExposeHeaders: []string{"ETag", "Location", "Retry-After", "X-Request-ID", "Idempotent-Replayed"},
+			ExposeHeaders: []string{"ETag", "Location", "Retry-After", "X-Request-ID", "Idempotent-Replayed", "RateLimit", "RateLimit-Policy"},
 			MaxAge:        600,
 		}))
 	}
@@ -165,7 +176,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.registerAuthRoutes(public)
 	// Middleware is added per route, not with Group.Use, which would
 	// register catch-all routes and turn 405s into 404s.
-	authed := public.with(s.authenticate, s.markWrites, s.idempotent)
+	authed := public.with(s.authenticate, s.limitRequests, s.markWrites, s.idempotent)
 	s.registerMeRoutes(authed)
 	s.registerUserRoutes(authed)
 	s.registerAPIKeyRoutes(authed)
@@ -189,6 +200,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.registerQuoteRoutes(authed)
 	s.registerInvoiceRoutes(authed)
 	s.registerNotificationRoutes(authed)
+	s.registerIntegrationRoutes(authed)
 	return e
 }
 

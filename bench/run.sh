@@ -18,6 +18,7 @@
 #   BENCH_ONLY          extended regex; load only the endpoints whose name matches
 #   BENCH_RESULTS       markdown file the results are appended to (default bench/results/latest.md)
 #   BENCH_BIN           a crm binary to load instead of building ./cmd/crm
+#   BENCH_RATE_LIMIT    CRM_RATE_LIMIT_PER_MINUTE of the server (default 100000000: wrk is one user at full speed)
 #   BENCH_SIZES         opportunity counts to measure at, in growing order (default "10000 100000 1000000");
 #                       the workspace is grown to each size with `crm seed --bench-opportunities`
 set -euo pipefail
@@ -139,7 +140,7 @@ start_server() {
 	BASE="http://127.0.0.1:$port"
 	log "starting the server on $BASE"
 	DATABASE_URL=$DB_URL CRM_TOKEN_KEYS=$KEYS CRM_ADDR=127.0.0.1:$port CRM_LOG_LEVEL=warn \
-		CRM_DATA_DIR=$TMP/data "$TMP/crm" serve >"$TMP/crm.log" 2>&1 &
+		CRM_RATE_LIMIT_PER_MINUTE=${BENCH_RATE_LIMIT:-100000000} CRM_DATA_DIR=$TMP/data "$TMP/crm" serve >"$TMP/crm.log" 2>&1 &
 	SERVER_PID=$!
 	for _ in $(seq 1 120); do # at most ~60 s (migrations run first)
 		if curl -fsS --max-time 2 "$BASE/readyz" >/dev/null 2>&1; then

@@ -13,6 +13,7 @@
 #   SOAK_WORKERS        concurrent clients (default 8)
 #   SOAK_REPLICAS       replicas of the API (default 2)
 #   SOAK_OPPORTUNITIES  opportunities seeded before the load (default 10000)
+#   SOAK_RATE_LIMIT     CRM_RATE_LIMIT_PER_MINUTE of the replicas (default 100000000: the load is one user)
 #   BENCH_DATABASE_URL, BENCH_RESULTS, BENCH_BIN: as for bench/run.sh
 set -euo pipefail
 
@@ -32,7 +33,7 @@ start_replicas() {
 	for i in $(seq 1 "$SOAK_REPLICAS"); do
 		port=$(free_port)
 		DATABASE_URL=$DB_URL CRM_TOKEN_KEYS=$KEYS CRM_ADDR=127.0.0.1:$port CRM_LOG_LEVEL=warn \
-			CRM_DATA_DIR=$TMP/data$i "$TMP/crm" serve >"$TMP/crm$i.log" 2>&1 &
+			CRM_RATE_LIMIT_PER_MINUTE=${SOAK_RATE_LIMIT:-100000000} CRM_DATA_DIR=$TMP/data$i "$TMP/crm" serve >"$TMP/crm$i.log" 2>&1 &
 		PIDS+=($!)
 		URLS+=("http://127.0.0.1:$port")
 		log "replica $i: pid ${PIDS[-1]} on ${URLS[-1]}"

@@ -37,9 +37,12 @@ type config struct {
 	// minute.
 	PublicPerToken int
 	PublicPerIP    int
-	TokenKeys      string
-	LogLevel       slog.Level
-	Demo           bool
+	// RateLimitPerMinute caps each user's and API key's requests a minute
+	// (an API key may have its own).
+	RateLimitPerMinute int
+	TokenKeys          string
+	LogLevel           slog.Level
+	Demo               bool
 }
 
 // parseConfig reads flags (which win) and environment variables; every
@@ -47,7 +50,7 @@ type config struct {
 func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (config, error) {
 	var c config
 	var cors, proxies, level string
-	var maxUpload, perToken, perIP, replicas, maxLag string
+	var maxUpload, perToken, perIP, perMinute, replicas, maxLag string
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	env := func(k, def string) string {
@@ -73,6 +76,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&maxUpload, "max-upload-bytes", env("CRM_MAX_UPLOAD_BYTES", "26214400"), "largest attachment in bytes (CRM_MAX_UPLOAD_BYTES)")
 	fs.StringVar(&perToken, "public-per-token", env("CRM_PUBLIC_PER_TOKEN", "120"), "requests a minute to one customer quote link (CRM_PUBLIC_PER_TOKEN)")
 	fs.StringVar(&perIP, "public-per-ip", env("CRM_PUBLIC_PER_IP", "300"), "requests a minute from one address to customer quote links (CRM_PUBLIC_PER_IP)")
+	fs.StringVar(&perMinute, "rate-limit-per-minute", env("CRM_RATE_LIMIT_PER_MINUTE", "600"), "requests a minute per user or API key without its own limit (CRM_RATE_LIMIT_PER_MINUTE)")
 	fs.BoolVar(&c.Demo, "demo", false, "load the demo workspace at start")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -88,7 +92,8 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	for _, l := range []struct {
 		name, raw string
 		dst       *int
-	}{{"CRM_PUBLIC_PER_TOKEN", perToken, &c.PublicPerToken}, {"CRM_PUBLIC_PER_IP", perIP, &c.PublicPerIP}} {
+	}{{"CRM_PUBLIC_PER_TOKEN", perToken, &c.PublicPerToken}, {"CRM_PUBLIC_PER_IP", perIP, &c.PublicPerIP},
+		{"CRM_RATE_LIMIT_PER_MINUTE", perMinute, &c.RateLimitPerMinute}} {
 		n, err := strconv.Atoi(l.raw)
 		if err != nil || n < 1 {
 			return c, fmt.Errorf("%s: %q is not a positive number of requests a minute", l.name, l.raw)

@@ -35,6 +35,7 @@ func TestBadConfigurationFailsClearly(t *testing.T) {
 		{"bad log level", map[string]string{"CRM_LOG_LEVEL": "loud"}, nil, "CRM_LOG_LEVEL"},
 		{"bad link limit", map[string]string{"CRM_PUBLIC_PER_TOKEN": "0"}, nil, "CRM_PUBLIC_PER_TOKEN"},
 		{"bad address limit", map[string]string{"CRM_PUBLIC_PER_IP": "many"}, nil, "CRM_PUBLIC_PER_IP"},
+		{"bad request limit", map[string]string{"CRM_RATE_LIMIT_PER_MINUTE": "0"}, nil, "CRM_RATE_LIMIT_PER_MINUTE"},
 		{"unknown flag", nil, []string{"serve", "--nope"}, "flag provided but not defined"},
 		{"unknown command", nil, []string{"launch"}, `unknown command "launch"`},
 		{"migrate without action", nil, []string{"migrate"}, "want up, down or status"},

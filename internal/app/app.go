@@ -61,6 +61,9 @@ type Config struct {
 	// minute (zero: the API's defaults).
 	PublicPerToken int
 	PublicPerIP    int
+	// RateLimitPerMinute caps each user's and API key's requests a minute
+	// (zero: the API's default, 600).
+	RateLimitPerMinute int
 }
 
 // App is the assembled product.
@@ -168,8 +171,8 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 	h := api.New(api.Config{
 		MaxUploadBytes: cfg.MaxUploadBytes,
 		CORSOrigins:    cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, CursorKey: cfg.TokenKeys.Derive("cursor"), OpenAPI: crm.OpenAPI, PublicURL: cfg.PublicURL,
-		PublicPerToken: cfg.PublicPerToken, PublicPerIP: cfg.PublicPerIP,
-	}, api.Deps{
+		PublicPerToken: cfg.PublicPerToken, PublicPerIP: cfg.PublicPerIP, RateLimitPerMinute: cfg.RateLimitPerMinute,
+	}, api.Deps{Quota: ratelimit.NewQuota(counts, "api", time.Minute, log),
 		Identity: ids, Sales: salesSvc, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Emails: emails, Idempotency: idem, Writes: db, Limit: limit, Registry: reg, Log: log,
 		Relations: rels, Catalog: products, Quoting: quotes, Invoicing: invoices, Notifications: notifications, Pages: customerPages{}, Ready: func(ctx context.Context) error { return db.Ping(ctx) },
 	})

@@ -20,7 +20,13 @@ const apiKeyScheme = "crm_"
 type NewAPIKey struct {
 	Name string
 	Role Role
+	// RateLimitPerMinute caps the key's requests a minute (1 to
+	// MaxRateLimit); nil: the server's default.
+	RateLimitPerMinute *int
 }
+
+// MaxRateLimit is the highest rate limit a key may have, a minute.
+const MaxRateLimit = 1_000_000
 
 // CreateAPIKey makes a key and returns it with its secret, which is shown
 // this once: only a hash is stored.
@@ -38,10 +44,14 @@ func (s *Service) CreateAPIKey(ctx context.Context, in NewAPIKey) (APIKey, strin
 	if !in.Role.Valid() {
 		return APIKey{}, "", errs.Field("role", "must be admin or member")
 	}
+	if r := in.RateLimitPerMinute; r != nil && (*r < 1 || *r > MaxRateLimit) {
+		return APIKey{}, "", errs.Field("rate_limit_per_minute", "must be from 1 to 1000000")
+	}
 	p, _ := PrincipalFrom(ctx)
 	prefix := apiKeyScheme + strings.ToLower(randomToken(6))[:8]
 	secret := prefix + "_" + randomToken(32)
-	k := APIKey{ID: newID(), Name: name, Prefix: prefix, Role: in.Role, CreatedBy: p.UserID, CreatedAt: s.now()}
+	k := APIKey{ID: newID(), Name: name, Prefix: prefix, Role: in.Role, CreatedBy: p.UserID, CreatedAt: s.now(),
+		RateLimitPerMinute: in.RateLimitPerMinute}
 	if err := s.store.CreateAPIKey(ctx, k, hashToken(secret)); err != nil {
 		return APIKey{}, "", err
 	}
@@ -80,5 +90,9 @@ func (s *Service) authenticateKey(ctx context.Context, secret string) (Principal
 			return Principal{}, err
 		}
 	}
-	return Principal{WorkspaceID: wsID, ID: k.ID, UserID: k.CreatedBy, Role: k.Role, APIKey: true}, nil
+	p := Principal{WorkspaceID: wsID, ID: k.ID, UserID: k.CreatedBy, Role: k.Role, APIKey: true}
+	if k.RateLimitPerMinute != nil {
+		p.RateLimit = *k.RateLimitPerMinute
+	}
+	return p, nil
 }

@@ -87,6 +87,9 @@ type APIKey struct {
 	LastUsedAt *time.Time
 	RevokedAt  *time.Time
 	CreatedAt  time.Time
+	// RateLimitPerMinute caps the key's requests a minute; nil: the
+	// server's default.
+	RateLimitPerMinute *int
 }
 
 // Principal is the authenticated caller of a request.
@@ -97,6 +100,9 @@ type Principal struct {
 	UserID uuid.UUID // the acting user: the key's creator for API keys
 	Role   Role
 	APIKey bool
+	// RateLimit is the API key's own requests a minute; 0: the server's
+	// default (always for users).
+	RateLimit int
 }
 
 type principalKey struct{}

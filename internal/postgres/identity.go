@@ -99,15 +99,18 @@ type apiKeyRow struct {
 	CreatedBy   uuid.UUID
 	LastUsedAt  *time.Time
 	RevokedAt   *time.Time
-	Version     int64
-	CreatedAt   time.Time
+	// RateLimitPerMinute is nil for the server's default.
+	RateLimitPerMinute *int
+	Version            int64
+	CreatedAt          time.Time
 }
 
 func (apiKeyRow) TableName() string { return "api_keys" }
 
 func (k apiKeyRow) domain() identity.APIKey {
 	return identity.APIKey{ID: k.ID, Name: k.Name, Prefix: k.Prefix, Role: identity.Role(k.Role),
-		CreatedBy: k.CreatedBy, LastUsedAt: k.LastUsedAt, RevokedAt: k.RevokedAt, CreatedAt: k.CreatedAt}
+		CreatedBy: k.CreatedBy, LastUsedAt: k.LastUsedAt, RevokedAt: k.RevokedAt, CreatedAt: k.CreatedAt,
+		RateLimitPerMinute: k.RateLimitPerMinute}
 }
 
 // CreateWorkspace implements identity.Store.
@@ -373,7 +376,7 @@ func (r *Identity) RevokeUserTokens(ctx context.Context, userID uuid.UUID, at ti
 // CreateAPIKey implements identity.Store.
 func (r *Identity) CreateAPIKey(ctx context.Context, k identity.APIKey, hash []byte) error {
 	row := apiKeyRow{ID: k.ID, Name: k.Name, Prefix: k.Prefix, KeyHash: hash, Role: string(k.Role),
-		CreatedBy: k.CreatedBy, Version: 1, CreatedAt: k.CreatedAt}
+		CreatedBy: k.CreatedBy, RateLimitPerMinute: k.RateLimitPerMinute, Version: 1, CreatedAt: k.CreatedAt}
 	return translate(r.db.conn(ctx).Create(&row).Error)
 }
 

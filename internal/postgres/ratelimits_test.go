@@ -72,3 +72,27 @@ func TestSharedRateLimit(t *testing.T) {
 		t.Errorf("sweep: got %d, %v, want 0 rows", n, err)
 	}
 }
+
+// BenchmarkQuotaTake is the cost the request quota adds to every
+// authenticated request: one upsert on rate_limits, for one caller (the
+// hottest row) and spread over 1 000 callers.
+func BenchmarkQuotaTake(b *testing.B) {
+	q := ratelimit.NewQuota(postgres.NewRateLimits(testenv.DB(b)), "api", time.Minute, nil)
+	ctx := context.Background()
+	b.Run("OneCaller", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := q.Take(ctx, "user:one", 1_000_000_000); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("ManyCallers", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			i++
+			if _, err := q.Take(ctx, "user:"+string(rune('a'+i%1000)), 1_000_000_000); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

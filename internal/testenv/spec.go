@@ -89,7 +89,7 @@ func CheckResponse(t testing.TB, req *http.Request, status int, header http.Head
 
 // headersThatMatter are response headers that clients act on: sending one
 // that the document does not declare fails the test.
-var headersThatMatter = []string{"ETag", "Location", "Content-Disposition", "Retry-After", "Idempotent-Replayed"}
+var headersThatMatter = []string{"ETag", "Location", "Content-Disposition", "Retry-After", "Idempotent-Replayed", "RateLimit", "RateLimit-Policy"}
 
 // NotRowVersion names the schemas whose version field is not yet the row
 // version behind the ETag.

@@ -29,6 +29,10 @@ var headers = openapi3.Headers{
 	"Content-Disposition": header(true, "attachment or inline, with the file name."),
 	"Retry-After":         header(true, "Seconds to wait before trying again."),
 	"Idempotent-Replayed": header(false, "true when this is the stored response to an earlier request with the same Idempotency-Key."),
+	"RateLimit-Policy": header(false, "The caller's request quota (IETF httpapi-ratelimit-headers): `\"per-minute\";q=600;w=60` is 600 requests per 60-second window, "+
+		"per user or API key (an API key may have its own limit). Absent when the limiter could not count."),
+	"RateLimit": header(false, "What is left of the quota: `\"per-minute\";r=597;t=42` is 597 requests left in a window that ends in 42 seconds; "+
+		"past the limit the answer is 429 with Retry-After."),
 }
 
 func header(required bool, desc string) *openapi3.HeaderRef {
@@ -66,6 +70,9 @@ func improveOperation(path, method string, op *openapi3.Operation, h *handler) e
 		return fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	replays := secured || strings.HasPrefix(path, "/api/v1/public/") // the customer's link keys its retries
+	if secured && strings.HasPrefix(path, "/api/") {
+		rateLimitHeaders(op)
+	}
 	return responseHeaders(op, method, replays, h)
 }
 
@@ -135,6 +142,21 @@ func responseHeaders(op *openapi3.Operation, method string, secured bool, h *han
 		return fmt.Errorf("%s answers 201 through created() but declares no 201", h.name)
 	}
 	return nil
+}
+
+// rateLimitHeaders declares the quota headers on every answer of an
+// operation that needs a login, except 401 (no caller to count).
+func rateLimitHeaders(op *openapi3.Operation) {
+	for code, r := range op.Responses.Map() {
+		if r.Value == nil || code == "401" {
+			continue
+		}
+		if r.Value.Headers == nil {
+			r.Value.Headers = openapi3.Headers{}
+		}
+		r.Value.Headers["RateLimit"] = headerRef("RateLimit")
+		r.Value.Headers["RateLimit-Policy"] = headerRef("RateLimit-Policy")
+	}
 }
 
 // ifMatchParam declares If-Match where the handler reads it, and only there.
