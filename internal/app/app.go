@@ -64,6 +64,9 @@ type Config struct {
 	// RateLimitPerMinute caps each user's and API key's requests a minute
 	// (zero: the API's default, 600).
 	RateLimitPerMinute int
+	// RateLimitSync is how often a replica adds its local request counts to
+	// the shared ones below half a limit (zero: every second).
+	RateLimitSync time.Duration
 }
 
 // App is the assembled product.
@@ -168,11 +171,15 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(db.SQL(), "crm"))
+	quota := ratelimit.NewQuota(counts, "api", time.Minute, log)
+	if cfg.RateLimitSync > 0 {
+		quota.SyncEvery = cfg.RateLimitSync
+	}
 	h := api.New(api.Config{
 		MaxUploadBytes: cfg.MaxUploadBytes,
 		CORSOrigins:    cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, CursorKey: cfg.TokenKeys.Derive("cursor"), OpenAPI: crm.OpenAPI, PublicURL: cfg.PublicURL,
 		PublicPerToken: cfg.PublicPerToken, PublicPerIP: cfg.PublicPerIP, RateLimitPerMinute: cfg.RateLimitPerMinute,
-	}, api.Deps{Quota: ratelimit.NewQuota(counts, "api", time.Minute, log),
+	}, api.Deps{Quota: quota,
 		Identity: ids, Sales: salesSvc, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Emails: emails, Idempotency: idem, Writes: db, Limit: limit, Registry: reg, Log: log,
 		Relations: rels, Catalog: products, Quoting: quotes, Invoicing: invoices, Notifications: notifications, Pages: customerPages{}, Ready: func(ctx context.Context) error { return db.Ping(ctx) },
 	})

@@ -22,15 +22,21 @@ func NewRateLimits(db *DB) *RateLimits { return &RateLimits{db: db} }
 // time until it ends. One statement: concurrent hits on any replica are
 // serialised by the row lock of the upsert.
 func (r *RateLimits) Hit(ctx context.Context, key string, period time.Duration) (int, time.Duration, error) {
+	return r.Add(ctx, key, 1, period)
+}
+
+// Add implements ratelimit.Counter: n attempts at once (n may be 0, to read
+// the window).
+func (r *RateLimits) Add(ctx context.Context, key string, n int, period time.Duration) (int, time.Duration, error) {
 	var hits int
 	var left float64
 	err := r.db.pool.QueryRow(ctx, `INSERT INTO rate_limits AS r (key, hits, expires_at)
-		VALUES ($1, 1, now() + make_interval(secs => $2))
+		VALUES ($1, $3, now() + make_interval(secs => $2))
 		ON CONFLICT (key) DO UPDATE SET
-			hits       = CASE WHEN r.expires_at <= now() THEN 1 ELSE r.hits + 1 END,
+			hits       = CASE WHEN r.expires_at <= now() THEN EXCLUDED.hits ELSE r.hits + EXCLUDED.hits END,
 			expires_at = CASE WHEN r.expires_at <= now() THEN EXCLUDED.expires_at ELSE r.expires_at END
 		RETURNING hits, extract(epoch FROM expires_at - now())::float8`,
-		limitKey(key), period.Seconds()).Scan(&hits, &left)
+		limitKey(key), period.Seconds(), n).Scan(&hits, &left)
 	if err != nil {
 		return 0, 0, fmt.Errorf("count attempt: %w", translate(err))
 	}

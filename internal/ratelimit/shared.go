@@ -13,6 +13,8 @@ type Counter interface {
 	// new window when the last has ended) and returns the attempts in
 	// that window so far and the time until it ends.
 	Hit(ctx context.Context, key string, period time.Duration) (hits int, left time.Duration, err error)
+	// Add counts n attempts at once, like Hit.
+	Add(ctx context.Context, key string, n int, period time.Duration) (hits int, left time.Duration, err error)
 	// Forget ends key's window.
 	Forget(ctx context.Context, key string) error
 }

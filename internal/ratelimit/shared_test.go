@@ -12,6 +12,10 @@ type brokenCounter struct{}
 func (brokenCounter) Hit(context.Context, string, time.Duration) (int, time.Duration, error) {
 	return 0, 0, errors.New("connection refused")
 }
+func (brokenCounter) Add(context.Context, string, int, time.Duration) (int, time.Duration, error) {
+	return 0, 0, errors.New("connection refused")
+}
+
 func (brokenCounter) Forget(context.Context, string) error { return errors.New("connection refused") }
 
 // TestSharedFallsBackToMemory: with its store down, Shared still limits,
