@@ -8,7 +8,6 @@ import (
 	"github.com/acme/crm/internal/testenv"
 )
 
-
 // The hot reads make at most this many round trips to PostgreSQL (counted
 // by the pool's tracer, whatever the layer that sends them), the rate
 // limit's included.
