@@ -36,6 +36,7 @@ import (
 	"github.com/acme/crm/internal/ratelimit"
 	"github.com/acme/crm/internal/relations"
 	"github.com/acme/crm/internal/sales"
+	"github.com/acme/crm/internal/webhooks"
 )
 
 // Config is what the HTTP layer needs from the configuration.
@@ -68,6 +69,7 @@ type Deps struct {
 	Quoting       *quoting.Service
 	Invoicing     *invoicing.Service
 	Notifications *notify.Service
+	Webhooks      *webhooks.Service
 	Pages         Pages
 	Idempotency   idempotency.Store
 	Writes        WriteMarks // nil: writes are not marked (no read replicas)
@@ -95,6 +97,7 @@ type Server struct {
 	quoting       *quoting.Service
 	invoicing     *invoicing.Service
 	notifications *notify.Service
+	webhooks      *webhooks.Service
 	pages         Pages
 	idem          idempotency.Store
 	writes        WriteMarks
@@ -132,6 +135,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.quoting = d.Quoting
 	s.invoicing = d.Invoicing
 	s.notifications = d.Notifications
+	s.webhooks = d.Webhooks
 	s.pages = d.Pages
 	s.writes = d.Writes
 	s.metrics = newHTTPMetrics(s.registry)
@@ -189,6 +193,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.registerQuoteRoutes(authed)
 	s.registerInvoiceRoutes(authed)
 	s.registerNotificationRoutes(authed)
+	s.registerWebhookRoutes(authed)
 	return e
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -38,8 +40,15 @@ type config struct {
 	PublicPerToken int
 	PublicPerIP    int
 	TokenKeys      string
-	LogLevel       slog.Level
-	Demo           bool
+	// SecretKey encrypts secrets at rest (CRM_SECRET_KEY, base64 of 32
+	// bytes); empty derives it from the token keys.
+	SecretKey []byte
+	// WebhookAllowHTTP and WebhookAllowPrivate loosen the webhook URL
+	// rules for local testing and on-premise receivers.
+	WebhookAllowHTTP    []string
+	WebhookAllowPrivate []netip.Prefix
+	LogLevel            slog.Level
+	Demo                bool
 }
 
 // parseConfig reads flags (which win) and environment variables; every
@@ -48,6 +57,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	var c config
 	var cors, proxies, level string
 	var maxUpload, perToken, perIP, replicas, maxLag string
+	var secretKey, allowHTTP, allowPrivate string
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	env := func(k, def string) string {
@@ -73,6 +83,9 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&maxUpload, "max-upload-bytes", env("CRM_MAX_UPLOAD_BYTES", "26214400"), "largest attachment in bytes (CRM_MAX_UPLOAD_BYTES)")
 	fs.StringVar(&perToken, "public-per-token", env("CRM_PUBLIC_PER_TOKEN", "120"), "requests a minute to one customer quote link (CRM_PUBLIC_PER_TOKEN)")
 	fs.StringVar(&perIP, "public-per-ip", env("CRM_PUBLIC_PER_IP", "300"), "requests a minute from one address to customer quote links (CRM_PUBLIC_PER_IP)")
+	fs.StringVar(&secretKey, "secret-key", env("CRM_SECRET_KEY", ""), "base64 of 32 random bytes that encrypt secrets at rest, e.g. webhook signing secrets (CRM_SECRET_KEY); default derived from the token keys")
+	fs.StringVar(&allowHTTP, "webhook-allow-http", env("CRM_WEBHOOK_ALLOW_HTTP", ""), "comma-separated hosts webhooks may reach over plain http, for local testing (CRM_WEBHOOK_ALLOW_HTTP)")
+	fs.StringVar(&allowPrivate, "webhook-allow-private", env("CRM_WEBHOOK_ALLOW_PRIVATE", ""), "comma-separated CIDRs of internal addresses webhooks may reach (CRM_WEBHOOK_ALLOW_PRIVATE)")
 	fs.BoolVar(&c.Demo, "demo", false, "load the demo workspace at start")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -104,7 +117,36 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
 		return c, fmt.Errorf("CRM_LOG_LEVEL: %q is not debug, info, warn or error", level)
 	}
+	if err := c.webhookSettings(secretKey, allowHTTP, allowPrivate); err != nil {
+		return c, err
+	}
 	return c, c.finish(cors, proxies)
+}
+
+// webhookSettings reads the secret key and the webhook URL exceptions.
+func (c *config) webhookSettings(secretKey, allowHTTP, allowPrivate string) error {
+	if secretKey != "" {
+		key, err := base64.StdEncoding.DecodeString(secretKey)
+		if err != nil || len(key) != 32 {
+			return errors.New("CRM_SECRET_KEY: want base64 of 32 bytes; generate one with: head -c32 /dev/urandom | base64")
+		}
+		c.SecretKey = key
+	}
+	for _, h := range splitList(allowHTTP) {
+		c.WebhookAllowHTTP = append(c.WebhookAllowHTTP, strings.ToLower(h))
+	}
+	for _, p := range splitList(allowPrivate) {
+		prefix, err := netip.ParsePrefix(p)
+		if err != nil {
+			addr, aerr := netip.ParseAddr(p)
+			if aerr != nil {
+				return fmt.Errorf("CRM_WEBHOOK_ALLOW_PRIVATE: %q is not an IP or CIDR", p)
+			}
+			prefix = netip.PrefixFrom(addr, addr.BitLen())
+		}
+		c.WebhookAllowPrivate = append(c.WebhookAllowPrivate, prefix)
+	}
+	return nil
 }
 
 func (c *config) finish(cors, proxies string) error {

@@ -29,6 +29,7 @@ import (
 	"github.com/acme/crm/internal/ratelimit"
 	"github.com/acme/crm/internal/relations"
 	"github.com/acme/crm/internal/sales"
+	"github.com/acme/crm/internal/webhooks"
 )
 
 // Config is what the product needs beyond the database connection.
@@ -61,6 +62,10 @@ type Config struct {
 	// minute (zero: the API's defaults).
 	PublicPerToken int
 	PublicPerIP    int
+	// SecretKey (32 bytes, CRM_SECRET_KEY) encrypts secrets at rest
+	// (webhook signing secrets); empty derives one from TokenKeys.
+	SecretKey []byte
+	Webhooks  WebhookConfig
 }
 
 // App is the assembled product.
@@ -81,6 +86,7 @@ type App struct {
 	Quoting       *quoting.Service
 	Invoicing     *invoicing.Service
 	Notifications *notify.Service
+	Webhooks      *webhooks.Service
 	Idempotency   *postgres.Idempotency
 	RateLimits    *postgres.RateLimits
 	DB            *postgres.DB
@@ -159,6 +165,12 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 	notifications := notify.NewService(postgres.NewNotifications(db), notify.Deps{Users: ids,
 		Owners: notifyOwners{salesSvc}, Mailer: notifyMailer{emails}, Now: cfg.Now})
 	bus.Subscribe(notifications)
+	tasks.SetPublisher(bus)
+	rels.SetPublisher(bus)
+	hooks, err := newWebhooks(cfg, db, queue, bus, salesSvc, ids, notifications, log)
+	if err != nil {
+		return nil, err
+	}
 	ids.OnWorkspaceCreated(quotes.SetupWorkspace)
 	registerJobs(queue, emails, bus)
 	idem := postgres.NewIdempotency(db)
@@ -171,9 +183,9 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 		PublicPerToken: cfg.PublicPerToken, PublicPerIP: cfg.PublicPerIP,
 	}, api.Deps{
 		Identity: ids, Sales: salesSvc, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Emails: emails, Idempotency: idem, Writes: db, Limit: limit, Registry: reg, Log: log,
-		Relations: rels, Catalog: products, Quoting: quotes, Invoicing: invoices, Notifications: notifications, Pages: customerPages{}, Ready: func(ctx context.Context) error { return db.Ping(ctx) },
+		Relations: rels, Catalog: products, Quoting: quotes, Invoicing: invoices, Notifications: notifications, Webhooks: hooks, Pages: customerPages{}, Ready: func(ctx context.Context) error { return db.Ping(ctx) },
 	})
-	return &App{Handler: h, Identity: ids, Sales: salesSvc, Relations: rels, Catalog: products, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Quoting: quotes, Invoicing: invoices, Idempotency: idem, Emails: emails, Jobs: queue, Events: bus, Notifications: notifications, RateLimits: counts, DB: db}, nil
+	return &App{Handler: h, Identity: ids, Sales: salesSvc, Relations: rels, Catalog: products, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Quoting: quotes, Invoicing: invoices, Idempotency: idem, Emails: emails, Jobs: queue, Events: bus, Notifications: notifications, Webhooks: hooks, RateLimits: counts, DB: db}, nil
 }
 
 // RunBackground runs periodic housekeeping until ctx ends.

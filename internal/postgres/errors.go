@@ -63,14 +63,16 @@ func translate(err error) error {
 // constraintFields names the request field behind a foreign key, so that a
 // reference to a missing (or another workspace's) row is a 422 on that field.
 var constraintFields = map[string]errs.FieldError{
-	"opportunities_organization_fk": {Field: "organization_id", Message: "no such organization"},
-	"opportunities_person_fk":       {Field: "person_id", Message: "no such person"},
-	"opportunities_contact_fk":      {Field: "contact_person_id", Message: "no such person"},
-	"opportunities_owner_fk":        {Field: "owner_id", Message: "no such user"},
-	"opportunities_pipeline_fk":     {Field: "pipeline_id", Message: "no such pipeline"},
-	"opportunities_phase_fk":        {Field: "phase_id", Message: "phase belongs to another pipeline"},
-	"opportunities_source_fk":       {Field: "source_id", Message: "no such source"},
-	"opportunity_lines_product_fk":  {Field: "product_id", Message: "no such product"},
+	"opportunities_organization_fk":     {Field: "organization_id", Message: "no such organization"},
+	"opportunities_person_fk":           {Field: "person_id", Message: "no such person"},
+	"opportunities_contact_fk":          {Field: "contact_person_id", Message: "no such person"},
+	"opportunities_owner_fk":            {Field: "owner_id", Message: "no such user"},
+	"opportunities_pipeline_fk":         {Field: "pipeline_id", Message: "no such pipeline"},
+	"opportunities_phase_fk":            {Field: "phase_id", Message: "phase belongs to another pipeline"},
+	"opportunities_source_fk":           {Field: "source_id", Message: "no such source"},
+	"opportunity_lines_product_fk":      {Field: "product_id", Message: "no such product"},
+	"webhook_subscriptions_pipeline_fk": {Field: "pipeline_id", Message: "no such pipeline"},
+	"webhook_subscriptions_owner_fk":    {Field: "owner_id", Message: "no such user"},
 }
 
 func retryable(err error) bool {
