@@ -25,6 +25,7 @@ type receiver struct {
 	mu    sync.Mutex
 	got   []received
 	codes []int
+	body  []byte // the answer's body (default {"ok":true})
 }
 
 type received struct {
@@ -44,6 +45,10 @@ func newReceiver(t *testing.T, codes ...int) *receiver {
 		}
 		r.mu.Unlock()
 		w.WriteHeader(code)
+		if r.body != nil {
+			_, _ = w.Write(r.body)
+			return
+		}
 		_, _ = w.Write([]byte(`{"ok":true}`))
 	}))
 	t.Cleanup(r.srv.Close)
@@ -271,6 +276,44 @@ func TestWebhookGoneDisables(t *testing.T) {
 	res.Decode(t, &got)
 	if !got.Enabled || got.DisabledReason != "" {
 		t.Fatalf("enable: %s", res)
+	}
+}
+
+// A receiver failing for DisableAfter is disabled and the admins are
+// told; only the first 1 KiB of its answers is kept.
+func TestWebhookSustainedFailureDisables(t *testing.T) {
+	env := testenv.New(t, func(c *app.Config) {
+		c.Webhooks = app.WebhookConfig{AllowHTTP: []string{"127.0.0.1"},
+			AllowPrivate: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")},
+			Retries:      []time.Duration{0, 0, 0}, DisableAfter: time.Microsecond}
+	})
+	a := env.Signup()
+	r := newReceiver(t, 500, 500, 500, 500)
+	r.body = []byte(strings.Repeat("x", 200<<10))
+	w := createWebhook(t, env, a, map[string]any{"url": r.srv.URL, "event_types": []string{"person.created"}})
+	env.Do(testenv.Request{Method: "POST", Path: "/api/v1/persons", Token: a.Token, Body: map[string]any{"first_name": "P"}})
+	drain(t, env)
+	var got webhookJSON
+	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/webhooks/" + w.ID, Token: a.Token}).Decode(t, &got)
+	if got.Enabled || got.DisabledReason != "failing" {
+		t.Fatalf("after failing: %+v", got)
+	}
+	d := deliveries(t, env, a, w.ID)
+	if len(d) != len(r.requests()) || len(d) == 0 || len(d) > 2 || len(d[0].Response) != 1024 {
+		t.Fatalf("got %d attempts (%d requests), excerpt %d bytes; want 1-2 attempts and 1024", len(d), len(r.requests()), len(d[0].Response))
+	}
+	if list := notificationsOf(t, env, a, ""); len(list) != 1 || list[0].Type != "webhook.disabled" {
+		t.Fatalf("admin notifications: %+v", list)
+	}
+	// A disabled subscription gets nothing more, and cannot be replayed.
+	env.Do(testenv.Request{Method: "POST", Path: "/api/v1/persons", Token: a.Token, Body: map[string]any{"first_name": "Q"}})
+	drain(t, env)
+	if n := len(deliveries(t, env, a, w.ID)); n != len(d) {
+		t.Errorf("disabled subscription got %d more attempts", n-len(d))
+	}
+	res := env.Do(testenv.Request{Method: "POST", Path: "/api/v1/webhooks/" + w.ID + "/replay?since=" + time.Now().Add(-time.Hour).UTC().Format(time.RFC3339), Token: a.Token})
+	if res.Status != http.StatusConflict {
+		t.Errorf("replay of a disabled webhook: %s, want 409", res)
 	}
 }
 
