@@ -37,10 +37,10 @@ type Config struct {
 	Now       func() time.Time
 }
 
-// DefaultRetries spread eleven attempts over about three days, as Standard
+// DefaultRetries spread twelve attempts over about three days, as Standard
 // Webhooks suggests: 5 s, 5 min, 30 min, 2 h, 5 h, then every 10 h.
 var DefaultRetries = []time.Duration{5 * time.Second, 5 * time.Minute, 30 * time.Minute, 2 * time.Hour,
-	5 * time.Hour, 10 * time.Hour, 10 * time.Hour, 10 * time.Hour, 10 * time.Hour, 10 * time.Hour}
+	5 * time.Hour, 10 * time.Hour, 10 * time.Hour, 10 * time.Hour, 10 * time.Hour, 10 * time.Hour, 10 * time.Hour}
 
 // ResponseExcerpt is how much of an answer the delivery log keeps.
 const ResponseExcerpt = 1024

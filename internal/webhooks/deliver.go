@@ -206,7 +206,13 @@ func (s *Service) Deliver(ctx context.Context, workspaceID, messageID uuid.UUID,
 		if m, err = s.store.Message(ctx, messageID, true); err != nil {
 			return err
 		}
-		if m.Status != "pending" || m.Attempts != n-1 {
+		// Attempt n runs once: its job claims the message by counting the
+		// attempt, with a lease. A job re-run after its worker died
+		// (River rescues stuck jobs) may take it again once the lease has
+		// passed: at least once, and receivers deduplicate on webhook-id.
+		now := s.now()
+		abandoned := m.Attempts == n && m.NextAttemptAt != nil && now.After(*m.NextAttemptAt)
+		if m.Status != "pending" || (m.Attempts != n-1 && !abandoned) {
 			return nil
 		}
 		if sub, err = s.store.Subscription(ctx, m.SubscriptionID, false); err != nil {
@@ -219,7 +225,8 @@ func (s *Service) Deliver(ctx context.Context, workspaceID, messageID uuid.UUID,
 		if e, err = s.events.Event(ctx, m.EventID); err != nil {
 			return err
 		}
-		m.Attempts, run = n, true
+		lease := now.Add(2*s.cfg.Timeout + time.Minute)
+		m.Attempts, m.NextAttemptAt, run = n, &lease, true
 		return s.store.UpdateMessage(ctx, m)
 	})
 	if errs.Is(err, errs.NotFound) || err != nil || !run {
