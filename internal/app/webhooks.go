@@ -91,7 +91,10 @@ func newWebhooks(cfg Config, db *postgres.DB, q *jobs.Queue, bus *events.Bus, sa
 	return svc, nil
 }
 
-// eventTypes are the documented event types, each domain's own.
+// EventTypes are the documented event types, each domain's own (specgen
+// derives the payload schemas of openapi.yaml from them).
+func EventTypes() []events.Definition { return eventTypes() }
+
 func eventTypes() []events.Definition {
 	return slices.Concat(sales.EventDefinitions(), activity.EventDefinitions(), relations.EventDefinitions(),
 		quoting.EventDefinitions(), invoicing.EventDefinitions(),
