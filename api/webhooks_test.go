@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -520,4 +521,35 @@ func init() {
 		"GET /api/v1/webhooks/:id/deliveries":                         {kind: item, setup: webhookOfA},
 		"POST /api/v1/webhooks/:id/deliveries/:delivery_id/redeliver": {kind: item, setup: deliveryOfA},
 	})
+}
+
+// The periodic prune drops events past the retention, with their messages,
+// but keeps the quote and invoice events the timeline shows.
+func TestWebhookPruneEvents(t *testing.T) {
+	env := webhookEnv(t)
+	a := env.Signup()
+	r := newReceiver(t)
+	createWebhook(t, env, a, map[string]any{"url": r.srv.URL, "event_types": []string{"*"}})
+	env.Do(testenv.Request{Method: "POST", Path: "/api/v1/persons", Token: a.Token, Body: map[string]any{"first_name": "P"}})
+	sentQuote(t, env, a)
+	drain(t, env)
+	if _, err := env.DB.SQL().Exec(`UPDATE events SET occurred_at = occurred_at - interval '31 days'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.DB.SQL().Exec(`UPDATE webhook_messages SET created_at = created_at - interval '31 days'`); err != nil {
+		t.Fatal(err)
+	}
+	quoteEvents := count(t, env, `SELECT count(*) FROM events WHERE type LIKE 'quote.%'`)
+	if n, err := env.App.Webhooks.Prune(context.Background()); err != nil || n == 0 {
+		t.Fatalf("prune: %d, %v", n, err)
+	}
+	if n := count(t, env, `SELECT count(*) FROM events WHERE type NOT LIKE 'quote.%' AND type NOT LIKE 'invoice.%'`); n != 0 {
+		t.Errorf("%d old events left", n)
+	}
+	if n := count(t, env, `SELECT count(*) FROM events WHERE type LIKE 'quote.%'`); n != quoteEvents || n == 0 {
+		t.Errorf("quote events: %d left of %d", n, quoteEvents)
+	}
+	if n := count(t, env, `SELECT count(*) FROM webhook_messages`) + count(t, env, `SELECT count(*) FROM webhook_deliveries`); n != 0 {
+		t.Errorf("%d old messages and attempts left", n)
+	}
 }
