@@ -47,8 +47,10 @@ type config struct {
 	// rules for local testing and on-premise receivers.
 	WebhookAllowHTTP    []string
 	WebhookAllowPrivate []netip.Prefix
-	LogLevel            slog.Level
-	Demo                bool
+	// RedisURL moves the rate-limit counts to Redis.
+	RedisURL string
+	LogLevel slog.Level
+	Demo     bool
 }
 
 // parseConfig reads flags (which win) and environment variables; every
@@ -86,6 +88,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&secretKey, "secret-key", env("CRM_SECRET_KEY", ""), "base64 of 32 random bytes that encrypt secrets at rest, e.g. webhook signing secrets (CRM_SECRET_KEY); default derived from the token keys")
 	fs.StringVar(&allowHTTP, "webhook-allow-http", env("CRM_WEBHOOK_ALLOW_HTTP", ""), "comma-separated hosts webhooks may reach over plain http, for local testing (CRM_WEBHOOK_ALLOW_HTTP)")
 	fs.StringVar(&allowPrivate, "webhook-allow-private", env("CRM_WEBHOOK_ALLOW_PRIVATE", ""), "comma-separated CIDRs of internal addresses webhooks may reach (CRM_WEBHOOK_ALLOW_PRIVATE)")
+	fs.StringVar(&c.RedisURL, "redis-url", env("REDIS_URL", ""), "Redis that counts rate limits for all replicas, redis://host:6379/0 (REDIS_URL); default PostgreSQL")
 	fs.BoolVar(&c.Demo, "demo", false, "load the demo workspace at start")
 	if err := fs.Parse(args); err != nil {
 		return c, err

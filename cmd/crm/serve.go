@@ -64,7 +64,7 @@ func build(ctx context.Context, c config, log *slog.Logger) (*app.App, func(), e
 	a, err := app.New(app.Config{TokenKeys: keys, PublicURL: c.PublicURL, CORSOrigins: c.CORSOrigins,
 		TrustedProxies: c.TrustedProxies, MaxUploadBytes: c.MaxUploadBytes, BlobDir: filepath.Join(c.DataDir, "blobs"), BlobsInDatabase: c.BlobStore == "database", SMTPURL: c.SMTPURL, MailFrom: c.MailFrom,
 		PublicPerToken: c.PublicPerToken, PublicPerIP: c.PublicPerIP, SecretKey: c.SecretKey,
-		Webhooks: app.WebhookConfig{AllowHTTP: c.WebhookAllowHTTP, AllowPrivate: c.WebhookAllowPrivate}}, db, log)
+		Webhooks: app.WebhookConfig{AllowHTTP: c.WebhookAllowHTTP, AllowPrivate: c.WebhookAllowPrivate}, RedisURL: c.RedisURL}, db, log)
 	if err != nil {
 		closeDB()
 		return nil, nil, err

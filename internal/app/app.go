@@ -66,6 +66,9 @@ type Config struct {
 	// (webhook signing secrets); empty derives one from TokenKeys.
 	SecretKey []byte
 	Webhooks  WebhookConfig
+	// RedisURL, when set, counts rate limits in that Redis instead of
+	// PostgreSQL (REDIS_URL).
+	RedisURL string
 }
 
 // App is the assembled product.
@@ -105,8 +108,12 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 	}
 	// Every limit is counted in PostgreSQL, so that it holds across replicas.
 	counts := postgres.NewRateLimits(db)
+	counter, err := rateCounter(cfg, counts)
+	if err != nil {
+		return nil, err
+	}
 	limit := func(name string, max int, period time.Duration) ratelimit.Limiter {
-		return ratelimit.NewShared(counts, name, max, period, log)
+		return ratelimit.NewShared(counter, name, max, period, log)
 	}
 	limiter := ratelimit.Multi{
 		ByPrefix: map[string]ratelimit.Limiter{
