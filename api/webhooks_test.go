@@ -107,7 +107,7 @@ type deliveryJSON struct {
 
 func deliveries(t *testing.T, env *testenv.Env, a testenv.Account, id string) []deliveryJSON {
 	t.Helper()
-	res := env.Do(testenv.Request{Method: "GET", Path: "/api/v1/webhooks/" + id + "/deliveries", Token: a.Token})
+	res := env.Do(testenv.Request{Method: "GET", Path: "/api/v1/webhooks/" + id + "/deliveries?limit=200", Token: a.Token})
 	if res.Status != http.StatusOK {
 		t.Fatalf("deliveries: %s", res)
 	}
@@ -182,7 +182,22 @@ func TestWebhookDeliversEveryTypeOnceSigned(t *testing.T) {
 		t.Fatalf("person: %s", res)
 	}
 	_, token, _ := sentQuote(t, env, a)
-	openPublic(t, env, token)
+	pq := openPublic(t, env, token)
+	if res := env.Do(testenv.Request{Method: "POST", Path: publicPath(token) + "/sign", Body: signBody(pq.DocumentSHA256)}); res.Status != 200 {
+		t.Fatalf("sign: %s", res)
+	}
+	_, token, _ = sentQuote(t, env, a)
+	if res := env.Do(testenv.Request{Method: "POST", Path: publicPath(token) + "/reject", Body: map[string]any{
+		"name": "Åsa", "email": "asa@oberg.example", "reason": "Too expensive"}}); res.Status != 200 {
+		t.Fatalf("reject: %s", res)
+	}
+	_, token, _ = sentQuote(t, env, a)
+	if res := env.Do(testenv.Request{Method: "POST", Path: publicPath(token) + "/change-request", Body: map[string]any{
+		"name": "Åsa", "email": "asa@oberg.example", "comment": "Cheaper please"}}); res.Status != 200 {
+		t.Fatalf("change request: %s", res)
+	}
+	inv := newInvoice(t, env, a, invoiceableOpportunity(t, env, a).ID, nil)
+	issue(t, env, a, inv.ID, nil)
 	if res := env.Do(testenv.Request{Method: "DELETE", Path: "/api/v1/opportunities/" + lost.ID, Token: a.Token}); res.Status != 204 {
 		t.Fatalf("delete: %s", res)
 	}
@@ -203,7 +218,8 @@ func TestWebhookDeliversEveryTypeOnceSigned(t *testing.T) {
 	}
 	for _, want := range []string{"opportunity.created", "opportunity.updated", "opportunity.phase_changed", "opportunity.won",
 		"opportunity.lost", "opportunity.deleted", "task.created", "task.completed", "organization.created",
-		"person.created", "quote.sent", "quote.viewed"} {
+		"person.created", "quote.sent", "quote.viewed", "quote.signed", "quote.rejected", "quote.change_requested",
+		"invoice.issued"} {
 		if types[want] == 0 {
 			t.Errorf("no %s delivered; got %v", want, types)
 		}
