@@ -35,6 +35,8 @@ func TestBadConfigurationFailsClearly(t *testing.T) {
 		{"bad log level", map[string]string{"CRM_LOG_LEVEL": "loud"}, nil, "CRM_LOG_LEVEL"},
 		{"bad link limit", map[string]string{"CRM_PUBLIC_PER_TOKEN": "0"}, nil, "CRM_PUBLIC_PER_TOKEN"},
 		{"bad address limit", map[string]string{"CRM_PUBLIC_PER_IP": "many"}, nil, "CRM_PUBLIC_PER_IP"},
+		{"short secret key", map[string]string{"CRM_SECRET_KEY": "c2hvcnQ="}, nil, "CRM_SECRET_KEY"},
+		{"bad webhook exception", map[string]string{"CRM_WEBHOOK_ALLOW_PRIVATE": "10.0.0.0/99"}, nil, "CRM_WEBHOOK_ALLOW_PRIVATE"},
 		{"unknown flag", nil, []string{"serve", "--nope"}, "flag provided but not defined"},
 		{"unknown command", nil, []string{"launch"}, `unknown command "launch"`},
 		{"migrate without action", nil, []string{"migrate"}, "want up, down or status"},
