@@ -4,7 +4,7 @@
 # non-root user:
 #
 #   docker build -t crm .        (or: make docker)
-#   docker run -p 8080:8080 -e DATABASE_URL=postgres://... -e CRM_TOKEN_KEYS=k1:... crm
+#   docker run -p 8080:8080 -e DATABASE_URL=postgres://... -e CRM_TOKEN_KEYS=k1:... -e CRM_SECRET_KEY=... crm
 #
 # The container needs DATABASE_URL. Without it, `crm serve` starts an
 # embedded PostgreSQL, which needs the PostgreSQL server binaries (initdb,

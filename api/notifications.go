@@ -20,7 +20,7 @@ func (s *Server) registerNotificationRoutes(g routes) {
 type Notification struct {
 	ID uuid.UUID `json:"id"`
 	// Type is the event behind it.
-	Type          string     `json:"type" enums:"quote.viewed,quote.signed,quote.change_requested,quote.rejected,quote.expired"`
+	Type          string     `json:"type" enums:"quote.viewed,quote.signed,quote.change_requested,quote.rejected,quote.expired,webhook.disabled"`
 	Title         string     `json:"title" example:"Quote 2026-0042 signed"`
 	Text          string     `json:"text"`
 	QuoteID       *uuid.UUID `json:"quote_id" extensions:"x-nullable"`

@@ -36,6 +36,7 @@ import (
 	"github.com/acme/crm/internal/ratelimit"
 	"github.com/acme/crm/internal/relations"
 	"github.com/acme/crm/internal/sales"
+	"github.com/acme/crm/internal/webhooks"
 )
 
 // Config is what the HTTP layer needs from the configuration.
@@ -71,6 +72,7 @@ type Deps struct {
 	Quoting       *quoting.Service
 	Invoicing     *invoicing.Service
 	Notifications *notify.Service
+	Webhooks      *webhooks.Service
 	Pages         Pages
 	Idempotency   idempotency.Store
 	Writes        WriteMarks // nil: writes are not marked (no read replicas)
@@ -101,6 +103,7 @@ type Server struct {
 	quoting       *quoting.Service
 	invoicing     *invoicing.Service
 	notifications *notify.Service
+	webhooks      *webhooks.Service
 	pages         Pages
 	idem          idempotency.Store
 	writes        WriteMarks
@@ -139,6 +142,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.quoting = d.Quoting
 	s.invoicing = d.Invoicing
 	s.notifications = d.Notifications
+	s.webhooks = d.Webhooks
 	s.pages = d.Pages
 	s.writes = d.Writes
 	s.quota = d.Quota
@@ -201,6 +205,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.registerInvoiceRoutes(authed)
 	s.registerNotificationRoutes(authed)
 	s.registerIntegrationRoutes(authed)
+	s.registerWebhookRoutes(authed)
 	return e
 }
 

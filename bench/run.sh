@@ -42,6 +42,7 @@ TOKEN=""
 SIZES=${BENCH_SIZES:-10000 100000 1000000}
 SIZE=0 # the current number of opportunities
 KEYS=""
+SECRET=""
 ROWS=() # "size|name|method path|req/s|p50 ms|p99 ms|errors|RSS MB", filled by load_endpoint, load_raw and run_pgbench
 
 log() { printf '>> %s\n' "$*" >&2; }
@@ -137,9 +138,10 @@ start_server() {
 	local port _
 	port=$(free_port)
 	KEYS="bench:$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
+	SECRET=$(head -c 32 /dev/urandom | base64 | tr -d '\n')
 	BASE="http://127.0.0.1:$port"
 	log "starting the server on $BASE"
-	DATABASE_URL=$DB_URL CRM_TOKEN_KEYS=$KEYS CRM_ADDR=127.0.0.1:$port CRM_LOG_LEVEL=warn \
+	DATABASE_URL=$DB_URL CRM_TOKEN_KEYS=$KEYS CRM_SECRET_KEY=$SECRET CRM_ADDR=127.0.0.1:$port CRM_LOG_LEVEL=warn \
 		CRM_RATE_LIMIT_PER_MINUTE=${BENCH_RATE_LIMIT:-100000000} CRM_DATA_DIR=$TMP/data "$TMP/crm" serve >"$TMP/crm.log" 2>&1 &
 	SERVER_PID=$!
 	for _ in $(seq 1 120); do # at most ~60 s (migrations run first)
@@ -225,7 +227,7 @@ login() {
 seed() {
 	SIZE=$1
 	log "seeding to $SIZE opportunities"
-	DATABASE_URL=$DB_URL CRM_TOKEN_KEYS=$KEYS CRM_LOG_LEVEL=warn CRM_DATA_DIR=$TMP/data \
+	DATABASE_URL=$DB_URL CRM_TOKEN_KEYS=$KEYS CRM_SECRET_KEY=$SECRET CRM_LOG_LEVEL=warn CRM_DATA_DIR=$TMP/data \
 		timeout 900 "$TMP/crm" seed --bench-opportunities "$SIZE" >"$TMP/seed.log" 2>&1 ||
 		{ cat "$TMP/seed.log" >&2; die "seeding failed"; }
 	login

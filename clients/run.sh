@@ -43,7 +43,7 @@ done
 psql "$pg/postgres" -qc "CREATE DATABASE $db" >/dev/null
 go build -o "$work/crm" ./cmd/crm
 DATABASE_URL="$pg/$db?sslmode=disable" CRM_ADDR="127.0.0.1:$port" CRM_LOG_LEVEL=warn \
-  CRM_TOKEN_KEYS="k1:$(head -c32 /dev/urandom | base64)" "$work/crm" serve >"$work/server.log" 2>&1 &
+  CRM_TOKEN_KEYS="k1:$(head -c32 /dev/urandom | base64)" CRM_SECRET_KEY="$(head -c32 /dev/urandom | base64)" "$work/crm" serve >"$work/server.log" 2>&1 &
 pid=$!
 url="http://127.0.0.1:$port"
 for _ in $(seq 1 60); do

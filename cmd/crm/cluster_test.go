@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -152,13 +154,18 @@ type cluster struct {
 }
 
 // startCluster starts n replicas at once with env (DATABASE_URL and the
-// rest; CRM_TOKEN_KEYS, CRM_ADDR and CRM_DATA_DIR are added) and waits
+// rest; CRM_TOKEN_KEYS, CRM_SECRET_KEY, CRM_ADDR and CRM_DATA_DIR are added) and waits
 // until each answers /readyz. They are stopped with SIGTERM when the test
 // ends, and their logs are printed if it failed.
 func startCluster(t *testing.T, n int, env map[string]string) *cluster {
 	t.Helper()
 	bin := crmBinary(t)
 	keys := auth.GenerateKeyring()
+	secret := make([]byte, 32)
+	if _, err := rand.Read(secret); err != nil {
+		t.Fatal(err)
+	}
+	secretKey := base64.StdEncoding.EncodeToString(secret)
 	c := &cluster{t: t, client: &http.Client{Timeout: 60 * time.Second}}
 	dir := t.TempDir()
 	for i := range n {
@@ -169,7 +176,7 @@ func startCluster(t *testing.T, n int, env map[string]string) *cluster {
 			t.Fatal(err)
 		}
 		r.cmd = exec.Command(bin, "serve")
-		r.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "CRM_TOKEN_KEYS=" + keys, "CRM_ADDR=" + addr,
+		r.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "CRM_TOKEN_KEYS=" + keys, "CRM_SECRET_KEY=" + secretKey, "CRM_ADDR=" + addr,
 			"CRM_DATA_DIR=" + filepath.Join(dir, fmt.Sprintf("data%d", i)), "CRM_PUBLIC_URL=http://crm.test", "CRM_LOG_LEVEL=info"}
 		for k, v := range env {
 			r.cmd.Env = append(r.cmd.Env, k+"="+v)

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -8,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -41,8 +44,17 @@ type config struct {
 	// (an API key may have its own).
 	RateLimitPerMinute int
 	TokenKeys          string
-	LogLevel           slog.Level
-	Demo               bool
+	// SecretKey encrypts secrets at rest (CRM_SECRET_KEY, base64 of 32
+	// bytes); required with DATABASE_URL, else kept in the data folder.
+	SecretKey []byte
+	// WebhookAllowHTTP and WebhookAllowPrivate loosen the webhook URL
+	// rules for local testing and on-premise receivers.
+	WebhookAllowHTTP    []string
+	WebhookAllowPrivate []netip.Prefix
+	// RedisURL moves the rate-limit counts to Redis.
+	RedisURL string
+	LogLevel slog.Level
+	Demo     bool
 }
 
 // parseConfig reads flags (which win) and environment variables; every
@@ -51,6 +63,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	var c config
 	var cors, proxies, level string
 	var maxUpload, perToken, perIP, perMinute, replicas, maxLag string
+	var secretKey, allowHTTP, allowPrivate string
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	env := func(k, def string) string {
@@ -77,6 +90,10 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&perToken, "public-per-token", env("CRM_PUBLIC_PER_TOKEN", "120"), "requests a minute to one customer quote link (CRM_PUBLIC_PER_TOKEN)")
 	fs.StringVar(&perIP, "public-per-ip", env("CRM_PUBLIC_PER_IP", "300"), "requests a minute from one address to customer quote links (CRM_PUBLIC_PER_IP)")
 	fs.StringVar(&perMinute, "rate-limit-per-minute", env("CRM_RATE_LIMIT_PER_MINUTE", "600"), "requests a minute per user or API key without its own limit (CRM_RATE_LIMIT_PER_MINUTE)")
+	fs.StringVar(&secretKey, "secret-key", env("CRM_SECRET_KEY", ""), "base64 of 32 random bytes that encrypt secrets at rest, e.g. webhook signing secrets (CRM_SECRET_KEY); required with DATABASE_URL, else generated into the data folder")
+	fs.StringVar(&allowHTTP, "webhook-allow-http", env("CRM_WEBHOOK_ALLOW_HTTP", ""), "comma-separated hosts webhooks may reach over plain http, for local testing (CRM_WEBHOOK_ALLOW_HTTP)")
+	fs.StringVar(&allowPrivate, "webhook-allow-private", env("CRM_WEBHOOK_ALLOW_PRIVATE", ""), "comma-separated CIDRs of internal addresses webhooks may reach (CRM_WEBHOOK_ALLOW_PRIVATE)")
+	fs.StringVar(&c.RedisURL, "redis-url", env("REDIS_URL", ""), "Redis that counts rate limits for all replicas, redis://host:6379/0 (REDIS_URL); default PostgreSQL")
 	fs.BoolVar(&c.Demo, "demo", false, "load the demo workspace at start")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -109,7 +126,36 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
 		return c, fmt.Errorf("CRM_LOG_LEVEL: %q is not debug, info, warn or error", level)
 	}
+	if err := c.webhookSettings(secretKey, allowHTTP, allowPrivate); err != nil {
+		return c, err
+	}
 	return c, c.finish(cors, proxies)
+}
+
+// webhookSettings reads the secret key and the webhook URL exceptions.
+func (c *config) webhookSettings(secretKey, allowHTTP, allowPrivate string) error {
+	if secretKey != "" {
+		key, err := base64.StdEncoding.DecodeString(secretKey)
+		if err != nil || len(key) != 32 {
+			return errors.New("CRM_SECRET_KEY: want base64 of 32 bytes; generate one with: head -c32 /dev/urandom | base64")
+		}
+		c.SecretKey = key
+	}
+	for _, h := range splitList(allowHTTP) {
+		c.WebhookAllowHTTP = append(c.WebhookAllowHTTP, strings.ToLower(h))
+	}
+	for _, p := range splitList(allowPrivate) {
+		prefix, err := netip.ParsePrefix(p)
+		if err != nil {
+			addr, aerr := netip.ParseAddr(p)
+			if aerr != nil {
+				return fmt.Errorf("CRM_WEBHOOK_ALLOW_PRIVATE: %q is not an IP or CIDR", p)
+			}
+			prefix = netip.PrefixFrom(addr, addr.BitLen())
+		}
+		c.WebhookAllowPrivate = append(c.WebhookAllowPrivate, prefix)
+	}
+	return nil
 }
 
 func (c *config) finish(cors, proxies string) error {
@@ -180,6 +226,9 @@ func (c *config) finish(cors, proxies string) error {
 	} else if c.DatabaseURL != "" {
 		return errors.New("CRM_TOKEN_KEYS is required with DATABASE_URL (all replicas must share it); generate one with: echo k1:$(head -c32 /dev/urandom | base64)")
 	}
+	if c.SecretKey == nil && c.DatabaseURL != "" {
+		return errors.New("CRM_SECRET_KEY is required with DATABASE_URL (all replicas must share it); generate one with: head -c32 /dev/urandom | base64")
+	}
 	return nil
 }
 
@@ -210,6 +259,38 @@ func (c *config) keyring(log *slog.Logger) (*auth.Keyring, error) {
 		return nil, fmt.Errorf("token keys in %s: %w", path, err)
 	}
 	return kr, nil
+}
+
+// secretKey returns the configured secret key, or (embedded mode only) one
+// kept in the data folder, generated on first start.
+func (c *config) secretKey(log *slog.Logger) ([]byte, error) {
+	if c.SecretKey != nil {
+		return c.SecretKey, nil
+	}
+	path := filepath.Join(c.DataDir, "secret-key")
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		key := make([]byte, 32)
+		if _, err := rand.Read(key); err != nil {
+			return nil, fmt.Errorf("generate secret key: %w", err)
+		}
+		if err := os.MkdirAll(c.DataDir, 0o755); err != nil {
+			return nil, fmt.Errorf("create data folder: %w", err)
+		}
+		if err := os.WriteFile(path, []byte(base64.StdEncoding.EncodeToString(key)+"\n"), 0o600); err != nil {
+			return nil, fmt.Errorf("write secret key: %w", err)
+		}
+		log.Warn("generated the secret key for secrets at rest; set CRM_SECRET_KEY to manage it yourself", "file", path)
+		return key, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read secret key: %w", err)
+	}
+	key, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(b)))
+	if err != nil || len(key) != 32 {
+		return nil, fmt.Errorf("secret key in %s: want base64 of 32 bytes", path)
+	}
+	return key, nil
 }
 
 func splitList(s string) []string {

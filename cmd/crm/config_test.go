@@ -11,6 +11,7 @@ import (
 // one line naming it, before anything is opened.
 func TestBadConfigurationFailsClearly(t *testing.T) {
 	key := "k1:MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE"
+	secret := "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
 	tests := []struct {
 		name string
 		env  map[string]string
@@ -36,10 +37,13 @@ func TestBadConfigurationFailsClearly(t *testing.T) {
 		{"bad link limit", map[string]string{"CRM_PUBLIC_PER_TOKEN": "0"}, nil, "CRM_PUBLIC_PER_TOKEN"},
 		{"bad address limit", map[string]string{"CRM_PUBLIC_PER_IP": "many"}, nil, "CRM_PUBLIC_PER_IP"},
 		{"bad request limit", map[string]string{"CRM_RATE_LIMIT_PER_MINUTE": "0"}, nil, "CRM_RATE_LIMIT_PER_MINUTE"},
+		{"short secret key", map[string]string{"CRM_SECRET_KEY": "c2hvcnQ="}, nil, "CRM_SECRET_KEY"},
+		{"bad webhook exception", map[string]string{"CRM_WEBHOOK_ALLOW_PRIVATE": "10.0.0.0/99"}, nil, "CRM_WEBHOOK_ALLOW_PRIVATE"},
 		{"unknown flag", nil, []string{"serve", "--nope"}, "flag provided but not defined"},
 		{"unknown command", nil, []string{"launch"}, `unknown command "launch"`},
 		{"migrate without action", nil, []string{"migrate"}, "want up, down or status"},
-		{"seed without what", map[string]string{"CRM_TOKEN_KEYS": key, "DATABASE_URL": "postgres://h/db"}, []string{"seed"}, "say what to load"},
+		{"secret key required with a database", map[string]string{"CRM_TOKEN_KEYS": key, "DATABASE_URL": "postgres://h/db"}, nil, "CRM_SECRET_KEY is required"},
+		{"seed without what", map[string]string{"CRM_TOKEN_KEYS": key, "CRM_SECRET_KEY": secret, "DATABASE_URL": "postgres://h/db"}, []string{"seed"}, "say what to load"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

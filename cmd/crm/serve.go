@@ -56,6 +56,11 @@ func build(ctx context.Context, c config, log *slog.Logger) (*app.App, func(), e
 		return nil, nil, err
 	}
 	log.Info("schema up to date", "migrations_applied", n)
+	secret, err := c.secretKey(log)
+	if err != nil {
+		closeDB()
+		return nil, nil, err
+	}
 	keys, err := c.keyring(log)
 	if err != nil {
 		closeDB()
@@ -63,7 +68,8 @@ func build(ctx context.Context, c config, log *slog.Logger) (*app.App, func(), e
 	}
 	a, err := app.New(app.Config{TokenKeys: keys, PublicURL: c.PublicURL, CORSOrigins: c.CORSOrigins,
 		TrustedProxies: c.TrustedProxies, MaxUploadBytes: c.MaxUploadBytes, BlobDir: filepath.Join(c.DataDir, "blobs"), BlobsInDatabase: c.BlobStore == "database", SMTPURL: c.SMTPURL, MailFrom: c.MailFrom,
-		PublicPerToken: c.PublicPerToken, PublicPerIP: c.PublicPerIP,
+		PublicPerToken: c.PublicPerToken, PublicPerIP: c.PublicPerIP, SecretKey: secret,
+		Webhooks: app.WebhookConfig{AllowHTTP: c.WebhookAllowHTTP, AllowPrivate: c.WebhookAllowPrivate}, RedisURL: c.RedisURL,
 		RateLimitPerMinute: c.RateLimitPerMinute}, db, log)
 	if err != nil {
 		closeDB()

@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/acme/crm/internal/errs"
+	ev "github.com/acme/crm/internal/events"
 	"github.com/acme/crm/internal/identity"
 	"github.com/acme/crm/internal/page"
 )
@@ -47,6 +48,7 @@ type Directory interface {
 type Service struct {
 	store     Store
 	directory Directory
+	events    Publisher
 	now       func() time.Time
 }
 
@@ -114,7 +116,10 @@ func (s *Service) create(ctx context.Context, t Task, actor uuid.UUID) error {
 		if err := s.store.CreateTask(ctx, t); err != nil {
 			return err
 		}
-		return s.store.AddEvents(ctx, []Event{created})
+		if err := s.store.AddEvents(ctx, []Event{created}); err != nil {
+			return err
+		}
+		return s.publish(ctx, ev.TaskCreated, t)
 	})
 }
 
@@ -175,7 +180,13 @@ func (s *Service) UpdateTask(ctx context.Context, id uuid.UUID, patch TaskPatch,
 		if out, err = s.store.SaveTask(ctx, next); err != nil {
 			return err
 		}
-		return s.store.AddEvents(ctx, events)
+		if err := s.store.AddEvents(ctx, events); err != nil {
+			return err
+		}
+		if cur.Status != StatusDone && out.Status == StatusDone {
+			return s.publish(ctx, ev.TaskCompleted, out)
+		}
+		return nil
 	})
 	return out, err
 }

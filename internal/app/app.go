@@ -29,6 +29,7 @@ import (
 	"github.com/acme/crm/internal/ratelimit"
 	"github.com/acme/crm/internal/relations"
 	"github.com/acme/crm/internal/sales"
+	"github.com/acme/crm/internal/webhooks"
 )
 
 // Config is what the product needs beyond the database connection.
@@ -67,6 +68,13 @@ type Config struct {
 	// RateLimitSync is how often a replica adds its local request counts to
 	// the shared ones below half a limit (zero: every second).
 	RateLimitSync time.Duration
+	// SecretKey (32 bytes, CRM_SECRET_KEY) encrypts secrets at rest
+	// (webhook signing secrets); empty derives one from TokenKeys.
+	SecretKey []byte
+	Webhooks  WebhookConfig
+	// RedisURL, when set, counts rate limits in that Redis instead of
+	// PostgreSQL (REDIS_URL).
+	RedisURL string
 }
 
 // App is the assembled product.
@@ -87,6 +95,7 @@ type App struct {
 	Quoting       *quoting.Service
 	Invoicing     *invoicing.Service
 	Notifications *notify.Service
+	Webhooks      *webhooks.Service
 	Idempotency   *postgres.Idempotency
 	RateLimits    *postgres.RateLimits
 	DB            *postgres.DB
@@ -105,8 +114,12 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 	}
 	// Every limit is counted in PostgreSQL, so that it holds across replicas.
 	counts := postgres.NewRateLimits(db)
+	counter, err := rateCounter(cfg, counts)
+	if err != nil {
+		return nil, err
+	}
 	limit := func(name string, max int, period time.Duration) ratelimit.Limiter {
-		return ratelimit.NewShared(counts, name, max, period, log)
+		return ratelimit.NewShared(counter, name, max, period, log)
 	}
 	limiter := ratelimit.Multi{
 		ByPrefix: map[string]ratelimit.Limiter{
@@ -165,6 +178,12 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 	notifications := notify.NewService(postgres.NewNotifications(db), notify.Deps{Users: ids,
 		Owners: notifyOwners{salesSvc}, Mailer: notifyMailer{emails}, Now: cfg.Now})
 	bus.Subscribe(notifications)
+	tasks.SetPublisher(bus)
+	rels.SetPublisher(bus)
+	hooks, err := newWebhooks(cfg, db, queue, bus, salesSvc, ids, notifications, log)
+	if err != nil {
+		return nil, err
+	}
 	ids.OnWorkspaceCreated(quotes.SetupWorkspace)
 	registerJobs(queue, emails, bus)
 	idem := postgres.NewIdempotency(db)
@@ -181,9 +200,9 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 		PublicPerToken: cfg.PublicPerToken, PublicPerIP: cfg.PublicPerIP, RateLimitPerMinute: cfg.RateLimitPerMinute,
 	}, api.Deps{Quota: quota,
 		Identity: ids, Sales: salesSvc, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Emails: emails, Idempotency: idem, Writes: db, Limit: limit, Registry: reg, Log: log,
-		Relations: rels, Catalog: products, Quoting: quotes, Invoicing: invoices, Notifications: notifications, Pages: customerPages{}, Ready: func(ctx context.Context) error { return db.Ping(ctx) },
+		Relations: rels, Catalog: products, Quoting: quotes, Invoicing: invoices, Notifications: notifications, Webhooks: hooks, Pages: customerPages{}, Ready: func(ctx context.Context) error { return db.Ping(ctx) },
 	})
-	return &App{Handler: h, Identity: ids, Sales: salesSvc, Relations: rels, Catalog: products, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Quoting: quotes, Invoicing: invoices, Idempotency: idem, Emails: emails, Jobs: queue, Events: bus, Notifications: notifications, RateLimits: counts, DB: db}, nil
+	return &App{Handler: h, Identity: ids, Sales: salesSvc, Relations: rels, Catalog: products, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Quoting: quotes, Invoicing: invoices, Idempotency: idem, Emails: emails, Jobs: queue, Events: bus, Notifications: notifications, Webhooks: hooks, RateLimits: counts, DB: db}, nil
 }
 
 // RunBackground runs periodic housekeeping until ctx ends.

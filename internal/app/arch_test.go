@@ -21,7 +21,7 @@ const module = "github.com/acme/crm/"
 var adapters = map[string]bool{
 	"internal/app": true, "internal/postgres": true, "internal/pgembed": true, "internal/render": true,
 	"internal/quotedoc": true, "internal/invoicedoc": true, "internal/mail": true, "internal/jobs": true, "internal/blob": true,
-	"internal/ical": true, "internal/auth": true, "internal/ratelimit": true, "internal/demo": true,
+	"internal/ical": true, "internal/auth": true, "internal/ratelimit": true, "internal/rediscount": true, "internal/demo": true,
 	"internal/testenv": true, "internal/mailtest": true, "internal/tools/specgen": true,
 }
 

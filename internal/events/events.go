@@ -31,8 +31,16 @@ const (
 	QuoteChangeRequested    Type = "quote.change_requested"
 	QuoteRejected           Type = "quote.rejected"
 	QuoteExpired            Type = "quote.expired"
+	OpportunityCreated      Type = "opportunity.created"
+	OpportunityUpdated      Type = "opportunity.updated"
 	OpportunityPhaseChanged Type = "opportunity.phase_changed"
 	OpportunityWon          Type = "opportunity.won"
+	OpportunityLost         Type = "opportunity.lost"
+	OpportunityDeleted      Type = "opportunity.deleted"
+	TaskCreated             Type = "task.created"
+	TaskCompleted           Type = "task.completed"
+	OrganizationCreated     Type = "organization.created"
+	PersonCreated           Type = "person.created"
 	InvoiceIssued           Type = "invoice.issued"
 	InvoiceSent             Type = "invoice.sent"
 	InvoicePaid             Type = "invoice.paid"
@@ -43,7 +51,17 @@ const (
 // Types lists every type the product publishes, in documentation order.
 func Types() []Type {
 	return []Type{QuoteSent, QuoteViewed, QuoteSigned, QuoteChangeRequested, QuoteRejected, QuoteExpired,
-		OpportunityPhaseChanged, OpportunityWon, InvoiceIssued, InvoiceSent, InvoicePaid, InvoiceCredited, InvoiceOverdue}
+		OpportunityCreated, OpportunityUpdated, OpportunityPhaseChanged, OpportunityWon, OpportunityLost, OpportunityDeleted,
+		TaskCreated, TaskCompleted, OrganizationCreated, PersonCreated, InvoiceIssued, InvoiceSent, InvoicePaid, InvoiceCredited, InvoiceOverdue}
+}
+
+// Definition documents one event type: what it means, and an example of
+// its payload as a value of the very Go type its publisher marshals, so
+// that documentation and deliveries cannot drift apart.
+type Definition struct {
+	Type        Type
+	Description string
+	Example     any
 }
 
 // Event is one fact: what happened to which subject, by whom, when, with a

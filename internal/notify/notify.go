@@ -194,3 +194,12 @@ func (s *Service) React(ctx context.Context, e events.Event) error {
 			OpportunityID: e.OpportunityID})
 	})
 }
+
+// Tell gives one user a notification about an event that is not about an
+// opportunity (a webhook subscription disabled), in the context's
+// transaction; a second one for the same event and user is not made.
+func (s *Service) Tell(ctx context.Context, userID, eventID uuid.UUID, t events.Type, title, body string) error {
+	_, err := s.store.Create(ctx, Notification{ID: uuid.Must(uuid.NewV7()), UserID: userID, EventID: eventID, Type: t,
+		Title: title, Body: body, CreatedAt: s.timestamp()})
+	return err
+}

@@ -92,6 +92,8 @@ var constraintFields = map[string]errs.FieldError{
 	"opportunities_phase_fk":               {Field: "phase_id", Message: "phase belongs to another pipeline"},
 	"opportunities_source_fk":              {Field: "source_id", Message: "no such source"},
 	"opportunity_lines_product_fk":         {Field: "product_id", Message: "no such product"},
+	"webhook_subscriptions_pipeline_fk":    {Field: "pipeline_id", Message: "no such pipeline"},
+	"webhook_subscriptions_owner_fk":       {Field: "owner_id", Message: "no such user"},
 }
 
 func retryable(err error) bool {

@@ -51,8 +51,12 @@ func (r *Events) Event(ctx context.Context, id uuid.UUID) (events.Event, error) 
 	if err := r.db.conn(ctx).Take(&row, "id = ?", id).Error; err != nil {
 		return events.Event{}, translate(err)
 	}
+	return row.domain(), nil
+}
+
+func (row eventRow) domain() events.Event {
 	return events.Event{ID: row.ID, WorkspaceID: row.WorkspaceID, Type: events.Type(row.Type),
 		SubjectType: row.SubjectType, SubjectID: row.SubjectID, OpportunityID: row.OpportunityID,
 		Actor: events.Actor{Kind: events.ActorKind(row.ActorKind), ID: row.ActorID, Name: row.ActorName,
-			Email: row.ActorEmail}, OccurredAt: row.OccurredAt, Payload: row.Payload}, nil
+			Email: row.ActorEmail}, OccurredAt: row.OccurredAt, Payload: row.Payload}
 }

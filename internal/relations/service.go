@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/acme/crm/internal/errs"
+	"github.com/acme/crm/internal/events"
 	"github.com/acme/crm/internal/page"
 	"github.com/acme/crm/internal/tenant"
 )
@@ -64,8 +65,9 @@ type Store interface {
 // context's workspace and joins the transaction in ctx, if any, so other
 // services can create relations as part of their own transactions.
 type Service struct {
-	store Store
-	now   func() time.Time
+	store  Store
+	events Publisher
+	now    func() time.Time
 }
 
 // NewService returns the relations service; now defaults to time.Now in UTC.
@@ -91,7 +93,13 @@ func (s *Service) CreateOrganization(ctx context.Context, in NewOrganization) (O
 		VATNumber: in.VATNumber, Email: in.Email, Phone: in.Phone, Website: in.Website, Address: in.Address, PaymentTermsDays: in.PaymentTermsDays,
 		ExternalID: in.ExternalID, Version: 1, CreatedAt: now, UpdatedAt: now}
 	o.WorkspaceID, _ = tenant.From(ctx)
-	if err := s.store.CreateOrganization(ctx, o); err != nil {
+	err = s.store.WithTx(ctx, func(ctx context.Context) error {
+		if err := s.store.CreateOrganization(ctx, o); err != nil {
+			return err
+		}
+		return s.publish(ctx, events.OrganizationCreated, "organization", o.ID, organizationPayload(o))
+	})
+	if err != nil {
 		return Organization{}, err
 	}
 	return o, nil
@@ -166,7 +174,13 @@ func (s *Service) CreatePerson(ctx context.Context, in NewPerson) (Person, error
 	p := Person{ID: newID(), FirstName: in.FirstName, LastName: in.LastName, Email: in.Email, Phone: in.Phone,
 		JobTitle: in.JobTitle, OrganizationID: in.OrganizationID, ExternalID: in.ExternalID, Version: 1, CreatedAt: now, UpdatedAt: now}
 	p.WorkspaceID, _ = tenant.From(ctx)
-	if err := s.store.CreatePerson(ctx, p); err != nil {
+	err = s.store.WithTx(ctx, func(ctx context.Context) error {
+		if err := s.store.CreatePerson(ctx, p); err != nil {
+			return err
+		}
+		return s.publish(ctx, events.PersonCreated, "person", p.ID, personPayload(p))
+	})
+	if err != nil {
 		return Person{}, err
 	}
 	return p, nil

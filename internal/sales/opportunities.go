@@ -67,8 +67,10 @@ func (s *Service) CreateOpportunity(ctx context.Context, in NewOpportunity) (Opp
 		if err := s.followUps.CreateFollowUp(ctx, o.ID, "Follow up: "+o.Title, p.UserID, due); err != nil {
 			return err
 		}
-		out, err = s.store.Opportunity(ctx, o.ID)
-		return err
+		if out, err = s.store.Opportunity(ctx, o.ID); err != nil {
+			return err
+		}
+		return s.publishOpportunity(ctx, events.OpportunityCreated, payloadOf(out))
 	})
 	return out, err
 }
@@ -235,6 +237,16 @@ func (s *Service) PhaseHistory(ctx context.Context, id uuid.UUID, req page.Reque
 }
 
 // DeleteOpportunity removes an opportunity with its history and tasks.
+// It publishes opportunity.deleted with its last state.
 func (s *Service) DeleteOpportunity(ctx context.Context, id uuid.UUID, ifVersion *int64) error {
-	return s.store.DeleteOpportunity(ctx, id, ifVersion)
+	return s.store.WithTx(ctx, func(ctx context.Context) error {
+		o, err := s.store.LockOpportunity(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := s.store.DeleteOpportunity(ctx, id, ifVersion); err != nil {
+			return err
+		}
+		return s.publishOpportunity(ctx, events.OpportunityDeleted, payloadOf(o))
+	})
 }

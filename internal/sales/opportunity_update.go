@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/acme/crm/internal/errs"
+	"github.com/acme/crm/internal/events"
 	"github.com/acme/crm/internal/money"
 	"github.com/acme/crm/internal/upsert"
 )
@@ -74,9 +75,15 @@ func (s *Service) UpdateOpportunity(ctx context.Context, id uuid.UUID, patch Opp
 			return err
 		}
 		one := []Opportunity{out}
-		err = s.withTotals(ctx, one)
+		if err := s.withTotals(ctx, one); err != nil {
+			return err
+		}
 		out = one[0]
-		return err
+		after := payloadOf(out)
+		if after.Previous = changed(payloadOf(before), after); len(after.Previous) == 0 {
+			return nil
+		}
+		return s.publishOpportunity(ctx, events.OpportunityUpdated, after)
 	})
 	if err != nil {
 		return Opportunity{}, err

@@ -86,6 +86,9 @@ func improve(doc *openapi3.T, f *facts) error {
 	if err := improveSchemas(doc, f); err != nil {
 		problems = append(problems, err)
 	}
+	if err := webhookPayloads(doc); err != nil {
+		problems = append(problems, err)
+	}
 	doc.Tags = tags
 	return errors.Join(problems...)
 }
@@ -107,5 +110,6 @@ var tags = openapi3.Tags{
 	{Name: "appointments", Description: "Meetings with colleagues and customer contacts, a user's calendar with their due tasks, and a personal iCalendar feed."},
 	{Name: "notifications", Description: "What customers did with your quotes, and quotes that expired: in-app, and by e-mail unless you turn it off (PATCH /me)."},
 	{Name: "public", Description: "The customer's side of a quote, without a login: the link's token is the credential. The quote page (HTML) and its JSON twin, the PDF, and signing, asking for a change and declining."},
+	{Name: "webhooks", Description: "Signed deliveries of events to integrations (Standard Webhooks), with retries, a delivery log, redelivery and replay (admins; the event types for everyone)."},
 	{Name: "platform", Description: "Health and readiness."},
 }
