@@ -28,6 +28,7 @@ import (
 
 	"github.com/acme/crm/internal/activity"
 	"github.com/acme/crm/internal/catalog"
+	"github.com/acme/crm/internal/changes"
 	"github.com/acme/crm/internal/idempotency"
 	"github.com/acme/crm/internal/identity"
 	"github.com/acme/crm/internal/invoicing"
@@ -51,6 +52,13 @@ type Config struct {
 	// minute, per link and per client address (defaults 120 and 300).
 	PublicPerToken int
 	PublicPerIP    int
+	// StreamHeartbeat, StreamPoll and StreamsPerUser tune the live
+	// stream (defaults 25 s, 5 s, 5); closing StreamsDone ends every open
+	// stream (at shutdown).
+	StreamHeartbeat time.Duration
+	StreamPoll      time.Duration
+	StreamsPerUser  int
+	StreamsDone     <-chan struct{}
 }
 
 // Deps are the services behind the handlers.
@@ -68,6 +76,7 @@ type Deps struct {
 	Quoting       *quoting.Service
 	Invoicing     *invoicing.Service
 	Notifications *notify.Service
+	Changes       *changes.Feed
 	Pages         Pages
 	Idempotency   idempotency.Store
 	Writes        WriteMarks // nil: writes are not marked (no read replicas)
@@ -105,6 +114,8 @@ type Server struct {
 	metrics       *httpMetrics
 	registry      *prometheus.Registry
 	public        publicLimits
+	changes       *changes.Feed
+	streams       *streamSlots
 }
 
 // New builds the router with every route and middleware.
@@ -133,6 +144,8 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.invoicing = d.Invoicing
 	s.notifications = d.Notifications
 	s.pages = d.Pages
+	s.changes = d.Changes
+	s.streams = newStreamSlots(&s.cfg)
 	s.writes = d.Writes
 	s.metrics = newHTTPMetrics(s.registry)
 	s.public = newPublicLimits(cfg.PublicPerToken, cfg.PublicPerIP, d.Limit)
@@ -189,6 +202,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.registerQuoteRoutes(authed)
 	s.registerInvoiceRoutes(authed)
 	s.registerNotificationRoutes(authed)
+	s.registerChangeRoutes(authed)
 	return e
 }
 

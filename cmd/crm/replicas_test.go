@@ -197,6 +197,8 @@ var jobKinds = []struct {
 	{kind: "expire_quotes", cause: func(*testing.T, *jobFixture) int { return 1 }, exact: true},
 	// Every 15 minutes and at start, like expire_quotes: once, on the leader.
 	{kind: "mark_overdue_invoices", cause: func(*testing.T, *jobFixture) int { return 1 }, exact: true},
+	// Every hour and at start: the change feed's pruning, on the leader.
+	{kind: "prune_changes", cause: func(*testing.T, *jobFixture) int { return 1 }, exact: true},
 	// A customer opening a sent quote: reactions to the quote's events.
 	{kind: "event_reaction", cause: viewQuote},
 }

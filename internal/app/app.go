@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -19,6 +20,7 @@ import (
 	"github.com/acme/crm/internal/audit"
 	"github.com/acme/crm/internal/auth"
 	"github.com/acme/crm/internal/catalog"
+	"github.com/acme/crm/internal/changes"
 	"github.com/acme/crm/internal/events"
 	"github.com/acme/crm/internal/identity"
 	"github.com/acme/crm/internal/invoicing"
@@ -61,6 +63,11 @@ type Config struct {
 	// minute (zero: the API's defaults).
 	PublicPerToken int
 	PublicPerIP    int
+	// StreamHeartbeat, StreamPoll and StreamsPerUser tune the live stream
+	// (zero: the API's defaults, 25 s, 5 s, 5).
+	StreamHeartbeat time.Duration
+	StreamPoll      time.Duration
+	StreamsPerUser  int
 }
 
 // App is the assembled product.
@@ -83,7 +90,12 @@ type App struct {
 	Notifications *notify.Service
 	Idempotency   *postgres.Idempotency
 	RateLimits    *postgres.RateLimits
+	Changes       *changes.Feed
 	DB            *postgres.DB
+
+	listener     *postgres.Listener
+	streamsDone  chan struct{}
+	closeStreams sync.Once
 }
 
 // New assembles the product on db.
@@ -161,6 +173,10 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 	bus.Subscribe(notifications)
 	ids.OnWorkspaceCreated(quotes.SetupWorkspace)
 	registerJobs(queue, emails, bus)
+	listener := postgres.NewListener(db, log)
+	feed := changes.NewFeed(postgres.NewChanges(db), listener, cfg.Now)
+	registerPruneChanges(queue, feed)
+	streamsDone := make(chan struct{})
 	idem := postgres.NewIdempotency(db)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -169,11 +185,14 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 		MaxUploadBytes: cfg.MaxUploadBytes,
 		CORSOrigins:    cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, CursorKey: cfg.TokenKeys.Derive("cursor"), OpenAPI: crm.OpenAPI, PublicURL: cfg.PublicURL,
 		PublicPerToken: cfg.PublicPerToken, PublicPerIP: cfg.PublicPerIP,
+		StreamHeartbeat: cfg.StreamHeartbeat, StreamPoll: cfg.StreamPoll, StreamsPerUser: cfg.StreamsPerUser, StreamsDone: streamsDone,
 	}, api.Deps{
+		Changes:  feed,
 		Identity: ids, Sales: salesSvc, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Emails: emails, Idempotency: idem, Writes: db, Limit: limit, Registry: reg, Log: log,
 		Relations: rels, Catalog: products, Quoting: quotes, Invoicing: invoices, Notifications: notifications, Pages: customerPages{}, Ready: func(ctx context.Context) error { return db.Ping(ctx) },
 	})
-	return &App{Handler: h, Identity: ids, Sales: salesSvc, Relations: rels, Catalog: products, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Quoting: quotes, Invoicing: invoices, Idempotency: idem, Emails: emails, Jobs: queue, Events: bus, Notifications: notifications, RateLimits: counts, DB: db}, nil
+	return &App{Handler: h, Identity: ids, Sales: salesSvc, Relations: rels, Catalog: products, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Quoting: quotes, Invoicing: invoices, Idempotency: idem, Emails: emails, Jobs: queue, Events: bus, Notifications: notifications, RateLimits: counts, DB: db,
+		Changes: feed, listener: listener, streamsDone: streamsDone}, nil
 }
 
 // RunBackground runs periodic housekeeping until ctx ends.
