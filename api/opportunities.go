@@ -46,9 +46,12 @@ type Opportunity struct {
 	ClosedAt            *time.Time `json:"closed_at" extensions:"x-nullable"`
 	LostReason          *string    `json:"lost_reason" extensions:"x-nullable"`
 	CreatedBy           uuid.UUID  `json:"created_by"`
-	Version             int64      `json:"version"`
-	CreatedAt           time.Time  `json:"created_at"`
-	UpdatedAt           time.Time  `json:"updated_at"`
+	// ExternalID is the record's id in another system (an ERP, a webshop),
+	// unique in the workspace; null when none.
+	ExternalID *string   `json:"external_id" extensions:"x-nullable" example:"ERP-10042"`
+	Version    int64     `json:"version"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
 } // @name Opportunity
 
 // OpportunityList is a page of opportunities.
@@ -94,6 +97,9 @@ type CreateOpportunityRequest struct {
 	Description         string              `json:"description,omitempty" validate:"max=20000"`
 	Organization        *InlineOrganization `json:"organization,omitempty"`
 	Person              *InlinePerson       `json:"person,omitempty"`
+	// ExternalID is the record's id in another system, unique in the
+	// workspace (409 when another record has it); 1-255 characters.
+	ExternalID *string `json:"external_id,omitempty" validate:"omitempty,max=255" example:"ERP-10042"`
 } // @name CreateOpportunityRequest
 
 // UpdateOpportunityRequest changes an opportunity; absent fields stay, null clears.
@@ -113,6 +119,8 @@ type UpdateOpportunityRequest struct {
 	SourceID            OptionalUUID   `json:"source_id" swaggertype:"string" format:"uuid" extensions:"x-nullable"`
 	Description         *string        `json:"description,omitempty" validate:"omitempty,max=20000"`
 	LostReason          OptionalString `json:"lost_reason" swaggertype:"string" extensions:"x-nullable"`
+	// ExternalID sets the id in another system; null removes it.
+	ExternalID OptionalString `json:"external_id" swaggertype:"string" extensions:"x-nullable"`
 } // @name UpdateOpportunityRequest
 
 // PhaseChange is one recorded move between phases.
@@ -147,7 +155,7 @@ func toOpportunity(o sales.Opportunity) Opportunity {
 		WeightedAmount: o.WeightedAmount(), Currency: o.Currency, OfferDiscount: int(o.OfferDiscount),
 		Totals: toTotalsPtr(o.Totals), ExpectedOrderDate: datePtr(o.ExpectedOrderDate),
 		SourceID: o.SourceID, Description: o.Description, Status: string(o.Status), ClosedAt: utcp(o.ClosedAt),
-		LostReason: o.LostReason, CreatedBy: o.CreatedBy, Version: o.Version, CreatedAt: utc(o.CreatedAt),
+		LostReason: o.LostReason, CreatedBy: o.CreatedBy, ExternalID: o.ExternalID, Version: o.Version, CreatedAt: utc(o.CreatedAt),
 		UpdatedAt: utc(o.UpdatedAt)}
 }
 
@@ -155,7 +163,8 @@ func (r CreateOpportunityRequest) domain() sales.NewOpportunity {
 	in := sales.NewOpportunity{Title: r.Title, OrganizationID: r.OrganizationID, PersonID: r.PersonID,
 		ContactPersonID: r.ContactPersonID, OwnerID: r.OwnerID, PipelineID: r.PipelineID, PhaseID: r.PhaseID,
 		ProbabilityOverride: r.ProbabilityOverride, EstimatedAmount: r.EstimatedAmount, Currency: r.Currency,
-		ExpectedOrderDate: r.ExpectedOrderDate.timePtr(), SourceID: r.SourceID, Description: r.Description}
+		ExpectedOrderDate: r.ExpectedOrderDate.timePtr(), SourceID: r.SourceID, Description: r.Description,
+		ExternalID: r.ExternalID}
 	if o := r.Organization; o != nil {
 		in.Organization = &sales.NewOrganization{Name: o.Name, RegistrationNumber: o.RegistrationNumber,
 			VATNumber: o.VATNumber, Email: o.Email, Phone: o.Phone, Website: o.Website}
@@ -183,6 +192,7 @@ func (r CreateOpportunityRequest) domain() sales.NewOpportunity {
 //	@Param		expected_from	query		string	false	"Expected order date on or after"	format(date)
 //	@Param		expected_to		query		string	false	"Expected order date on or before"	format(date)
 //	@Param		q				query		string	false	"Case-insensitive text in the title"
+//	@Param		external_id		query		string	false	"Only the opportunity with this external id"	maxlength(255)
 //	@Param		limit			query		int		false	"Page size (1-200, default 50)"
 //	@Param		cursor			query		string	false	"next_cursor of the previous page"
 //	@Param		sort			query		string	false	"created_at, updated_at, expected_order_date or estimated_amount; prefix - for descending"
@@ -210,6 +220,11 @@ func opportunityFilter(c echo.Context) (sales.OpportunityFilter, error) {
 		OwnerID: q.userID("owner_id"), SourceID: q.uuid("source_id"), OrganizationID: q.uuid("organization_id"),
 		PersonID: q.uuid("person_id"), ExpectedFrom: q.date("expected_from"), ExpectedTo: q.date("expected_to"),
 		Query: c.QueryParam("q")}
+	ext, err := externalIDQuery(c)
+	if err != nil {
+		return f, err
+	}
+	f.ExternalID = ext
 	if v := c.QueryParam("status"); v != "" {
 		st := sales.Status(v)
 		if !st.Valid() {
@@ -341,7 +356,15 @@ func (s *Server) updateOpportunity(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	patch := sales.OpportunityPatch{Title: req.Title, OwnerID: req.OwnerID, PipelineID: req.PipelineID, PhaseID: req.PhaseID,
+	o, err := s.sales.UpdateOpportunity(c.Request().Context(), id, req.domain(), version)
+	if err != nil {
+		return err
+	}
+	return ok(c, o.Version, toOpportunity(o))
+}
+
+func (req UpdateOpportunityRequest) domain() sales.OpportunityPatch {
+	return sales.OpportunityPatch{Title: req.Title, OwnerID: req.OwnerID, PipelineID: req.PipelineID, PhaseID: req.PhaseID,
 		EstimatedAmount: req.EstimatedAmount, OfferDiscount: bpPtr(req.OfferDiscount), Currency: req.Currency, Description: req.Description,
 		OrganizationID:      sales.OptionalID{Set: req.OrganizationID.Set, ID: req.OrganizationID.Value},
 		PersonID:            sales.OptionalID{Set: req.PersonID.Set, ID: req.PersonID.Value},
@@ -350,12 +373,8 @@ func (s *Server) updateOpportunity(c echo.Context) error {
 		ProbabilityOverride: sales.OptionalInt{Set: req.ProbabilityOverride.Set, Value: req.ProbabilityOverride.Value},
 		ExpectedOrderDate:   sales.OptionalDate{Set: req.ExpectedOrderDate.Set, Value: req.ExpectedOrderDate.Value.timePtr()},
 		LostReason:          sales.OptionalString{Set: req.LostReason.Set, Value: req.LostReason.Value},
+		ExternalID:          externalIDChange(req.ExternalID),
 	}
-	o, err := s.sales.UpdateOpportunity(c.Request().Context(), id, patch, version)
-	if err != nil {
-		return err
-	}
-	return ok(c, o.Version, toOpportunity(o))
 }
 
 // deleteOpportunity godoc

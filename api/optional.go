@@ -6,8 +6,10 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
 
 	"github.com/acme/crm/internal/errs"
+	"github.com/acme/crm/internal/upsert"
 )
 
 // Optional is a PATCH field that can be absent (Set false: unchanged),
@@ -92,4 +94,23 @@ func (d *Date) timePtr() *time.Time {
 	}
 	t := d.Time
 	return &t
+}
+
+// externalIDChange is a PATCH's external_id: nil when absent, a Change
+// with a nil Value when null.
+func externalIDChange(o OptionalString) *upsert.Change {
+	if !o.Set {
+		return nil
+	}
+	return &upsert.Change{Value: o.Value}
+}
+
+// externalIDQuery is the ?external_id= filter of a list: empty when absent,
+// otherwise a valid external id (422 naming external_id).
+func externalIDQuery(c echo.Context) (string, error) {
+	v := c.QueryParam("external_id")
+	if v == "" {
+		return "", nil
+	}
+	return v, upsert.CheckExternalID("external_id", v)
 }

@@ -24,6 +24,7 @@ func (s *Server) registerOrganizationRoutes(g routes) {
 //	@Produce	json
 //	@Security	BearerAuth
 //	@Param		q		query		string	false	"Case-insensitive match anywhere in the name or e-mail address"	maxlength(200)
+//	@Param		external_id	query	string	false	"Only the organization with this external id"	maxlength(255)
 //	@Param		limit	query		int		false	"Page size (1-200, default 50)"
 //	@Param		cursor	query		string	false	"next_cursor of the previous page"
 //	@Param		sort	query		string	false	"created_at, name or updated_at; prefix - for descending"
@@ -34,7 +35,11 @@ func (s *Server) listOrganizations(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.relations.ListOrganizations(c.Request().Context(), relations.OrganizationFilter{Q: c.QueryParam("q")}, req)
+	ext, err := externalIDQuery(c)
+	if err != nil {
+		return err
+	}
+	p, err := s.relations.ListOrganizations(c.Request().Context(), relations.OrganizationFilter{Q: c.QueryParam("q"), ExternalID: ext}, req)
 	if err != nil {
 		return err
 	}
@@ -106,6 +111,7 @@ func (s *Server) getOrganization(c echo.Context) error {
 //	@Header			200			{string}	ETag	"The new version"
 //	@Failure		404			{object}	Problem
 //	@Failure		412			{object}	Problem	"Changed by someone else"
+//	@Failure		409			{object}	Problem	"external_id used by another record"
 //	@Router			/api/v1/organizations/{id} [patch]
 func (s *Server) updateOrganization(c echo.Context) error {
 	id, err := pathID(c, "id")

@@ -27,6 +27,7 @@ func (s *Server) registerPersonRoutes(g routes) {
 //	@Security	BearerAuth
 //	@Param		q				query		string	false	"Case-insensitive match anywhere in the full name or e-mail address"	maxlength(200)
 //	@Param		organization_id	query		string	false	"Only the persons of this organization"									format(uuid)
+//	@Param		external_id		query		string	false	"Only the person with this external id"	maxlength(255)
 //	@Param		limit			query		int		false	"Page size (1-200, default 50)"
 //	@Param		cursor			query		string	false	"next_cursor of the previous page"
 //	@Param		sort			query		string	false	"created_at, name (first and last name) or updated_at; prefix - for descending"
@@ -37,7 +38,11 @@ func (s *Server) listPersons(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := relations.PersonFilter{Q: c.QueryParam("q")}
+	ext, err := externalIDQuery(c)
+	if err != nil {
+		return err
+	}
+	f := relations.PersonFilter{Q: c.QueryParam("q"), ExternalID: ext}
 	if v := c.QueryParam("organization_id"); v != "" {
 		id, err := uuid.Parse(v)
 		if err != nil {
@@ -122,6 +127,7 @@ func (s *Server) getPerson(c echo.Context) error {
 //	@Header			200			{string}	ETag	"The new version"
 //	@Failure		404			{object}	Problem
 //	@Failure		412			{object}	Problem	"Changed by someone else"
+//	@Failure		409			{object}	Problem	"external_id used by another record"
 //	@Router			/api/v1/persons/{id} [patch]
 func (s *Server) updatePerson(c echo.Context) error {
 	id, err := pathID(c, "id")

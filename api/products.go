@@ -31,9 +31,12 @@ type Product struct {
 	Currency    string    `json:"currency" example:"SEK"`
 	VATRate     int       `json:"vat_rate" example:"2500"`
 	Active      bool      `json:"active"`
-	Version     int64     `json:"version"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	// ExternalID is the record's id in another system (an ERP, a webshop),
+	// unique in the workspace; null when none.
+	ExternalID *string   `json:"external_id" extensions:"x-nullable" example:"ERP-10042"`
+	Version    int64     `json:"version"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
 } // @name Product
 
 // ProductList is a page of products.
@@ -52,6 +55,9 @@ type CreateProductRequest struct {
 	Currency    string `json:"currency,omitempty" validate:"omitempty,iso4217" example:"SEK"`
 	VATRate     int    `json:"vat_rate" validate:"gte=0,lte=10000" example:"2500"`
 	Active      *bool  `json:"active,omitempty"`
+	// ExternalID is the record's id in another system, unique in the
+	// workspace (409 when another record has it); 1-255 characters.
+	ExternalID *string `json:"external_id,omitempty" validate:"omitempty,max=255" example:"ERP-10042"`
 } // @name CreateProductRequest
 
 // UpdateProductRequest changes a product; absent fields stay.
@@ -64,12 +70,26 @@ type UpdateProductRequest struct {
 	Currency    *string `json:"currency,omitempty" validate:"omitempty,iso4217"`
 	VATRate     *int    `json:"vat_rate,omitempty" validate:"omitempty,gte=0,lte=10000"`
 	Active      *bool   `json:"active,omitempty"`
+	// ExternalID sets the id in another system; null removes it.
+	ExternalID OptionalString `json:"external_id" swaggertype:"string" extensions:"x-nullable"`
 } // @name UpdateProductRequest
 
 func toProduct(p catalog.Product) Product {
 	return Product{ID: p.ID, Code: p.Code, Name: p.Name, Description: p.Description, Unit: p.Unit,
 		UnitPrice: p.UnitPrice, Currency: p.Currency, VATRate: int(p.VATRate), Active: p.Active,
-		Version: p.Version, CreatedAt: utc(p.CreatedAt), UpdatedAt: utc(p.UpdatedAt)}
+		ExternalID: p.ExternalID, Version: p.Version, CreatedAt: utc(p.CreatedAt), UpdatedAt: utc(p.UpdatedAt)}
+}
+
+func (r CreateProductRequest) domain() catalog.NewProduct {
+	return catalog.NewProduct{Code: r.Code, Name: r.Name, Description: r.Description, Unit: r.Unit,
+		UnitPrice: r.UnitPrice, Currency: r.Currency, VATRate: money.BasisPoints(r.VATRate), Active: r.Active,
+		ExternalID: r.ExternalID}
+}
+
+func (r UpdateProductRequest) domain() catalog.Patch {
+	return catalog.Patch{Code: r.Code, Name: r.Name, Description: r.Description, Unit: r.Unit,
+		UnitPrice: r.UnitPrice, Currency: r.Currency, VATRate: bpPtr(r.VATRate), Active: r.Active,
+		ExternalID: externalIDChange(r.ExternalID)}
 }
 
 func bpPtr(v *int) *money.BasisPoints {
@@ -91,6 +111,7 @@ func bpPtr(v *int) *money.BasisPoints {
 //	@Param			q					query		string	false	"Type-ahead: the first letters of the code, the name or any word of it (at most 100 characters)"
 //	@Param			active				query		bool	false	"Only active (true) or only inactive (false) products"
 //	@Param			include_inactive	query		bool	false	"Include inactive products (default false)"
+//	@Param			external_id			query		string	false	"Only the product with this external id, active or not (not with q)"	maxlength(255)
 //	@Param			limit				query		int		false	"Page size (1-200, default 50)"
 //	@Param			cursor				query		string	false	"next_cursor of the previous page"
 //	@Param			sort				query		string	false	"name, code, unit_price, created_at or updated_at; prefix - for descending (with q: rank only)"
@@ -107,7 +128,11 @@ func (s *Server) listProducts(c echo.Context) error {
 		return err
 	}
 	q := queryParams{c: c}
-	f := catalog.Filter{Query: c.QueryParam("q"), Active: q.boolPtr("active")}
+	ext, err := externalIDQuery(c)
+	if err != nil {
+		return err
+	}
+	f := catalog.Filter{Query: c.QueryParam("q"), Active: q.boolPtr("active"), ExternalID: ext}
 	if inc := q.boolPtr("include_inactive"); inc != nil {
 		f.IncludeInactive = *inc
 	}
@@ -154,9 +179,7 @@ func (s *Server) createProduct(c echo.Context) error {
 	if err := s.decode(c, &req); err != nil {
 		return err
 	}
-	p, err := s.catalog.CreateProduct(c.Request().Context(), catalog.NewProduct{Code: req.Code, Name: req.Name,
-		Description: req.Description, Unit: req.Unit, UnitPrice: req.UnitPrice, Currency: req.Currency,
-		VATRate: money.BasisPoints(req.VATRate), Active: req.Active})
+	p, err := s.catalog.CreateProduct(c.Request().Context(), req.domain())
 	if err != nil {
 		return err
 	}
@@ -218,9 +241,7 @@ func (s *Server) updateProduct(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.catalog.UpdateProduct(c.Request().Context(), id, catalog.Patch{Code: req.Code, Name: req.Name,
-		Description: req.Description, Unit: req.Unit, UnitPrice: req.UnitPrice, Currency: req.Currency,
-		VATRate: bpPtr(req.VATRate), Active: req.Active}, version)
+	p, err := s.catalog.UpdateProduct(c.Request().Context(), id, req.domain(), version)
 	if err != nil {
 		return err
 	}

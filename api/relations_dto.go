@@ -46,10 +46,13 @@ type Organization struct {
 	Address            Address   `json:"address"`
 	// PaymentTermsDays is the days this customer has to pay an invoice
 	// (null: the workspace's payment_terms_days).
-	PaymentTermsDays *int      `json:"payment_terms_days" extensions:"x-nullable" example:"30"`
-	Version          int64     `json:"version" example:"1"`
-	CreatedAt        time.Time `json:"created_at"`
-	UpdatedAt        time.Time `json:"updated_at"`
+	PaymentTermsDays *int `json:"payment_terms_days" extensions:"x-nullable" example:"30"`
+	// ExternalID is the record's id in another system (an ERP, a webshop),
+	// unique in the workspace; null when none.
+	ExternalID *string   `json:"external_id" extensions:"x-nullable" example:"ERP-10042"`
+	Version    int64     `json:"version" example:"1"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
 } // @name Organization
 
 // OrganizationList is a page of organizations.
@@ -70,6 +73,9 @@ type CreateOrganizationRequest struct {
 	// PaymentTermsDays is the days this customer has to pay an invoice
 	// (absent: the workspace's terms).
 	PaymentTermsDays *int `json:"payment_terms_days,omitempty" validate:"omitempty,gte=0,lte=365" example:"30"`
+	// ExternalID is the record's id in another system, unique in the
+	// workspace (409 when another record has it); 1-255 characters.
+	ExternalID *string `json:"external_id,omitempty" validate:"omitempty,max=255" example:"ERP-10042"`
 } // @name CreateOrganizationRequest
 
 // UpdateOrganizationRequest changes an organization; absent fields stay as
@@ -85,6 +91,8 @@ type UpdateOrganizationRequest struct {
 	// PaymentTermsDays sets the customer's own payment terms; null returns
 	// to the workspace's.
 	PaymentTermsDays OptionalInt `json:"payment_terms_days" swaggertype:"integer" extensions:"x-nullable"`
+	// ExternalID sets the id in another system; null removes it.
+	ExternalID OptionalString `json:"external_id" swaggertype:"string" extensions:"x-nullable"`
 } // @name UpdateOrganizationRequest
 
 // Person is a contact, possibly working for an organization. Unknown
@@ -98,9 +106,12 @@ type Person struct {
 	Phone          string     `json:"phone" example:"+46 70 123 45 67"`
 	JobTitle       string     `json:"job_title" example:"Purchasing manager"`
 	OrganizationID *uuid.UUID `json:"organization_id" extensions:"x-nullable"`
-	Version        int64      `json:"version" example:"1"`
-	CreatedAt      time.Time  `json:"created_at"`
-	UpdatedAt      time.Time  `json:"updated_at"`
+	// ExternalID is the record's id in another system (an ERP, a webshop),
+	// unique in the workspace; null when none.
+	ExternalID *string   `json:"external_id" extensions:"x-nullable" example:"ERP-10042"`
+	Version    int64     `json:"version" example:"1"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
 } // @name Person
 
 // PersonList is a page of persons.
@@ -117,6 +128,9 @@ type CreatePersonRequest struct {
 	Phone          string  `json:"phone,omitempty" validate:"max=50" example:"+46 70 123 45 67"`
 	JobTitle       string  `json:"job_title,omitempty" validate:"max=200" example:"Purchasing manager"`
 	OrganizationID *string `json:"organization_id,omitempty" format:"uuid" extensions:"x-nullable"`
+	// ExternalID is the record's id in another system, unique in the
+	// workspace (409 when another record has it); 1-255 characters.
+	ExternalID *string `json:"external_id,omitempty" validate:"omitempty,max=255" example:"ERP-10042"`
 } // @name CreatePersonRequest
 
 // UpdatePersonRequest changes a person; absent fields stay as they are, ""
@@ -129,6 +143,8 @@ type UpdatePersonRequest struct {
 	Phone          *string      `json:"phone,omitempty" validate:"omitempty,max=50"`
 	JobTitle       *string      `json:"job_title,omitempty" validate:"omitempty,max=200"`
 	OrganizationID OptionalUUID `json:"organization_id" swaggertype:"string" format:"uuid" extensions:"x-nullable"`
+	// ExternalID sets the id in another system; null removes it.
+	ExternalID OptionalString `json:"external_id" swaggertype:"string" extensions:"x-nullable"`
 } // @name UpdatePersonRequest
 
 func toOrganization(o relations.Organization) Organization {
@@ -136,12 +152,12 @@ func toOrganization(o relations.Organization) Organization {
 	return Organization{ID: o.ID, Name: o.Name, RegistrationNumber: o.RegistrationNumber, VATNumber: o.VATNumber,
 		Email: o.Email, Phone: o.Phone, Website: o.Website,
 		Address:          Address{Street: a.Street, PostalCode: a.PostalCode, City: a.City, Country: a.Country},
-		PaymentTermsDays: o.PaymentTermsDays, Version: o.Version, CreatedAt: utc(o.CreatedAt), UpdatedAt: utc(o.UpdatedAt)}
+		PaymentTermsDays: o.PaymentTermsDays, ExternalID: o.ExternalID, Version: o.Version, CreatedAt: utc(o.CreatedAt), UpdatedAt: utc(o.UpdatedAt)}
 }
 
 func toPerson(p relations.Person) Person {
 	return Person{ID: p.ID, FirstName: p.FirstName, LastName: p.LastName, Name: p.Name(), Email: p.Email,
-		Phone: p.Phone, JobTitle: p.JobTitle, OrganizationID: p.OrganizationID, Version: p.Version,
+		Phone: p.Phone, JobTitle: p.JobTitle, OrganizationID: p.OrganizationID, ExternalID: p.ExternalID, Version: p.Version,
 		CreatedAt: utc(p.CreatedAt), UpdatedAt: utc(p.UpdatedAt)}
 }
 
@@ -150,7 +166,7 @@ func (r CreateOrganizationRequest) domain() relations.NewOrganization {
 	return relations.NewOrganization{Name: r.Name, RegistrationNumber: r.RegistrationNumber, VATNumber: r.VATNumber,
 		Email: r.Email, Phone: r.Phone, Website: r.Website,
 		Address:          relations.Address{Street: a.Street, PostalCode: a.PostalCode, City: a.City, Country: a.Country},
-		PaymentTermsDays: r.PaymentTermsDays}
+		PaymentTermsDays: r.PaymentTermsDays, ExternalID: r.ExternalID}
 }
 
 func (r UpdateOrganizationRequest) domain() relations.OrganizationPatch {
@@ -162,11 +178,13 @@ func (r UpdateOrganizationRequest) domain() relations.OrganizationPatch {
 	if r.PaymentTermsDays.Set {
 		p.PaymentTermsDays = &relations.PaymentTerms{Days: r.PaymentTermsDays.Value}
 	}
+	p.ExternalID = externalIDChange(r.ExternalID)
 	return p
 }
 
 func (r CreatePersonRequest) domain() (relations.NewPerson, error) {
-	in := relations.NewPerson{FirstName: r.FirstName, LastName: r.LastName, Email: r.Email, Phone: r.Phone, JobTitle: r.JobTitle}
+	in := relations.NewPerson{FirstName: r.FirstName, LastName: r.LastName, Email: r.Email, Phone: r.Phone, JobTitle: r.JobTitle,
+		ExternalID: r.ExternalID}
 	if r.OrganizationID != nil {
 		id, err := uuid.Parse(*r.OrganizationID)
 		if err != nil {
@@ -186,5 +204,6 @@ func (r UpdatePersonRequest) domain() relations.PersonPatch {
 		}
 		p.OrganizationID = &id
 	}
+	p.ExternalID = externalIDChange(r.ExternalID)
 	return p
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/acme/crm/internal/errs"
 	"github.com/acme/crm/internal/money"
+	"github.com/acme/crm/internal/upsert"
 )
 
 // Product is one article or service of the catalogue.
@@ -26,6 +27,7 @@ type Product struct {
 	Currency    string
 	VATRate     money.BasisPoints
 	Active      bool
+	ExternalID  *string // the product's id in another system; nil when none
 	Version     int64
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
@@ -42,6 +44,7 @@ type NewProduct struct {
 	Currency    string
 	VATRate     money.BasisPoints
 	Active      *bool
+	ExternalID  *string
 }
 
 // Patch changes a product; nil fields stay.
@@ -54,6 +57,7 @@ type Patch struct {
 	Currency    *string
 	VATRate     *money.BasisPoints
 	Active      *bool
+	ExternalID  *upsert.Change // a nil Value clears it
 }
 
 // DefaultUnit is the unit of a product created without one.
@@ -85,6 +89,9 @@ func (pt Patch) apply(p *Product) {
 	if pt.Active != nil {
 		p.Active = *pt.Active
 	}
+	if pt.ExternalID != nil {
+		p.ExternalID = pt.ExternalID.Value
+	}
 }
 
 // Validate lists every invalid field of p by its JSON name, or returns nil.
@@ -113,6 +120,10 @@ func (p Product) Validate() error {
 	}
 	if !p.VATRate.Valid() {
 		add("vat_rate", "must be between 0 and 10000 basis points")
+	}
+	if err := upsert.CheckOptional("external_id", p.ExternalID); err != nil {
+		e, _ := errs.As(err)
+		fe = append(fe, e.Fields...)
 	}
 	return errs.Fields("invalid product", fe...)
 }

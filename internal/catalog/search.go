@@ -17,6 +17,9 @@ type Filter struct {
 	// left out unless IncludeInactive.
 	Active          *bool
 	IncludeInactive bool
+	// ExternalID keeps the product with that external id, active or not
+	// (unless Active says otherwise); it cannot be combined with Query.
+	ExternalID string
 }
 
 // Rank orders type-ahead matches: a lower rank is a better match. Within a

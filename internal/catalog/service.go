@@ -10,6 +10,7 @@ import (
 	"github.com/acme/crm/internal/errs"
 	"github.com/acme/crm/internal/identity"
 	"github.com/acme/crm/internal/page"
+	"github.com/acme/crm/internal/upsert"
 )
 
 // Store persists products, scoped to the context's workspace: another
@@ -30,6 +31,12 @@ type Store interface {
 	SaveProduct(ctx context.Context, p Product) error
 	// DeleteProduct returns errs.Conflict while lines use the product.
 	DeleteProduct(ctx context.Context, id uuid.UUID, ifVersion *int64) error
+	// Savepoint runs fn in a savepoint of the transaction in ctx (upsert.Tx).
+	Savepoint(ctx context.Context, fn func(ctx context.Context) error) error
+	// ProductByExternalID reads the product with the external id FOR
+	// UPDATE, or errs.NotFound. A second product with the same external id
+	// is errs.Conflict naming external_id.
+	ProductByExternalID(ctx context.Context, externalID string) (Product, error)
 }
 
 // Workspaces tells the catalogue the workspace's default currency.
@@ -60,6 +67,9 @@ func (s *Service) Products(ctx context.Context, f Filter, req page.Request) (pag
 		return page.Page[Product]{}, err
 	}
 	f.Query = q
+	if f.ExternalID != "" && f.Query != "" {
+		return page.Page[Product]{}, errs.Field("external_id", "cannot be combined with q")
+	}
 	return s.store.ListProducts(ctx, f, req)
 }
 
@@ -79,7 +89,7 @@ func (s *Service) CreateProduct(ctx context.Context, in NewProduct) (Product, er
 	p := Product{ID: uuid.Must(uuid.NewV7()), Code: strings.TrimSpace(in.Code), Name: strings.TrimSpace(in.Name),
 		Description: in.Description, Unit: strings.TrimSpace(in.Unit), UnitPrice: in.UnitPrice,
 		Currency: strings.ToUpper(strings.TrimSpace(in.Currency)), VATRate: in.VATRate,
-		Active: in.Active == nil || *in.Active, Version: 1, CreatedAt: now, UpdatedAt: now}
+		Active: in.Active == nil || *in.Active, ExternalID: in.ExternalID, Version: 1, CreatedAt: now, UpdatedAt: now}
 	if p.Unit == "" {
 		p.Unit = DefaultUnit
 	}
@@ -144,7 +154,7 @@ func (s *Service) DeleteProduct(ctx context.Context, id uuid.UUID, ifVersion *in
 }
 
 func codeConflict(err error) error {
-	if errs.Is(err, errs.Conflict) {
+	if errs.Is(err, errs.Conflict) && !upsert.Taken(err) {
 		return errs.Wrap(err, errs.Conflict, "a product with this code already exists")
 	}
 	return err

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -153,6 +154,31 @@ func (db *DB) WithTx(ctx context.Context, fn func(ctx context.Context) error) er
 	}
 	return translate(err)
 }
+
+// Savepoint runs fn in a savepoint of the transaction in ctx (in a new
+// transaction when there is none) and rolls back to the savepoint when fn
+// fails, so that the transaction stays usable after, say, a unique
+// violation (upsert.Tx).
+func (db *DB) Savepoint(ctx context.Context, fn func(ctx context.Context) error) error {
+	tx, ok := ctx.Value(txKey{}).(*gorm.DB)
+	if !ok {
+		return db.WithTx(ctx, func(ctx context.Context) error { return db.Savepoint(ctx, fn) })
+	}
+	name := fmt.Sprintf("sp_%d", savepoints.Add(1))
+	if err := tx.WithContext(ctx).Exec("SAVEPOINT " + name).Error; err != nil {
+		return translate(err)
+	}
+	if err := fn(ctx); err != nil {
+		if rerr := tx.WithContext(ctx).Exec("ROLLBACK TO SAVEPOINT " + name).Error; rerr != nil {
+			return translate(rerr)
+		}
+		return translate(err)
+	}
+	return translate(tx.WithContext(ctx).Exec("RELEASE SAVEPOINT " + name).Error)
+}
+
+// savepoints numbers savepoints, so that nested ones never share a name.
+var savepoints atomic.Uint64
 
 // conn returns the transaction in ctx or the pool, bound to ctx.
 func (db *DB) conn(ctx context.Context) *gorm.DB {

@@ -31,6 +31,11 @@ func translate(err error) error {
 	if errors.As(err, &pgErr) {
 		switch pgErr.Code {
 		case "23505":
+			if strings.HasSuffix(pgErr.ConstraintName, "_external_id") {
+				e := errs.Wrap(err, errs.Conflict, "another record already has this external_id")
+				e.Fields = []errs.FieldError{{Field: "external_id", Message: "is already used by another record"}}
+				return e
+			}
 			return errs.Wrap(err, errs.Conflict, "already exists (%s)", pgErr.ConstraintName)
 		case "23503":
 			if strings.HasPrefix(pgErr.Message, "update or delete on table") {

@@ -35,6 +35,7 @@ type opportunityRow struct {
 	ClosedAt            *time.Time
 	LostReason          *string
 	CreatedBy           uuid.UUID
+	ExternalID          *string
 	LineCount           int
 	TotalsSubtotal      *int64
 	TotalsOfferDiscount *int64
@@ -54,7 +55,7 @@ func (r opportunityRow) domain() sales.Opportunity {
 		Probability: r.Probability, ProbabilityOverride: r.ProbabilityOverride, EstimatedAmount: r.EstimatedAmount,
 		Currency: r.Currency, OfferDiscount: money.BasisPoints(r.OfferDiscount), ExpectedOrderDate: dateOf(r.ExpectedOrderDate), SourceID: r.SourceID,
 		Description: r.Description, Status: sales.Status(r.Status), ClosedAt: r.ClosedAt, LostReason: r.LostReason,
-		CreatedBy: r.CreatedBy, LineCount: r.LineCount, Version: r.Version,
+		CreatedBy: r.CreatedBy, ExternalID: r.ExternalID, LineCount: r.LineCount, Version: r.Version,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		Totals: totalsCols{Subtotal: r.TotalsSubtotal, OfferDiscount: r.TotalsOfferDiscount, VAT: r.TotalsVAT,
 			VATTotal: r.TotalsVATTotal, Total: r.TotalsTotal}.decode(r.EstimatedAmount, r.Currency)}
@@ -75,7 +76,7 @@ func opportunityRowOf(o sales.Opportunity) opportunityRow {
 		Probability: o.Probability, ProbabilityOverride: o.ProbabilityOverride, EstimatedAmount: o.EstimatedAmount,
 		Currency: o.Currency, OfferDiscount: int(o.OfferDiscount), ExpectedOrderDate: o.ExpectedOrderDate, SourceID: o.SourceID, Description: o.Description,
 		Status: string(o.Status), ClosedAt: o.ClosedAt, LostReason: o.LostReason, CreatedBy: o.CreatedBy,
-		Version: 1, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
+		ExternalID: o.ExternalID, Version: 1, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
 }
 
 // CreateOpportunity implements sales.Store.
@@ -106,7 +107,7 @@ const opportunityColumns = `opportunities.id, opportunities.title, opportunities
 	opportunities.description, opportunities.status, opportunities.closed_at, opportunities.lost_reason,
 	opportunities.created_by, opportunities.line_count, opportunities.totals_subtotal,
 	opportunities.totals_offer_discount, opportunities.totals_vat, opportunities.totals_vat_total,
-	opportunities.totals_total, opportunities.version,
+	opportunities.totals_total, opportunities.external_id, opportunities.version,
 	opportunities.created_at, opportunities.updated_at`
 
 // scanOpportunity reads one row of opportunityColumns without reflection:
@@ -120,7 +121,7 @@ func scanOpportunity(rows interface{ Scan(dest ...any) error }) (sales.Opportuni
 	err := rows.Scan(&o.ID, &o.Title, &o.OrganizationID, &o.PersonID, &o.ContactPersonID, &o.OwnerID, &o.PipelineID,
 		&o.PhaseID, &o.Probability, &o.ProbabilityOverride, &o.EstimatedAmount, &o.Currency, &discount, &expected,
 		&o.SourceID, &o.Description, &status, &o.ClosedAt, &o.LostReason, &o.CreatedBy, &o.LineCount, &t.Subtotal,
-		&t.OfferDiscount, &t.VAT, &t.VATTotal, &t.Total, &o.Version, &o.CreatedAt, &o.UpdatedAt)
+		&t.OfferDiscount, &t.VAT, &t.VATTotal, &t.Total, &o.ExternalID, &o.Version, &o.CreatedAt, &o.UpdatedAt)
 	if err != nil {
 		return sales.Opportunity{}, err
 	}
@@ -139,6 +140,21 @@ func (r *Sales) LockOpportunity(ctx context.Context, id uuid.UUID) (sales.Opport
 	return row.domain(), nil
 }
 
+// OpportunityByExternalID implements sales.Store.
+func (r *Sales) OpportunityByExternalID(ctx context.Context, externalID string) (sales.Opportunity, error) {
+	var row opportunityRow
+	err := r.db.conn(ctx).Clauses(clause.Locking{Strength: "UPDATE"}).Take(&row, "external_id = ?", externalID).Error
+	if err != nil {
+		return sales.Opportunity{}, translate(err)
+	}
+	return row.domain(), nil
+}
+
+// Savepoint implements sales.Store.
+func (r *Sales) Savepoint(ctx context.Context, fn func(context.Context) error) error {
+	return r.db.Savepoint(ctx, fn)
+}
+
 // SaveOpportunity implements sales.Store: every mutable column by name, so
 // that zero values (a 0 override, an empty description) are written too.
 func (r *Sales) SaveOpportunity(ctx context.Context, o sales.Opportunity) error {
@@ -148,7 +164,7 @@ func (r *Sales) SaveOpportunity(ctx context.Context, o sales.Opportunity) error 
 		"phase_id": o.PhaseID, "probability": o.Probability, "probability_override": o.ProbabilityOverride,
 		"estimated_amount": o.EstimatedAmount, "currency": o.Currency, "offer_discount": int(o.OfferDiscount), "expected_order_date": o.ExpectedOrderDate,
 		"source_id": o.SourceID, "description": o.Description, "status": string(o.Status), "closed_at": o.ClosedAt,
-		"lost_reason": o.LostReason, "updated_at": o.UpdatedAt, "version": gorm.Expr("version + 1"),
+		"lost_reason": o.LostReason, "external_id": o.ExternalID, "updated_at": o.UpdatedAt, "version": gorm.Expr("version + 1"),
 	}
 	t := encodeTotals(o.Totals)
 	cols["line_count"], cols["totals_subtotal"], cols["totals_offer_discount"] = o.LineCount, t.Subtotal, t.OfferDiscount
@@ -202,6 +218,9 @@ func (r *Sales) ListOpportunities(ctx context.Context, f sales.OpportunityFilter
 	}
 	if f.Query != "" {
 		q = q.Where("lower(title) LIKE ?", "%"+escapeLike(f.Query)+"%")
+	}
+	if f.ExternalID != "" {
+		q = q.Where("opportunities.external_id = ?", f.ExternalID)
 	}
 	q, err := keyset(q, req, opportunitySorts)
 	if err != nil {

@@ -40,6 +40,7 @@ type productRow struct {
 	Currency    string
 	VATRate     int `gorm:"column:vat_rate"`
 	Active      bool
+	ExternalID  *string
 	Version     int64
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
@@ -50,7 +51,7 @@ func (productRow) TableName() string { return "products" }
 func (p productRow) domain() catalog.Product {
 	return catalog.Product{ID: p.ID, Code: p.Code, Name: p.Name, Description: p.Description, Unit: p.Unit,
 		UnitPrice: p.UnitPrice, Currency: p.Currency, VATRate: money.BasisPoints(p.VATRate), Active: p.Active,
-		Version: p.Version, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
+		ExternalID: p.ExternalID, Version: p.Version, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
 }
 
 // Product implements catalog.Store.
@@ -74,7 +75,7 @@ func (r *Catalog) LockProduct(ctx context.Context, id uuid.UUID) (catalog.Produc
 // CreateProduct implements catalog.Store.
 func (r *Catalog) CreateProduct(ctx context.Context, p catalog.Product) error {
 	row := productRow{ID: p.ID, Code: p.Code, Name: p.Name, Description: p.Description, Unit: p.Unit,
-		UnitPrice: p.UnitPrice, Currency: p.Currency, VATRate: int(p.VATRate), Active: p.Active, Version: 1,
+		UnitPrice: p.UnitPrice, Currency: p.Currency, VATRate: int(p.VATRate), Active: p.Active, ExternalID: p.ExternalID, Version: 1,
 		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
 	return translate(r.db.conn(ctx).Create(&row).Error)
 }
@@ -84,7 +85,7 @@ func (r *Catalog) CreateProduct(ctx context.Context, p catalog.Product) error {
 func (r *Catalog) SaveProduct(ctx context.Context, p catalog.Product) error {
 	res := r.db.conn(ctx).Model(&productRow{}).Where("id = ?", p.ID).Updates(map[string]any{
 		"code": p.Code, "name": p.Name, "description": p.Description, "unit": p.Unit, "unit_price": p.UnitPrice,
-		"currency": p.Currency, "vat_rate": int(p.VATRate), "active": p.Active, "updated_at": p.UpdatedAt,
+		"currency": p.Currency, "vat_rate": int(p.VATRate), "active": p.Active, "external_id": p.ExternalID, "updated_at": p.UpdatedAt,
 		"version": gorm.Expr("version + 1"),
 	})
 	if res.Error != nil {
@@ -99,6 +100,21 @@ func (r *Catalog) SaveProduct(ctx context.Context, p catalog.Product) error {
 // DeleteProduct implements catalog.Store.
 func (r *Catalog) DeleteProduct(ctx context.Context, id uuid.UUID, ifVersion *int64) error {
 	return deleteVersioned[productRow](r.db.conn(ctx), id, ifVersion)
+}
+
+// Savepoint implements catalog.Store.
+func (r *Catalog) Savepoint(ctx context.Context, fn func(context.Context) error) error {
+	return r.db.Savepoint(ctx, fn)
+}
+
+// ProductByExternalID implements catalog.Store.
+func (r *Catalog) ProductByExternalID(ctx context.Context, externalID string) (catalog.Product, error) {
+	var row productRow
+	err := r.db.conn(ctx).Clauses(clause.Locking{Strength: "UPDATE"}).Take(&row, "external_id = ?", externalID).Error
+	if err != nil {
+		return catalog.Product{}, translate(err)
+	}
+	return row.domain(), nil
 }
 
 var productSorts = map[string]sortCol{
@@ -116,6 +132,12 @@ func (r *Catalog) ListProducts(ctx context.Context, f catalog.Filter, req page.R
 		return r.searchProducts(ctx, f, req)
 	}
 	q := r.db.reader(ctx).Model(&productRow{})
+	if f.ExternalID != "" {
+		q = q.Where("products.external_id = ?", f.ExternalID)
+		if f.Active == nil {
+			f.IncludeInactive = true
+		}
+	}
 	if cond, ok := activeCond(f); ok {
 		q = q.Where(cond)
 	}

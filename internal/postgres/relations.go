@@ -41,6 +41,7 @@ type organizationRow struct {
 	City               string
 	Country            string
 	PaymentTermsDays   *int
+	ExternalID         *string
 	Version            int64
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
@@ -52,7 +53,7 @@ func (o organizationRow) domain() relations.Organization {
 	return relations.Organization{ID: o.ID, WorkspaceID: o.WorkspaceID, Name: o.Name,
 		RegistrationNumber: o.RegistrationNumber, VATNumber: o.VATNumber, Email: o.Email, Phone: o.Phone,
 		Website: o.Website, Address: relations.Address{Street: o.Street, PostalCode: o.PostalCode, City: o.City, Country: o.Country},
-		PaymentTermsDays: o.PaymentTermsDays, Version: o.Version, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
+		PaymentTermsDays: o.PaymentTermsDays, ExternalID: o.ExternalID, Version: o.Version, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
 }
 
 type personRow struct {
@@ -64,6 +65,7 @@ type personRow struct {
 	Phone          string
 	JobTitle       string
 	OrganizationID *uuid.UUID
+	ExternalID     *string
 	Version        int64
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
@@ -74,7 +76,7 @@ func (personRow) TableName() string { return "persons" }
 func (p personRow) domain() relations.Person {
 	return relations.Person{ID: p.ID, WorkspaceID: p.WorkspaceID, FirstName: p.FirstName, LastName: p.LastName,
 		Email: p.Email, Phone: p.Phone, JobTitle: p.JobTitle, OrganizationID: p.OrganizationID,
-		Version: p.Version, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
+		ExternalID: p.ExternalID, Version: p.Version, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
 }
 
 // personName is the SQL of a person's full name as relations.Person.Name
@@ -87,7 +89,7 @@ func (r *Relations) CreateOrganization(ctx context.Context, o relations.Organiza
 	a := o.Address
 	row := organizationRow{ID: o.ID, WorkspaceID: o.WorkspaceID, Name: o.Name, RegistrationNumber: o.RegistrationNumber,
 		VATNumber: o.VATNumber, Email: o.Email, Phone: o.Phone, Website: o.Website, Street: a.Street,
-		PostalCode: a.PostalCode, City: a.City, Country: a.Country, PaymentTermsDays: o.PaymentTermsDays, Version: 1, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
+		PostalCode: a.PostalCode, City: a.City, Country: a.Country, PaymentTermsDays: o.PaymentTermsDays, ExternalID: o.ExternalID, Version: 1, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
 	return translate(r.db.conn(ctx).Create(&row).Error)
 }
 
@@ -124,6 +126,9 @@ func (r *Relations) ListOrganizations(ctx context.Context, f relations.Organizat
 		pat := containsPattern(f.Q)
 		q = q.Where("(lower(organizations.name) LIKE lower(?) OR lower(organizations.email) LIKE lower(?))", pat, pat)
 	}
+	if f.ExternalID != "" {
+		q = q.Where("organizations.external_id = ?", f.ExternalID)
+	}
 	q, err := keyset(q, req, organizationSorts)
 	if err != nil {
 		return page.Page[relations.Organization]{}, err
@@ -151,6 +156,9 @@ func (r *Relations) UpdateOrganization(ctx context.Context, id uuid.UUID, p rela
 	}
 	if p.PaymentTermsDays != nil {
 		cols["payment_terms_days"] = p.PaymentTermsDays.Days
+	}
+	if p.ExternalID != nil {
+		cols["external_id"] = p.ExternalID.Value
 	}
 	var row organizationRow
 	res := r.db.conn(ctx).Model(&row).Clauses(clause.Returning{}).Where("id = ?", id).Updates(cols)
@@ -186,7 +194,7 @@ func (r *Relations) DetachPersons(ctx context.Context, organizationID uuid.UUID,
 func (r *Relations) CreatePerson(ctx context.Context, p relations.Person) error {
 	row := personRow{ID: p.ID, WorkspaceID: p.WorkspaceID, FirstName: p.FirstName, LastName: p.LastName,
 		Email: p.Email, Phone: p.Phone, JobTitle: p.JobTitle, OrganizationID: p.OrganizationID,
-		Version: 1, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
+		ExternalID: p.ExternalID, Version: 1, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
 	return missingOrganization(r.db.conn(ctx).Create(&row).Error)
 }
 
@@ -226,6 +234,9 @@ func (r *Relations) ListPersons(ctx context.Context, f relations.PersonFilter, r
 	if f.OrganizationID != nil {
 		q = q.Where("persons.organization_id = ?", *f.OrganizationID)
 	}
+	if f.ExternalID != "" {
+		q = q.Where("persons.external_id = ?", f.ExternalID)
+	}
 	q, err := keyset(q, req, personSorts)
 	if err != nil {
 		return page.Page[relations.Person]{}, err
@@ -250,6 +261,9 @@ func (r *Relations) UpdatePerson(ctx context.Context, id uuid.UUID, p relations.
 		if v != nil {
 			cols[col] = *v
 		}
+	}
+	if p.ExternalID != nil {
+		cols["external_id"] = p.ExternalID.Value
 	}
 	if p.OrganizationID != nil {
 		cols["organization_id"] = *p.OrganizationID
@@ -278,6 +292,31 @@ func (r *Relations) DeletePerson(ctx context.Context, id uuid.UUID) error {
 		return translate(errNoRows)
 	}
 	return nil
+}
+
+// Savepoint implements relations.Store.
+func (r *Relations) Savepoint(ctx context.Context, fn func(context.Context) error) error {
+	return r.db.Savepoint(ctx, fn)
+}
+
+// OrganizationByExternalID implements relations.Store.
+func (r *Relations) OrganizationByExternalID(ctx context.Context, externalID string) (relations.Organization, error) {
+	var row organizationRow
+	err := r.db.conn(ctx).Clauses(clause.Locking{Strength: "UPDATE"}).Take(&row, "external_id = ?", externalID).Error
+	if err != nil {
+		return relations.Organization{}, translate(err)
+	}
+	return row.domain(), nil
+}
+
+// PersonByExternalID implements relations.Store.
+func (r *Relations) PersonByExternalID(ctx context.Context, externalID string) (relations.Person, error) {
+	var row personRow
+	err := r.db.conn(ctx).Clauses(clause.Locking{Strength: "UPDATE"}).Take(&row, "external_id = ?", externalID).Error
+	if err != nil {
+		return relations.Person{}, translate(err)
+	}
+	return row.domain(), nil
 }
 
 // containsPattern is a LIKE pattern matching q anywhere, with LIKE's own

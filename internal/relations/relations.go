@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/acme/crm/internal/upsert"
 )
 
 // Address is a postal address; every part is optional. Country is an
@@ -34,9 +36,12 @@ type Organization struct {
 	// PaymentTermsDays is the days this customer has to pay an invoice;
 	// nil: the workspace's terms.
 	PaymentTermsDays *int
-	Version          int64
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
+	// ExternalID is the organization's id in another system, unique in
+	// the workspace; nil when none.
+	ExternalID *string
+	Version    int64
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // Person is a contact, on their own or working for an organization of the
@@ -50,6 +55,7 @@ type Person struct {
 	Phone          string
 	JobTitle       string
 	OrganizationID *uuid.UUID
+	ExternalID     *string // the person's id in another system; nil when none
 	Version        int64
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
@@ -70,6 +76,7 @@ type NewOrganization struct {
 	Website            string
 	Address            Address
 	PaymentTermsDays   *int
+	ExternalID         *string
 }
 
 // OrganizationPatch names the fields to change; nil means unchanged, and an
@@ -87,6 +94,8 @@ type OrganizationPatch struct {
 	Country            *string
 	// PaymentTermsDays set with a nil Days clears the terms.
 	PaymentTermsDays *PaymentTerms
+	// ExternalID set with a nil Value clears the external id.
+	ExternalID *upsert.Change
 }
 
 // PaymentTerms is an organization's payment terms in days, nil for none.
@@ -101,6 +110,7 @@ type NewPerson struct {
 	Phone          string
 	JobTitle       string
 	OrganizationID *uuid.UUID
+	ExternalID     *string
 }
 
 // PersonPatch names the fields to change; nil means unchanged, and an empty
@@ -113,12 +123,14 @@ type PersonPatch struct {
 	Phone          *string
 	JobTitle       *string
 	OrganizationID *uuid.UUID
+	ExternalID     *upsert.Change
 }
 
 // OrganizationFilter narrows a list of organizations. Q matches names and
 // e-mail addresses as a case-insensitive substring; empty matches all.
 type OrganizationFilter struct {
-	Q string
+	Q          string
+	ExternalID string // exact match; empty matches all
 }
 
 // PersonFilter narrows a list of persons. Q matches full names and e-mail
@@ -127,6 +139,7 @@ type OrganizationFilter struct {
 type PersonFilter struct {
 	Q              string
 	OrganizationID *uuid.UUID
+	ExternalID     string // exact match; empty matches all
 }
 
 // Sorts lists the fields lists can be sorted by; the first is the default.

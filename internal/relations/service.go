@@ -48,6 +48,16 @@ type Store interface {
 	// DeletePerson returns errs.Conflict while other rows (such as
 	// opportunities) still refer to the person.
 	DeletePerson(ctx context.Context, id uuid.UUID) error
+
+	// Savepoint runs fn in a savepoint of the transaction in ctx
+	// (upsert.Tx).
+	Savepoint(ctx context.Context, fn func(ctx context.Context) error) error
+	// OrganizationByExternalID and PersonByExternalID read the record with
+	// the external id FOR UPDATE, or errs.NotFound. A create or an update
+	// that would give a second record the same external id is errs.Conflict
+	// naming external_id.
+	OrganizationByExternalID(ctx context.Context, externalID string) (Organization, error)
+	PersonByExternalID(ctx context.Context, externalID string) (Person, error)
 }
 
 // Service implements organizations and persons. Every method works in the
@@ -79,7 +89,7 @@ func (s *Service) CreateOrganization(ctx context.Context, in NewOrganization) (O
 	now := s.timestamp()
 	o := Organization{ID: newID(), Name: in.Name, RegistrationNumber: in.RegistrationNumber,
 		VATNumber: in.VATNumber, Email: in.Email, Phone: in.Phone, Website: in.Website, Address: in.Address, PaymentTermsDays: in.PaymentTermsDays,
-		Version: 1, CreatedAt: now, UpdatedAt: now}
+		ExternalID: in.ExternalID, Version: 1, CreatedAt: now, UpdatedAt: now}
 	o.WorkspaceID, _ = tenant.From(ctx)
 	if err := s.store.CreateOrganization(ctx, o); err != nil {
 		return Organization{}, err
@@ -154,7 +164,7 @@ func (s *Service) CreatePerson(ctx context.Context, in NewPerson) (Person, error
 	}
 	now := s.timestamp()
 	p := Person{ID: newID(), FirstName: in.FirstName, LastName: in.LastName, Email: in.Email, Phone: in.Phone,
-		JobTitle: in.JobTitle, OrganizationID: in.OrganizationID, Version: 1, CreatedAt: now, UpdatedAt: now}
+		JobTitle: in.JobTitle, OrganizationID: in.OrganizationID, ExternalID: in.ExternalID, Version: 1, CreatedAt: now, UpdatedAt: now}
 	p.WorkspaceID, _ = tenant.From(ctx)
 	if err := s.store.CreatePerson(ctx, p); err != nil {
 		return Person{}, err

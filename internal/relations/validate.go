@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/acme/crm/internal/errs"
+	"github.com/acme/crm/internal/upsert"
 )
 
 // Field limits, in characters. The migration's CHECK constraints repeat them.
@@ -126,6 +127,7 @@ func (in NewOrganization) normalize() (NewOrganization, error) {
 			Country:    c.country("address.country", in.Address.Country),
 		},
 		PaymentTermsDays: c.terms(in.PaymentTermsDays),
+		ExternalID:       c.external(in.ExternalID),
 	}
 	return out, c.err("organization")
 }
@@ -148,6 +150,9 @@ func (p OrganizationPatch) normalize() (OrganizationPatch, error) {
 	if p.PaymentTermsDays != nil {
 		c.terms(p.PaymentTermsDays.Days)
 	}
+	if p.ExternalID != nil {
+		c.external(p.ExternalID.Value)
+	}
 	return p, c.err("organization")
 }
 
@@ -160,6 +165,7 @@ func (in NewPerson) normalize() (NewPerson, error) {
 		Phone:          c.phone("phone", in.Phone),
 		JobTitle:       c.text("job_title", in.JobTitle, false, maxJobTitle),
 		OrganizationID: in.OrganizationID,
+		ExternalID:     c.external(in.ExternalID),
 	}
 	if out.FirstName == "" && out.LastName == "" && len(c.fields) == 0 {
 		c.fail("first_name", errNoName)
@@ -175,6 +181,9 @@ func (p PersonPatch) normalize() (PersonPatch, error) {
 	patch(&p.Email, func(s string) string { return c.email("email", s) })
 	patch(&p.Phone, func(s string) string { return c.phone("phone", s) })
 	patch(&p.JobTitle, func(s string) string { return c.text("job_title", s, false, maxJobTitle) })
+	if p.ExternalID != nil {
+		c.external(p.ExternalID.Value)
+	}
 	return p, c.err("person")
 }
 
@@ -208,4 +217,13 @@ func (c *checker) terms(days *int) *int {
 		c.fail("payment_terms_days", "must be from 0 to 365 days")
 	}
 	return days
+}
+
+// external checks an optional external id.
+func (c *checker) external(s *string) *string {
+	if err := upsert.CheckOptional("external_id", s); err != nil {
+		e, _ := errs.As(err)
+		c.fields = append(c.fields, e.Fields...)
+	}
+	return s
 }

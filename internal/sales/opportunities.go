@@ -11,6 +11,7 @@ import (
 	"github.com/acme/crm/internal/events"
 	"github.com/acme/crm/internal/identity"
 	"github.com/acme/crm/internal/page"
+	"github.com/acme/crm/internal/upsert"
 )
 
 // NewOpportunity is a request to create an opportunity. Zero values take
@@ -33,6 +34,7 @@ type NewOpportunity struct {
 	Description         string
 	Organization        *NewOrganization
 	Person              *NewPerson
+	ExternalID          *string
 }
 
 // CreateOpportunity validates and stores a new opportunity, records its
@@ -76,7 +78,7 @@ func (s *Service) newOpportunity(ctx context.Context, in NewOpportunity, creator
 	o := Opportunity{ID: newID(), Title: strings.TrimSpace(in.Title), OrganizationID: in.OrganizationID,
 		PersonID: in.PersonID, ContactPersonID: in.ContactPersonID, OwnerID: creator, EstimatedAmount: in.EstimatedAmount,
 		Currency: strings.ToUpper(in.Currency), ExpectedOrderDate: in.ExpectedOrderDate, SourceID: in.SourceID,
-		Description: in.Description, CreatedBy: creator, Version: 1, CreatedAt: now, UpdatedAt: now}
+		Description: in.Description, CreatedBy: creator, ExternalID: in.ExternalID, Version: 1, CreatedAt: now, UpdatedAt: now}
 	if o.Currency == "" {
 		o.Currency = currency
 	}
@@ -84,6 +86,10 @@ func (s *Service) newOpportunity(ctx context.Context, in NewOpportunity, creator
 		o.OwnerID = *in.OwnerID
 	}
 	fields := checkOpportunityFields(o.Title, o.EstimatedAmount, o.Currency, o.Description)
+	if err := upsert.CheckOptional("external_id", in.ExternalID); err != nil {
+		e, _ := errs.As(err)
+		fields = append(fields, e.Fields...)
+	}
 	if in.OrganizationID == nil && in.PersonID == nil && in.Organization == nil && in.Person == nil {
 		fields = append(fields, errs.FieldError{Field: "organization_id", Message: "name an organization or a person (organization_id, person_id, or a new organization or person)"})
 	}
@@ -207,6 +213,7 @@ type OpportunityFilter struct {
 	ExpectedFrom   *time.Time
 	ExpectedTo     *time.Time
 	Query          string
+	ExternalID     string // exact match; empty matches all
 }
 
 // Opportunities lists opportunities matching f with the totals of their

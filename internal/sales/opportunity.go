@@ -32,6 +32,7 @@ type Opportunity struct {
 	ClosedAt            *time.Time
 	LostReason          *string
 	CreatedBy           uuid.UUID
+	ExternalID          *string // the opportunity's id in another system; nil when none
 	Version             int64
 	CreatedAt           time.Time
 	UpdatedAt           time.Time

@@ -8,6 +8,7 @@ import (
 
 	"github.com/acme/crm/internal/errs"
 	"github.com/acme/crm/internal/money"
+	"github.com/acme/crm/internal/upsert"
 )
 
 // OpportunityPatch changes an opportunity; nil fields stay, a Set optional
@@ -28,6 +29,7 @@ type OpportunityPatch struct {
 	SourceID            OptionalID
 	Description         *string
 	LostReason          OptionalString
+	ExternalID          *upsert.Change // a nil Value clears it
 }
 
 // UpdateOpportunity applies the patch under the phase rules: a phase change
@@ -110,6 +112,12 @@ func (s *Service) applyFields(ctx context.Context, o *Opportunity, p Opportunity
 	}
 	if p.LostReason.Set {
 		o.LostReason = p.LostReason.Value
+	}
+	if p.ExternalID != nil {
+		if err := upsert.CheckOptional("external_id", p.ExternalID.Value); err != nil {
+			return err
+		}
+		o.ExternalID = p.ExternalID.Value
 	}
 	return nil
 }

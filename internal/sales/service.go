@@ -43,6 +43,12 @@ type Store interface {
 	ListOpportunities(ctx context.Context, f OpportunityFilter, req page.Request) (page.Page[Opportunity], error)
 	// SaveOpportunity writes every mutable column and bumps the version.
 	SaveOpportunity(ctx context.Context, o Opportunity) error
+	// OpportunityByExternalID reads the opportunity with the external id
+	// FOR UPDATE, or errs.NotFound. A second opportunity with the same
+	// external id is errs.Conflict naming external_id.
+	OpportunityByExternalID(ctx context.Context, externalID string) (Opportunity, error)
+	// Savepoint runs fn in a savepoint of the transaction in ctx (upsert.Tx).
+	Savepoint(ctx context.Context, fn func(ctx context.Context) error) error
 	DeleteOpportunity(ctx context.Context, id uuid.UUID, ifVersion *int64) error
 	RecordPhaseChange(ctx context.Context, pc PhaseChange) error
 	PhaseChanges(ctx context.Context, opportunityID uuid.UUID, req page.Request) (page.Page[PhaseChange], error)
