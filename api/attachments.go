@@ -24,7 +24,7 @@ func (s *Server) registerAttachmentRoutes(g routes) {
 
 // uploadRoutes take bodies up to the configured upload size instead of the
 // general limit.
-var uploadRoutes = map[string]bool{"POST /api/v1/opportunities/:id/attachments": true}
+var uploadRoutes = map[string]bool{"POST /api/v1/opportunities/:id/attachments": true, "POST /api/v1/imports": true}
 
 // bodyLimit caps request bodies at n, and the upload routes' at upload. It
 // runs after routing (Echo's Use), so the route is known, and before any

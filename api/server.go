@@ -31,6 +31,7 @@ import (
 	"github.com/acme/crm/internal/changes"
 	"github.com/acme/crm/internal/idempotency"
 	"github.com/acme/crm/internal/identity"
+	"github.com/acme/crm/internal/imports"
 	"github.com/acme/crm/internal/invoicing"
 	"github.com/acme/crm/internal/notify"
 	"github.com/acme/crm/internal/quoting"
@@ -77,6 +78,7 @@ type Deps struct {
 	Invoicing     *invoicing.Service
 	Notifications *notify.Service
 	Changes       *changes.Feed
+	Imports       *imports.Service
 	Pages         Pages
 	Idempotency   idempotency.Store
 	Writes        WriteMarks // nil: writes are not marked (no read replicas)
@@ -115,6 +117,7 @@ type Server struct {
 	registry      *prometheus.Registry
 	public        publicLimits
 	changes       *changes.Feed
+	imports       *imports.Service
 	streams       *streamSlots
 }
 
@@ -145,6 +148,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.notifications = d.Notifications
 	s.pages = d.Pages
 	s.changes = d.Changes
+	s.imports = d.Imports
 	s.streams = newStreamSlots(&s.cfg)
 	s.writes = d.Writes
 	s.metrics = newHTTPMetrics(s.registry)
@@ -203,6 +207,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.registerInvoiceRoutes(authed)
 	s.registerNotificationRoutes(authed)
 	s.registerChangeRoutes(authed)
+	s.registerImportRoutes(authed)
 	return e
 }
 

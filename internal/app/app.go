@@ -23,6 +23,7 @@ import (
 	"github.com/acme/crm/internal/changes"
 	"github.com/acme/crm/internal/events"
 	"github.com/acme/crm/internal/identity"
+	"github.com/acme/crm/internal/imports"
 	"github.com/acme/crm/internal/invoicing"
 	"github.com/acme/crm/internal/jobs"
 	"github.com/acme/crm/internal/notify"
@@ -91,6 +92,7 @@ type App struct {
 	Idempotency   *postgres.Idempotency
 	RateLimits    *postgres.RateLimits
 	Changes       *changes.Feed
+	Imports       *imports.Service
 	DB            *postgres.DB
 
 	listener     *postgres.Listener
@@ -176,6 +178,8 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 	listener := postgres.NewListener(db, log)
 	feed := changes.NewFeed(postgres.NewChanges(db), listener, cfg.Now)
 	registerPruneChanges(queue, feed)
+	importer := imports.NewService(postgres.NewImports(db), txQueue{db: db, q: queue}, importWriter{rels: rels, sales: salesSvc}, cfg.Now)
+	registerImports(queue, importer, ids)
 	streamsDone := make(chan struct{})
 	idem := postgres.NewIdempotency(db)
 	reg := prometheus.NewRegistry()
@@ -187,12 +191,12 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 		PublicPerToken: cfg.PublicPerToken, PublicPerIP: cfg.PublicPerIP,
 		StreamHeartbeat: cfg.StreamHeartbeat, StreamPoll: cfg.StreamPoll, StreamsPerUser: cfg.StreamsPerUser, StreamsDone: streamsDone,
 	}, api.Deps{
-		Changes:  feed,
+		Changes: feed, Imports: importer,
 		Identity: ids, Sales: salesSvc, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Emails: emails, Idempotency: idem, Writes: db, Limit: limit, Registry: reg, Log: log,
 		Relations: rels, Catalog: products, Quoting: quotes, Invoicing: invoices, Notifications: notifications, Pages: customerPages{}, Ready: func(ctx context.Context) error { return db.Ping(ctx) },
 	})
 	return &App{Handler: h, Identity: ids, Sales: salesSvc, Relations: rels, Catalog: products, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Quoting: quotes, Invoicing: invoices, Idempotency: idem, Emails: emails, Jobs: queue, Events: bus, Notifications: notifications, RateLimits: counts, DB: db,
-		Changes: feed, listener: listener, streamsDone: streamsDone}, nil
+		Changes: feed, Imports: importer, listener: listener, streamsDone: streamsDone}, nil
 }
 
 // RunBackground runs periodic housekeeping until ctx ends.
