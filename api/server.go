@@ -208,6 +208,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.registerNotificationRoutes(authed)
 	s.registerChangeRoutes(authed)
 	s.registerImportRoutes(authed)
+	s.registerExportRoutes(authed)
 	return e
 }
 

@@ -156,6 +156,24 @@ func (w importWriter) organization(ctx context.Context, row imports.Row) (import
 	return imports.Updated, err
 }
 
+// rowOrganization is the organization a row names by organization_id, or
+// else by name (found or created); nil when it names none.
+func (w importWriter) rowOrganization(ctx context.Context, row imports.Row) (*uuid.UUID, error) {
+	if v, ok := row["organization_id"]; ok {
+		id, err := uuid.Parse(v)
+		if err != nil {
+			return nil, errs.Field("organization_id", "must be a UUID")
+		}
+		return &id, nil
+	}
+	name, ok := row["organization"]
+	if !ok {
+		return nil, nil
+	}
+	id, err := w.organizationNamed(ctx, name)
+	return &id, err
+}
+
 // organizationNamed finds the workspace's organization of that name (case
 // ignored; the oldest when several) or creates it.
 func (w importWriter) organizationNamed(ctx context.Context, name string) (uuid.UUID, error) {
@@ -204,13 +222,9 @@ func (w importWriter) person(ctx context.Context, row imports.Row) (imports.Outc
 			cur, found = p.Items[0], true
 		}
 	}
-	var orgID *uuid.UUID
-	if name, ok := row["organization"]; ok {
-		oid, err := w.organizationNamed(ctx, name)
-		if err != nil {
-			return 0, err
-		}
-		orgID = &oid
+	orgID, err := w.rowOrganization(ctx, row)
+	if err != nil {
+		return 0, err
 	}
 	if !found {
 		_, err := w.rels.CreatePerson(ctx, relations.NewPerson{FirstName: row["first_name"], LastName: row["last_name"],
@@ -281,13 +295,9 @@ func (w importWriter) opportunity(ctx context.Context, row imports.Row) (imports
 	if err != nil {
 		return 0, err
 	}
-	var orgID *uuid.UUID
-	if name, ok := row["organization"]; ok {
-		oid, err := w.organizationNamed(ctx, name)
-		if err != nil {
-			return 0, err
-		}
-		orgID = &oid
+	orgID, err := w.rowOrganization(ctx, row)
+	if err != nil {
+		return 0, err
 	}
 	if !found {
 		in := sales.NewOpportunity{Title: row["title"], OrganizationID: orgID, Currency: row["currency"],

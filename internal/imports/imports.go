@@ -35,12 +35,13 @@ const (
 // Fields are the columns each resource reads: the field names of the
 // API, flattened (street, postal_code, city, country for the address), and
 // organization, the name of an organization found or created on person and
-// opportunity rows. id is the CRM's id of a record to update.
+// opportunity rows (organization_id, as exports write it, wins over it).
+// id is the CRM's id of a record to update.
 var Fields = map[Resource][]string{
 	Organizations: {"id", "external_id", "name", "registration_number", "vat_number", "email", "phone", "website",
 		"street", "postal_code", "city", "country"},
-	Persons: {"id", "external_id", "first_name", "last_name", "email", "phone", "job_title", "organization"},
-	Opportunities: {"id", "external_id", "title", "organization", "estimated_amount", "currency",
+	Persons: {"id", "external_id", "first_name", "last_name", "email", "phone", "job_title", "organization", "organization_id"},
+	Opportunities: {"id", "external_id", "title", "organization", "organization_id", "estimated_amount", "currency",
 		"expected_order_date", "description"},
 }
 
@@ -305,8 +306,8 @@ func (s *Service) runChunk(ctx context.Context, r *Reader, cols []string, im *Im
 		}
 		row := Row{}
 		for i, v := range rec {
-			if i < len(cols) && cols[i] != "" && strings.TrimSpace(v) != "" {
-				row[cols[i]] = strings.TrimSpace(v)
+			if v = cell(v); i < len(cols) && cols[i] != "" && v != "" {
+				row[cols[i]] = v
 			}
 		}
 		var out Outcome
@@ -329,6 +330,16 @@ func (s *Service) runChunk(ctx context.Context, r *Reader, cols []string, im *Im
 		}
 	}
 	return false
+}
+
+// cell trims a value and removes the apostrophe that exports for Excel put
+// before a leading = + - @ (so that it is not run as a formula).
+func cell(v string) string {
+	v = strings.TrimSpace(v)
+	if len(v) > 1 && v[0] == '\'' && strings.ContainsRune("=+-@", rune(v[1])) {
+		return v[1:]
+	}
+	return v
 }
 
 // columnsOf maps fields back to the file's column names.

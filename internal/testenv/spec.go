@@ -32,7 +32,7 @@ var (
 func Spec(t testing.TB) (*openapi3.T, routers.Router) {
 	t.Helper()
 	specOnce.Do(func() {
-		for _, ct := range []string{"text/html", "application/yaml", "application/pdf", "text/calendar"} {
+		for _, ct := range []string{"text/html", "application/yaml", "application/pdf", "text/calendar", "text/csv"} {
 			openapi3filter.RegisterBodyDecoder(ct, openapi3filter.FileBodyDecoder)
 		}
 		defineFormats()
