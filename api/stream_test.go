@@ -280,3 +280,21 @@ func TestStreamErrors(t *testing.T) {
 		t.Errorf("without a token: got %s, want 401", res)
 	}
 }
+
+func TestStreamWithAPIKey(t *testing.T) {
+	env := testenv.New(t, noPolling)
+	srv := httptest.NewServer(env.App.Handler)
+	defer srv.Close()
+	a := env.Signup()
+	res := env.Do(testenv.Request{Method: "POST", Path: "/api/v1/api-keys", Token: a.Token, Body: map[string]any{"name": "sync"}})
+	if res.Status != http.StatusCreated {
+		t.Fatalf("api key: %s", res)
+	}
+	events, stop := openStream(t, srv, res.Map(t)["key"].(string), "")
+	defer stop()
+	id := postOrganization(t, env, a.Token, map[string]any{"name": "Keyed AB"})["id"].(string)
+	listable(t, env)
+	if _, it := nextChange(t, events, time.Second); it.ID != id {
+		t.Errorf("got %+v, want the new organization", it)
+	}
+}
