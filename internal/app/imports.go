@@ -89,6 +89,14 @@ func notFoundByID(err error) error {
 	return err
 }
 
+// found turns a look-up's NotFound into ok == false.
+func found[T any](v T, err error) (T, bool, error) {
+	if errs.Is(err, errs.NotFound) {
+		return v, false, nil
+	}
+	return v, err == nil, err
+}
+
 // optional is the row's value of f, or nil when the row has none.
 func optional(row imports.Row, f string) *string {
 	if v, ok := row[f]; ok {
@@ -116,11 +124,7 @@ func (w importWriter) findOrganization(ctx context.Context, row imports.Row) (re
 		return o, err == nil, notFoundByID(err)
 	}
 	if ext, ok := row["external_id"]; ok {
-		p, err := w.rels.ListOrganizations(ctx, relations.OrganizationFilter{ExternalID: ext}, paging.Request{Limit: 1, Sort: "created_at"})
-		if err != nil || len(p.Items) == 0 {
-			return relations.Organization{}, false, err
-		}
-		return p.Items[0], true, nil
+		return found(w.rels.OrganizationByExternalID(ctx, ext))
 	}
 	return relations.Organization{}, false, nil
 }
@@ -202,7 +206,7 @@ func (w importWriter) organizationNamed(ctx context.Context, name string) (uuid.
 
 func (w importWriter) person(ctx context.Context, row imports.Row) (imports.Outcome, error) {
 	var cur relations.Person
-	found := false
+	isFound := false
 	id, ok, err := rowID(row)
 	switch {
 	case err != nil:
@@ -212,21 +216,17 @@ func (w importWriter) person(ctx context.Context, row imports.Row) (imports.Outc
 		if err != nil {
 			return 0, notFoundByID(err)
 		}
-		found = true
+		isFound = true
 	case row["external_id"] != "":
-		p, err := w.rels.ListPersons(ctx, relations.PersonFilter{ExternalID: row["external_id"]}, paging.Request{Limit: 1, Sort: "created_at"})
-		if err != nil {
+		if cur, isFound, err = found(w.rels.PersonByExternalID(ctx, row["external_id"])); err != nil {
 			return 0, err
-		}
-		if len(p.Items) > 0 {
-			cur, found = p.Items[0], true
 		}
 	}
 	orgID, err := w.rowOrganization(ctx, row)
 	if err != nil {
 		return 0, err
 	}
-	if !found {
+	if !isFound {
 		_, err := w.rels.CreatePerson(ctx, relations.NewPerson{FirstName: row["first_name"], LastName: row["last_name"],
 			Email: row["email"], Phone: row["phone"], JobTitle: row["job_title"], OrganizationID: orgID,
 			ExternalID: optional(row, "external_id")})
@@ -271,7 +271,7 @@ func opportunityFields(row imports.Row) (amount *int64, date *time.Time, err err
 
 func (w importWriter) opportunity(ctx context.Context, row imports.Row) (imports.Outcome, error) {
 	var cur sales.Opportunity
-	found := false
+	isFound := false
 	id, ok, err := rowID(row)
 	switch {
 	case err != nil:
@@ -281,14 +281,10 @@ func (w importWriter) opportunity(ctx context.Context, row imports.Row) (imports
 		if err != nil {
 			return 0, notFoundByID(err)
 		}
-		found = true
+		isFound = true
 	case row["external_id"] != "":
-		p, err := w.sales.Opportunities(ctx, sales.OpportunityFilter{ExternalID: row["external_id"]}, paging.Request{Limit: 1, Sort: "created_at"})
-		if err != nil {
+		if cur, isFound, err = found(w.sales.OpportunityByExternalID(ctx, row["external_id"])); err != nil {
 			return 0, err
-		}
-		if len(p.Items) > 0 {
-			cur, found = p.Items[0], true
 		}
 	}
 	amount, date, err := opportunityFields(row)
@@ -299,7 +295,7 @@ func (w importWriter) opportunity(ctx context.Context, row imports.Row) (imports
 	if err != nil {
 		return 0, err
 	}
-	if !found {
+	if !isFound {
 		in := sales.NewOpportunity{Title: row["title"], OrganizationID: orgID, Currency: row["currency"],
 			ExpectedOrderDate: date, Description: row["description"], ExternalID: optional(row, "external_id")}
 		if amount != nil {
