@@ -34,7 +34,7 @@ type ImportRowError struct {
 // Import is a CSV import and its progress.
 type Import struct {
 	ID       uuid.UUID `json:"id"`
-	Resource string    `json:"resource" enums:"organizations,persons,opportunities"`
+	Resource string    `json:"resource" enums:"organizations,persons,opportunities,products"`
 	FileName string    `json:"file_name"`
 	// DryRun: every row was checked and written, then rolled back.
 	DryRun bool `json:"dry_run"`
@@ -75,18 +75,19 @@ func toImport(im imports.Import) Import {
 // createImport godoc
 //
 //	@Summary		Import a CSV file
-//	@Description	multipart/form-data: the file in the part file (up to the upload limit, 413 beyond), resource (organizations, persons or opportunities), optional mapping (JSON object from the file's column names to fields; other columns are read as the field of their own name, case ignored, and unknown ones are ignored) and dry_run (true: check and count every row, keep nothing). The file is UTF-8 with or without a BOM, separated by commas or semicolons (sniffed from the first line, which names the columns), with quoted fields; amounts may use a decimal comma and spaces between thousands (1 234,50). Fields: id (the CRM's id: update that record), external_id (update the record with it, or create one with it), the resource's fields as in the API, address fields flat (street, postal_code, city, country), and on persons and opportunities organization, the name of an organization found (case ignored) or created. A row updates only what differs and leaves empty cells' fields as they are, so importing the same file again, or an export, changes nothing. Answers 202 at once; a background job reads the file (GET the Location for progress).
+//	@Description	multipart/form-data: the file in the part file (up to the upload limit, 413 beyond), resource (organizations, persons, opportunities, or products for admins: 403 otherwise), optional mapping (JSON object from the file's column names to fields; other columns are read as the field of their own name, case ignored, and unknown ones are ignored) and dry_run (true: check and count every row, keep nothing). The file is UTF-8 with or without a BOM, separated by commas or semicolons (sniffed from the first line, which names the columns), with quoted fields; amounts may use a decimal comma and spaces between thousands (1 234,50). Products read code, name, description, unit, unit_price (major units), currency, vat_rate (percent) and active. Fields: id (the CRM's id: update that record), external_id (update the record with it, or create one with it), the resource's fields as in the API, address fields flat (street, postal_code, city, country), and on persons and opportunities organization, the name of an organization found (case ignored) or created. A row updates only what differs and leaves empty cells' fields as they are, so importing the same file again, or an export, changes nothing. Answers 202 at once; a background job reads the file (GET the Location for progress).
 //	@Tags			imports
 //	@ID				createImport
 //	@Accept			multipart/form-data
 //	@Produce		json
 //	@Security		BearerAuth
 //	@Param			file		formData	file	true	"The CSV file"
-//	@Param			resource	formData	string	true	"organizations, persons or opportunities"
+//	@Param			resource	formData	string	true	"organizations, persons, opportunities or products (admins)"
 //	@Param			mapping		formData	string	false	"JSON object: file column name → field"
 //	@Param			dry_run		formData	boolean	false	"Check only, keep nothing"
 //	@Success		202			{object}	Import
 //	@Header			202			{string}	Location	"The import's URL"
+//	@Failure		403			{object}	Problem	"Products by a member"
 //	@Failure		413			{object}	Problem
 //	@Failure		422			{object}	Problem
 //	@Router			/api/v1/imports [post]

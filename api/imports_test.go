@@ -232,3 +232,32 @@ func importOfA(t *testing.T, env *testenv.Env, a testenv.Account) fixture {
 	id := res.Map(t)["id"].(string)
 	return fixture{params: map[string]string{"id": id}, ids: []string{id}}
 }
+
+func TestImportProducts(t *testing.T) {
+	env := testenv.New(t)
+	a := env.Signup()
+	file := []byte("external_id;code;name;unit_price;vat_rate;active;unit\n" +
+		"P-1;LIC-1;Licens;1 499,00;25;ja;month\n" +
+		"P-2;TIM;Konsulttimme;1250;12,5 %;nej;hour\n" +
+		"P-3;BAD;Fel moms;10;tjugo;ja;pcs\n")
+	st := runImport(t, env, a.Token, file, map[string]string{"resource": "products"})
+	if st.Created != 2 || st.ErrorCount != 1 || st.Errors[0].Field != "vat_rate" || st.Errors[0].Line != 4 {
+		t.Fatalf("got %+v, want 2 created and line 4's vat_rate refused", st)
+	}
+	p := env.Do(testenv.Request{Method: "GET", Path: "/api/v1/products?external_id=P-2", Token: a.Token}).Map(t)["data"].([]any)
+	if len(p) != 1 {
+		t.Fatalf("P-2: got %v", p)
+	}
+	got := p[0].(map[string]any)
+	if got["unit_price"] != float64(125000) || got["vat_rate"] != float64(1250) || got["active"] != false {
+		t.Errorf("P-2: got %v, want 125000 minor units, 1250 basis points, inactive", got)
+	}
+	if st := runImport(t, env, a.Token, file, map[string]string{"resource": "products"}); st.Unchanged != 2 || st.Created+st.Updated != 0 {
+		t.Errorf("re-run: got %+v, want 2 unchanged", st)
+	}
+	m := env.Member(a)
+	body, ct := importForm(t, file, map[string]string{"resource": "products"})
+	if res := env.Do(testenv.Request{Method: "POST", Path: "/api/v1/imports", Token: m.Token, Raw: body, Header: map[string]string{"Content-Type": ct}}); res.Status != http.StatusForbidden {
+		t.Errorf("a member importing products: got %s, want 403", res)
+	}
+}

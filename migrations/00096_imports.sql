@@ -4,7 +4,7 @@
 CREATE TABLE imports (
     id          uuid PRIMARY KEY,
     workspace_id uuid       NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
-    resource    text        NOT NULL CHECK (resource IN ('organizations', 'persons', 'opportunities')),
+    resource    text        NOT NULL CHECK (resource IN ('organizations', 'persons', 'opportunities', 'products')),
     file_name   text        NOT NULL DEFAULT '',
     dry_run     boolean     NOT NULL DEFAULT false,
     mapping     jsonb       NOT NULL DEFAULT '{}',

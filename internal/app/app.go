@@ -178,7 +178,7 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 	listener := postgres.NewListener(db, log)
 	feed := changes.NewFeed(postgres.NewChanges(db), listener, cfg.Now)
 	registerPruneChanges(queue, feed)
-	importer := imports.NewService(postgres.NewImports(db), txQueue{db: db, q: queue}, importWriter{rels: rels, sales: salesSvc}, cfg.Now)
+	importer := imports.NewService(postgres.NewImports(db), txQueue{db: db, q: queue}, importWriter{rels: rels, sales: salesSvc, products: products}, cfg.Now)
 	registerImports(queue, importer, ids)
 	streamsDone := make(chan struct{})
 	idem := postgres.NewIdempotency(db)

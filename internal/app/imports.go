@@ -8,10 +8,12 @@ import (
 	"github.com/google/uuid"
 	"github.com/riverqueue/river"
 
+	"github.com/acme/crm/internal/catalog"
 	"github.com/acme/crm/internal/errs"
 	"github.com/acme/crm/internal/identity"
 	"github.com/acme/crm/internal/imports"
 	"github.com/acme/crm/internal/jobs"
+	"github.com/acme/crm/internal/money"
 	paging "github.com/acme/crm/internal/page"
 	"github.com/acme/crm/internal/relations"
 	"github.com/acme/crm/internal/sales"
@@ -52,8 +54,9 @@ func registerImports(q *jobs.Queue, svc *imports.Service, ids *identity.Service)
 // columns to the services' inputs and sends only the fields that differ
 // from the record a row names, so that a re-run changes nothing.
 type importWriter struct {
-	rels  *relations.Service
-	sales *sales.Service
+	rels     *relations.Service
+	sales    *sales.Service
+	products *catalog.Service
 }
 
 // WriteRow implements imports.Writer.
@@ -65,6 +68,8 @@ func (w importWriter) WriteRow(ctx context.Context, r imports.Resource, row impo
 		return w.person(ctx, row)
 	case imports.Opportunities:
 		return w.opportunity(ctx, row)
+	case imports.Products:
+		return w.product(ctx, row)
 	}
 	return 0, errs.Field("resource", "unknown")
 }
@@ -325,5 +330,94 @@ func (w importWriter) opportunity(ctx context.Context, row imports.Row) (imports
 		return imports.Unchanged, nil
 	}
 	_, err = w.sales.UpdateOpportunity(ctx, cur.ID, p, nil)
+	return imports.Updated, err
+}
+
+// productFields reads the typed columns of a product row: unit_price in
+// major units, vat_rate in percent (both with up to two decimals), active
+// as true/false (or yes/no, ja/nej, 1/0).
+func productFields(row imports.Row) (price *int64, vat *money.BasisPoints, active *bool, err error) {
+	if v, ok := row["unit_price"]; ok {
+		p, err := imports.ParseAmount("unit_price", v)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		price = &p
+	}
+	if v, ok := row["vat_rate"]; ok {
+		r, err := imports.ParseAmount("vat_rate", strings.TrimSuffix(v, "%"))
+		if err != nil {
+			return nil, nil, nil, errs.Field("vat_rate", "must be a percentage such as 25 or 12,5")
+		}
+		bp := money.BasisPoints(r)
+		vat = &bp
+	}
+	if v, ok := row["active"]; ok {
+		var b bool
+		switch strings.ToLower(v) {
+		case "true", "yes", "ja", "1":
+			b = true
+		case "false", "no", "nej", "0":
+		default:
+			return nil, nil, nil, errs.Field("active", "must be true or false")
+		}
+		active = &b
+	}
+	return price, vat, active, nil
+}
+
+func (w importWriter) product(ctx context.Context, row imports.Row) (imports.Outcome, error) {
+	var cur catalog.Product
+	isFound := false
+	id, ok, err := rowID(row)
+	switch {
+	case err != nil:
+		return 0, err
+	case ok:
+		if cur, err = w.products.Product(ctx, id); err != nil {
+			return 0, notFoundByID(err)
+		}
+		isFound = true
+	case row["external_id"] != "":
+		if cur, isFound, err = found(w.products.ProductByExternalID(ctx, row["external_id"])); err != nil {
+			return 0, err
+		}
+	}
+	price, vat, active, err := productFields(row)
+	if err != nil {
+		return 0, err
+	}
+	if !isFound {
+		in := catalog.NewProduct{Code: row["code"], Name: row["name"], Description: row["description"], Unit: row["unit"],
+			Currency: row["currency"], Active: active, ExternalID: optional(row, "external_id")}
+		if price != nil {
+			in.UnitPrice = *price
+		}
+		if vat != nil {
+			in.VATRate = *vat
+		}
+		_, err := w.products.CreateProduct(ctx, in)
+		return imports.Created, err
+	}
+	var p catalog.Patch
+	n := 0
+	differ(row, "code", cur.Code, &p.Code, &n)
+	differ(row, "name", cur.Name, &p.Name, &n)
+	differ(row, "description", cur.Description, &p.Description, &n)
+	differ(row, "unit", cur.Unit, &p.Unit, &n)
+	differ(row, "currency", cur.Currency, &p.Currency, &n)
+	if price != nil && *price != cur.UnitPrice {
+		p.UnitPrice, n = price, n+1
+	}
+	if vat != nil && *vat != cur.VATRate {
+		p.VATRate, n = vat, n+1
+	}
+	if active != nil && *active != cur.Active {
+		p.Active, n = active, n+1
+	}
+	if n == 0 {
+		return imports.Unchanged, nil
+	}
+	_, err = w.products.UpdateProduct(ctx, cur.ID, p, nil)
 	return imports.Updated, err
 }

@@ -30,6 +30,7 @@ const (
 	Organizations Resource = "organizations"
 	Persons       Resource = "persons"
 	Opportunities Resource = "opportunities"
+	Products      Resource = "products" // admins only
 )
 
 // Fields are the columns each resource reads: the field names of the
@@ -43,6 +44,7 @@ var Fields = map[Resource][]string{
 	Persons: {"id", "external_id", "first_name", "last_name", "email", "phone", "job_title", "organization", "organization_id"},
 	Opportunities: {"id", "external_id", "title", "organization", "organization_id", "estimated_amount", "currency",
 		"expected_order_date", "description"},
+	Products: {"id", "external_id", "code", "name", "description", "unit", "unit_price", "currency", "vat_rate", "active"},
 }
 
 // required lists, per resource, columns of which at least one must be
@@ -51,6 +53,7 @@ var required = map[Resource][]string{
 	Organizations: {"name", "id", "external_id"},
 	Persons:       {"first_name", "last_name", "id", "external_id"},
 	Opportunities: {"title", "id", "external_id"},
+	Products:      {"name", "id", "external_id"},
 }
 
 // MaxErrors is how many row errors an import keeps; the count goes on.
@@ -178,7 +181,12 @@ func (s *Service) Start(ctx context.Context, in NewImport) (Import, error) {
 	res := Resource(in.Resource)
 	fields, ok := Fields[res]
 	if !ok {
-		return Import{}, errs.Field("resource", "must be organizations, persons or opportunities")
+		return Import{}, errs.Field("resource", "must be organizations, persons, opportunities or products")
+	}
+	if res == Products {
+		if err := identity.RequireAdmin(ctx); err != nil {
+			return Import{}, err
+		}
 	}
 	for col, f := range in.Mapping {
 		if !slices.Contains(fields, f) {
