@@ -278,6 +278,7 @@ func streamOfB(t *testing.T, env *testenv.Env, a, b testenv.Account, fx fixture)
 		t.Fatalf("A's change: %s", res)
 	}
 	own := postOrganization(t, env, b.Token, map[string]any{"name": "B's own AB"})["id"].(string)
+	listable(t, env)
 	var body strings.Builder
 	for {
 		ev, it := nextChange(t, events, 30*time.Second)

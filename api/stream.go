@@ -113,7 +113,7 @@ func (s *Server) stream(c echo.Context) error {
 	wake, unsubscribe := s.changes.Subscribe(p.WorkspaceID)
 	defer unsubscribe()
 	if since == "" {
-		if pos, err = s.feedEnd(c, types); err != nil {
+		if pos, err = s.changes.End(ctx); err != nil {
 			return err
 		}
 	} else if _, err := s.changes.Read(ctx, pos, issued, types, 1); err != nil {
@@ -126,21 +126,6 @@ func (s *Server) stream(c echo.Context) error {
 	}
 	defer s.streams.release(p.ID)
 	return s.serveStream(c, pos, types, wake)
-}
-
-// feedEnd reads to the end of the feed, for a stream that starts now.
-func (s *Server) feedEnd(c echo.Context, types []changes.Type) (changes.Position, error) {
-	var pos changes.Position
-	for {
-		pg, err := s.changes.Read(c.Request().Context(), pos, time.Time{}, types, 1000)
-		if err != nil {
-			return pos, err
-		}
-		pos = pg.Next
-		if !pg.More {
-			return pos, nil
-		}
-	}
 }
 
 func (s *Server) serveStream(c echo.Context, pos changes.Position, types []changes.Type, wake <-chan struct{}) error {

@@ -97,6 +97,9 @@ type Store interface {
 	// pos, of the given types, in feed order, only of transactions that
 	// no running transaction precedes.
 	Changes(ctx context.Context, after Position, types []Type, limit int) ([]Change, error)
+	// End answers the position of the last change of the workspace in
+	// ctx that Changes can list now (the zero position when none).
+	End(ctx context.Context) (Position, error)
 	// Prune deletes the changes made before t, in all workspaces.
 	Prune(ctx context.Context, before time.Time) (int64, error)
 }
@@ -158,6 +161,10 @@ func (f *Feed) Read(ctx context.Context, pos Position, issued time.Time, types [
 	p.Changes = lastPerRecord(cs)
 	return p, nil
 }
+
+// End answers the position after every change listable now: where a feed
+// that starts now begins.
+func (f *Feed) End(ctx context.Context) (Position, error) { return f.store.End(ctx) }
 
 // lastPerRecord keeps each record's last change, in feed order.
 func lastPerRecord(cs []Change) []Change {

@@ -47,6 +47,8 @@ func (m memStore) Changes(_ context.Context, after Position, _ []Type, limit int
 	return out[:min(limit, len(out))], nil
 }
 
+func (m memStore) End(context.Context) (Position, error) { return m[len(m)-1].Position, nil }
+
 func (memStore) Prune(context.Context, time.Time) (int64, error) { return 0, nil }
 
 func TestRead(t *testing.T) {

@@ -50,6 +50,22 @@ func (c *Changes) Changes(ctx context.Context, after changes.Position, types []c
 	return out, translate(rows.Err())
 }
 
+// End implements changes.Store: the newest listable change, by the same
+// bound as Changes (every row above it becomes listable later).
+func (c *Changes) End(ctx context.Context) (changes.Position, error) {
+	ws, err := wsID(ctx)
+	if err != nil {
+		return changes.Position{}, err
+	}
+	var p changes.Position
+	err = c.db.one(ctx, func(r rowScanner) error { return r.Scan(&p.XID, &p.Seq) },
+		`SELECT coalesce(max(xid), 0), coalesce(max(seq), 0) FROM (
+			SELECT xid, seq FROM changes
+			WHERE workspace_id = $1 AND xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+			ORDER BY xid DESC, seq DESC LIMIT 1) last`, ws)
+	return p, err
+}
+
 // Prune implements changes.Store.
 func (c *Changes) Prune(ctx context.Context, before time.Time) (int64, error) {
 	tag, err := c.db.pool.Exec(ctx, `DELETE FROM changes WHERE changed_at < $1`, before)
