@@ -125,10 +125,10 @@ func (s *Server) stream(c echo.Context) error {
 		return e
 	}
 	defer s.streams.release(p.ID)
-	return s.serveStream(c, pos, types, wake)
+	return s.serveStream(c, pos, since != "", types, wake)
 }
 
-func (s *Server) serveStream(c echo.Context, pos changes.Position, types []changes.Type, wake <-chan struct{}) error {
+func (s *Server) serveStream(c echo.Context, pos changes.Position, resumed bool, types []changes.Type, wake <-chan struct{}) error {
 	ctx := c.Request().Context()
 	w := c.Response()
 	rc := http.NewResponseController(w.Writer)
@@ -150,7 +150,13 @@ func (s *Server) serveStream(c echo.Context, pos changes.Position, types []chang
 	defer heartbeat.Stop()
 	poll := time.NewTimer(s.cfg.StreamPoll)
 	defer poll.Stop()
-	var woken time.Time // the last notification not yet followed by a change
+	// woken is the last notification not yet followed by a change. A
+	// resumed stream's connection counts as one: the changes the client
+	// missed may not all be listable yet.
+	var woken time.Time
+	if resumed {
+		woken = time.Now()
+	}
 	for {
 		sent, next, err := s.sendChanges(c, pos, types, write)
 		if err != nil {

@@ -132,6 +132,7 @@ func TestStreamAcrossReplicas(t *testing.T) {
 		postOrganization(t, envA, x.Token, map[string]any{"name": "While away 1"})["id"].(string),
 		postOrganization(t, envA, x.Token, map[string]any{"name": "While away 2"})["id"].(string),
 	}
+	listable(t, envA)
 	again, closeAgain := openStream(t, srvB, x.Token, first.ID)
 	defer closeAgain()
 	for _, want := range more {
