@@ -23,6 +23,8 @@ type routeLimit func(general, upload int64) int64
 var bodyLimits = map[string]routeLimit{
 	// Attachments take files up to the configured upload size.
 	"POST /api/v1/opportunities/:id/attachments": func(_, upload int64) int64 { return upload },
+	// A CSV file to import, likewise.
+	"POST /api/v1/imports": func(_, upload int64) int64 { return upload },
 	// A logo is at most quoting.MaxLogoBytes, plus room for a multipart
 	// envelope, whatever the general limit.
 	"PUT /api/v1/quote-templates/:id/logo": func(int64, int64) int64 { return quoting.MaxLogoBytes + 64<<10 },

@@ -28,8 +28,10 @@ import (
 
 	"github.com/acme/crm/internal/activity"
 	"github.com/acme/crm/internal/catalog"
+	"github.com/acme/crm/internal/changes"
 	"github.com/acme/crm/internal/idempotency"
 	"github.com/acme/crm/internal/identity"
+	"github.com/acme/crm/internal/imports"
 	"github.com/acme/crm/internal/invoicing"
 	"github.com/acme/crm/internal/notify"
 	"github.com/acme/crm/internal/quoting"
@@ -55,6 +57,13 @@ type Config struct {
 	// RateLimitPerMinute caps each user's and API key's requests a minute
 	// (default 600); an API key may have its own limit.
 	RateLimitPerMinute int
+	// StreamHeartbeat, StreamPoll and StreamsPerUser tune the live
+	// stream (defaults 25 s, 5 s, 5); closing StreamsDone ends every open
+	// stream (at shutdown).
+	StreamHeartbeat time.Duration
+	StreamPoll      time.Duration
+	StreamsPerUser  int
+	StreamsDone     <-chan struct{}
 }
 
 // Deps are the services behind the handlers.
@@ -73,6 +82,8 @@ type Deps struct {
 	Invoicing     *invoicing.Service
 	Notifications *notify.Service
 	Webhooks      *webhooks.Service
+	Changes       *changes.Feed
+	Imports       *imports.Service
 	Pages         Pages
 	Idempotency   idempotency.Store
 	Writes        WriteMarks // nil: writes are not marked (no read replicas)
@@ -115,6 +126,9 @@ type Server struct {
 	registry      *prometheus.Registry
 	public        publicLimits
 	quota         Quota
+	changes       *changes.Feed
+	imports       *imports.Service
+	streams       *streamSlots
 }
 
 // New builds the router with every route and middleware.
@@ -144,6 +158,9 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.notifications = d.Notifications
 	s.webhooks = d.Webhooks
 	s.pages = d.Pages
+	s.changes = d.Changes
+	s.imports = d.Imports
+	s.streams = newStreamSlots(&s.cfg)
 	s.writes = d.Writes
 	s.quota = d.Quota
 	if cfg.RateLimitPerMinute == 0 {
@@ -206,6 +223,9 @@ func New(cfg Config, d Deps) *echo.Echo {
 	s.registerNotificationRoutes(authed)
 	s.registerIntegrationRoutes(authed)
 	s.registerWebhookRoutes(authed)
+	s.registerChangeRoutes(authed)
+	s.registerImportRoutes(authed)
+	s.registerExportRoutes(authed)
 	return e
 }
 

@@ -197,8 +197,30 @@ var jobKinds = []struct {
 	{kind: "expire_quotes", cause: func(*testing.T, *jobFixture) int { return 1 }, exact: true},
 	// Every 15 minutes and at start, like expire_quotes: once, on the leader.
 	{kind: "mark_overdue_invoices", cause: func(*testing.T, *jobFixture) int { return 1 }, exact: true},
+	// Every hour and at start: the change feed's pruning, on the leader.
+	{kind: "prune_changes", cause: func(*testing.T, *jobFixture) int { return 1 }, exact: true},
+	// CSV imports: each file read once, its one row created once.
+	{kind: "run_import", cause: importFiles, exact: true, effects: func(t *testing.T, f *jobFixture) int {
+		return queryInt(t, f.dsn, `SELECT count(*) FROM organizations WHERE name LIKE 'Replica import %'`)
+	}},
 	// A customer opening a sent quote: reactions to the quote's events.
 	{kind: "event_reaction", cause: viewQuote},
+}
+
+// importFiles starts three one-row imports, round-robin over the replicas.
+func importFiles(t *testing.T, f *jobFixture) int {
+	const n = 3
+	for i := range n {
+		var buf bytes.Buffer
+		w := multipart.NewWriter(&buf)
+		_ = w.WriteField("resource", "organizations")
+		fw, _ := w.CreateFormFile("file", "orgs.csv")
+		fmt.Fprintf(fw, "name\nReplica import %d\n", i)
+		_ = w.Close()
+		f.c.must(t, http.StatusAccepted, call{method: "POST", path: "/api/v1/imports", token: f.token, raw: buf.Bytes(),
+			header: map[string]string{"Content-Type": w.FormDataContentType()}})
+	}
+	return n
 }
 
 // viewQuote sends a quote and opens its link as the customer.

@@ -97,6 +97,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	srv := &http.Server{Addr: c.Addr, Handler: a.Handler, ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: 60 * time.Second, WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second,
 		MaxHeaderBytes: 64 << 10}
+	// Live streams never go idle: Shutdown ends them, then waits for the
+	// other requests.
+	srv.RegisterOnShutdown(a.CloseStreams)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	log.Info("listening", "addr", c.Addr, "public_url", c.PublicURL, "docs", c.PublicURL+"/docs")

@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -19,8 +20,10 @@ import (
 	"github.com/acme/crm/internal/audit"
 	"github.com/acme/crm/internal/auth"
 	"github.com/acme/crm/internal/catalog"
+	"github.com/acme/crm/internal/changes"
 	"github.com/acme/crm/internal/events"
 	"github.com/acme/crm/internal/identity"
+	"github.com/acme/crm/internal/imports"
 	"github.com/acme/crm/internal/invoicing"
 	"github.com/acme/crm/internal/jobs"
 	"github.com/acme/crm/internal/notify"
@@ -75,6 +78,11 @@ type Config struct {
 	// RedisURL, when set, counts rate limits in that Redis instead of
 	// PostgreSQL (REDIS_URL).
 	RedisURL string
+	// StreamHeartbeat, StreamPoll and StreamsPerUser tune the live stream
+	// (zero: the API's defaults, 25 s, 5 s, 5).
+	StreamHeartbeat time.Duration
+	StreamPoll      time.Duration
+	StreamsPerUser  int
 }
 
 // App is the assembled product.
@@ -98,7 +106,13 @@ type App struct {
 	Webhooks      *webhooks.Service
 	Idempotency   *postgres.Idempotency
 	RateLimits    *postgres.RateLimits
+	Changes       *changes.Feed
+	Imports       *imports.Service
 	DB            *postgres.DB
+
+	listener     *postgres.Listener
+	streamsDone  chan struct{}
+	closeStreams sync.Once
 }
 
 // New assembles the product on db.
@@ -186,6 +200,12 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 	}
 	ids.OnWorkspaceCreated(quotes.SetupWorkspace)
 	registerJobs(queue, emails, bus)
+	listener := postgres.NewListener(db, log)
+	feed := changes.NewFeed(postgres.NewChanges(db), listener, cfg.Now)
+	registerPruneChanges(queue, feed)
+	importer := imports.NewService(postgres.NewImports(db), txQueue{db: db, q: queue}, importWriter{rels: rels, sales: salesSvc, products: products}, cfg.Now)
+	registerImports(queue, importer, ids)
+	streamsDone := make(chan struct{})
 	idem := postgres.NewIdempotency(db)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -198,11 +218,13 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 		MaxUploadBytes: cfg.MaxUploadBytes,
 		CORSOrigins:    cfg.CORSOrigins, TrustedProxies: cfg.TrustedProxies, CursorKey: cfg.TokenKeys.Derive("cursor"), OpenAPI: crm.OpenAPI, PublicURL: cfg.PublicURL,
 		PublicPerToken: cfg.PublicPerToken, PublicPerIP: cfg.PublicPerIP, RateLimitPerMinute: cfg.RateLimitPerMinute,
-	}, api.Deps{Quota: quota,
+		StreamHeartbeat: cfg.StreamHeartbeat, StreamPoll: cfg.StreamPoll, StreamsPerUser: cfg.StreamsPerUser, StreamsDone: streamsDone,
+	}, api.Deps{Quota: quota, Changes: feed, Imports: importer,
 		Identity: ids, Sales: salesSvc, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Emails: emails, Idempotency: idem, Writes: db, Limit: limit, Registry: reg, Log: log,
 		Relations: rels, Catalog: products, Quoting: quotes, Invoicing: invoices, Notifications: notifications, Webhooks: hooks, Pages: customerPages{}, Ready: func(ctx context.Context) error { return db.Ping(ctx) },
 	})
-	return &App{Handler: h, Identity: ids, Sales: salesSvc, Relations: rels, Catalog: products, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Quoting: quotes, Invoicing: invoices, Idempotency: idem, Emails: emails, Jobs: queue, Events: bus, Notifications: notifications, Webhooks: hooks, RateLimits: counts, DB: db}, nil
+	return &App{Handler: h, Identity: ids, Sales: salesSvc, Relations: rels, Catalog: products, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Quoting: quotes, Invoicing: invoices, Idempotency: idem, Emails: emails, Jobs: queue, Events: bus, Notifications: notifications, Webhooks: hooks, RateLimits: counts, DB: db,
+		Changes: feed, Imports: importer, listener: listener, streamsDone: streamsDone}, nil
 }
 
 // RunBackground runs periodic housekeeping until ctx ends.

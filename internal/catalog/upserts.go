@@ -61,3 +61,9 @@ func (s *Service) BatchProducts(ctx context.Context, items []Item) ([]upsert.Res
 		return p, err == nil, err
 	})
 }
+
+// ProductByExternalID answers the product with the external id;
+// errs.NotFound when none has it.
+func (s *Service) ProductByExternalID(ctx context.Context, externalID string) (Product, error) {
+	return s.store.ProductByExternalID(ctx, externalID)
+}

@@ -41,8 +41,11 @@ func SeedBenchOpportunities(ctx context.Context, db *DB, workspaceID uuid.UUID, 
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // rolled back only when not committed
 	// The board totals are rebuilt once below instead of row by row.
+	// Load-test rows stay out of the change feed (mobile sync) too.
 	if _, err := tx.Exec(ctx, `ALTER TABLE opportunities DISABLE TRIGGER opportunities_board_totals;
-		ALTER TABLE opportunities DISABLE TRIGGER opportunities_forecast_totals`); err != nil {
+		ALTER TABLE opportunities DISABLE TRIGGER opportunities_forecast_totals;
+		ALTER TABLE opportunities DISABLE TRIGGER opportunities_changes_write;
+		ALTER TABLE organizations DISABLE TRIGGER organizations_changes_write`); err != nil {
 		return 0, err
 	}
 	orgs, err := copyOrganizations(ctx, tx, workspaceID, (add+9)/10, have)
@@ -53,7 +56,9 @@ func SeedBenchOpportunities(ctx context.Context, db *DB, workspaceID uuid.UUID, 
 		return 0, err
 	}
 	if _, err := tx.Exec(ctx, `ALTER TABLE opportunities ENABLE TRIGGER opportunities_board_totals;
-		ALTER TABLE opportunities ENABLE TRIGGER opportunities_forecast_totals`); err != nil {
+		ALTER TABLE opportunities ENABLE TRIGGER opportunities_forecast_totals;
+		ALTER TABLE opportunities ENABLE TRIGGER opportunities_changes_write;
+		ALTER TABLE organizations ENABLE TRIGGER organizations_changes_write`); err != nil {
 		return 0, err
 	}
 	if _, err := tx.Exec(ctx, `SELECT board_totals_rebuild($1), forecast_totals_rebuild($1)`, workspaceID); err != nil {

@@ -2,6 +2,7 @@ package testenv
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -25,6 +26,7 @@ type Env struct {
 	App  *app.App
 	DB   *postgres.DB
 	Keys string // the token keyring spec the app signs with
+	dsn  string
 }
 
 // Option adjusts the app configuration of a new Env.
@@ -33,8 +35,23 @@ type Option func(*app.Config)
 // New builds the product on a new database.
 func New(t testing.TB, opts ...Option) *Env {
 	t.Helper()
-	db := DB(t)
-	spec := auth.GenerateKeyring()
+	return build(t, DSN(t), auth.GenerateKeyring(), opts)
+}
+
+// Replica builds a second instance of the product on the same database
+// with the same keys and its own connection pool, as another replica.
+func (e *Env) Replica(opts ...Option) *Env {
+	e.T.Helper()
+	return build(e.T, e.dsn, e.Keys, opts)
+}
+
+func build(t testing.TB, dsn, spec string, opts []Option) *Env {
+	t.Helper()
+	db, err := postgres.Open(context.Background(), dsn, postgres.Options{MaxConns: 16})
+	if err != nil {
+		t.Fatalf("open test database: %v", err)
+	}
+	t.Cleanup(db.Close)
 	keys, err := auth.ParseKeyring(spec)
 	if err != nil {
 		t.Fatal(err)
@@ -53,7 +70,8 @@ func New(t testing.TB, opts ...Option) *Env {
 	if err != nil {
 		t.Fatalf("build app: %v", err)
 	}
-	return &Env{T: t, App: a, DB: db, Keys: spec}
+	t.Cleanup(a.CloseStreams)
+	return &Env{T: t, App: a, DB: db, Keys: spec, dsn: dsn}
 }
 
 // Request describes one call; zero fields are left out.

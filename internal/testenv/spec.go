@@ -32,7 +32,7 @@ var (
 func Spec(t testing.TB) (*openapi3.T, routers.Router) {
 	t.Helper()
 	specOnce.Do(func() {
-		for _, ct := range []string{"text/html", "application/yaml", "application/pdf", "text/calendar"} {
+		for _, ct := range []string{"text/html", "application/yaml", "application/pdf", "text/calendar", "text/csv"} {
 			openapi3filter.RegisterBodyDecoder(ct, openapi3filter.FileBodyDecoder)
 		}
 		defineFormats()
@@ -90,6 +90,25 @@ func CheckResponse(t testing.TB, req *http.Request, status int, header http.Head
 // headersThatMatter are response headers that clients act on: sending one
 // that the document does not declare fails the test.
 var headersThatMatter = []string{"ETag", "Location", "Content-Disposition", "Retry-After", "Idempotent-Replayed", "RateLimit", "RateLimit-Policy"}
+
+// CheckSchema fails the test unless the JSON document body matches the
+// component schema name of openapi.yaml (for what ValidateResponse cannot
+// see, such as the events of a text/event-stream).
+func CheckSchema(t testing.TB, name string, body []byte) {
+	t.Helper()
+	doc, _ := Spec(t)
+	ref := doc.Components.Schemas[name]
+	if ref == nil || ref.Value == nil {
+		t.Fatalf("openapi.yaml has no schema %s", name)
+	}
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		t.Fatalf("%s: %v: %s", name, err, truncate(body))
+	}
+	if err := ref.Value.VisitJSON(v); err != nil {
+		t.Errorf("does not match %s in openapi.yaml: %v\nbody: %s", name, err, truncate(body))
+	}
+}
 
 // NotRowVersion names the schemas whose version field is not yet the row
 // version behind the ETag.
