@@ -209,7 +209,7 @@ func (s *Server) updateAppointment(c echo.Context) error {
 	a, err := s.appointments.Update(c.Request().Context(), id, activity.AppointmentPatch{Title: req.Title,
 		Description: req.Description, Location: req.Location, StartsAt: req.StartsAt, EndsAt: req.EndsAt,
 		AllDay: req.AllDay, OrganizerID: req.OrganizerID, AttendeeIDs: req.AttendeeIDs, PersonIDs: req.PersonIDs,
-		OpportunityID: activity.OptionalUUID{Set: req.OpportunityID.Set, Value: req.OpportunityID.Value}}, version)
+		OpportunityID: req.OpportunityID.Field()}, version)
 	if err != nil {
 		return err
 	}

@@ -275,7 +275,7 @@ func (s *Server) updateLine(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	patch := sales.LinePatch{ProductID: sales.OptionalID{Set: req.ProductID.Set, ID: req.ProductID.Value},
+	patch := sales.LinePatch{ProductID: req.ProductID.Field(),
 		Name: req.Name, Unit: req.Unit, Description: req.Description, UnitPrice: req.UnitPrice,
 		Discount: bpPtr(req.Discount), VATRate: bpPtr(req.VATRate), Position: req.Position}
 	if req.Quantity != nil {

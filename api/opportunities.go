@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/acme/crm/internal/errs"
+	"github.com/acme/crm/internal/patch"
 	"github.com/acme/crm/internal/sales"
 )
 
@@ -365,13 +366,13 @@ func (s *Server) updateOpportunity(c echo.Context) error {
 func (req UpdateOpportunityRequest) domain() sales.OpportunityPatch {
 	return sales.OpportunityPatch{Title: req.Title, OwnerID: req.OwnerID, PipelineID: req.PipelineID, PhaseID: req.PhaseID,
 		EstimatedAmount: req.EstimatedAmount, OfferDiscount: bpPtr(req.OfferDiscount), Currency: req.Currency, Description: req.Description,
-		OrganizationID:      sales.OptionalID{Set: req.OrganizationID.Set, ID: req.OrganizationID.Value},
-		PersonID:            sales.OptionalID{Set: req.PersonID.Set, ID: req.PersonID.Value},
-		ContactPersonID:     sales.OptionalID{Set: req.ContactPersonID.Set, ID: req.ContactPersonID.Value},
-		SourceID:            sales.OptionalID{Set: req.SourceID.Set, ID: req.SourceID.Value},
-		ProbabilityOverride: sales.OptionalInt{Set: req.ProbabilityOverride.Set, Value: req.ProbabilityOverride.Value},
-		ExpectedOrderDate:   sales.OptionalDate{Set: req.ExpectedOrderDate.Set, Value: req.ExpectedOrderDate.Value.timePtr()},
-		LostReason:          sales.OptionalString{Set: req.LostReason.Set, Value: req.LostReason.Value},
+		OrganizationID:      req.OrganizationID.Field(),
+		PersonID:            req.PersonID.Field(),
+		ContactPersonID:     req.ContactPersonID.Field(),
+		SourceID:            req.SourceID.Field(),
+		ProbabilityOverride: req.ProbabilityOverride.Field(),
+		ExpectedOrderDate:   patch.Field[time.Time]{Set: req.ExpectedOrderDate.Set, Value: req.ExpectedOrderDate.Value.timePtr()},
+		LostReason:          req.LostReason.Field(),
 		ExternalID:          externalIDChange(req.ExternalID),
 	}
 }

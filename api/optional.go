@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/acme/crm/internal/errs"
+	"github.com/acme/crm/internal/patch"
 	"github.com/acme/crm/internal/upsert"
 )
 
@@ -18,6 +19,9 @@ type Optional[T any] struct {
 	Set   bool
 	Value *T
 }
+
+// Field is the domain's form of the field.
+func (o Optional[T]) Field() patch.Field[T] { return patch.Field[T](o) }
 
 // UnmarshalJSON implements json.Unmarshaler; it only runs when the field is
 // present.

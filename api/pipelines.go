@@ -224,8 +224,8 @@ func (s *Server) updatePipeline(c echo.Context) error {
 		return err
 	}
 	p, err := s.sales.UpdatePipeline(c.Request().Context(), id, sales.PipelinePatch{Name: req.Name, IsDefault: req.IsDefault,
-		QuoteSentPhase:   sales.OptionalID{Set: req.QuoteSentPhaseID.Set, ID: req.QuoteSentPhaseID.Value},
-		QuoteSignedPhase: sales.OptionalID{Set: req.QuoteSignedPhaseID.Set, ID: req.QuoteSignedPhaseID.Value}}, version)
+		QuoteSentPhase:   req.QuoteSentPhaseID.Field(),
+		QuoteSignedPhase: req.QuoteSignedPhaseID.Field()}, version)
 	if err != nil {
 		return err
 	}

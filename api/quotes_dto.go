@@ -383,10 +383,7 @@ func toQuoteChanges(c quoting.Changes) *QuoteChanges {
 
 func (r UpdateQuoteRequest) domain() quoting.QuotePatch {
 	p := quoting.QuotePatch{ValidUntil: r.ValidUntil.timePtr(), IntroText: r.IntroText, TermsText: r.TermsText,
-		FooterText: r.FooterText}
-	if r.ContactPersonID.Set {
-		p.ContactPersonID = &quoting.OptionalID{ID: r.ContactPersonID.Value}
-	}
+		FooterText: r.FooterText, ContactPersonID: r.ContactPersonID.Field()}
 	if r.OfferDiscount != nil {
 		bp := money.BasisPoints(*r.OfferDiscount)
 		p.OfferDiscount = &bp

@@ -237,7 +237,7 @@ func (s *Server) updateTask(c echo.Context) error {
 		return err
 	}
 	patch := activity.TaskPatch{Title: req.Title, Description: req.Description, AssigneeID: req.AssigneeID,
-		DueAt: activity.OptionalTime{Set: req.DueAt.Set, Value: req.DueAt.Value}}
+		DueAt: req.DueAt.Field()}
 	if req.Status != nil {
 		st := activity.Status(*req.Status)
 		patch.Status = &st

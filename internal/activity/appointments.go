@@ -12,6 +12,7 @@ import (
 	"github.com/acme/crm/internal/errs"
 	"github.com/acme/crm/internal/identity"
 	"github.com/acme/crm/internal/page"
+	"github.com/acme/crm/internal/patch"
 )
 
 // EventAppointment is the timeline kind of an appointment about an
@@ -59,13 +60,7 @@ type AppointmentPatch struct {
 	AllDay                       *bool
 	OrganizerID                  *uuid.UUID
 	AttendeeIDs, PersonIDs       *[]uuid.UUID
-	OpportunityID                OptionalUUID
-}
-
-// OptionalUUID is a patch field that can be absent, null or an id.
-type OptionalUUID struct {
-	Set   bool
-	Value *uuid.UUID
+	OpportunityID                patch.Field[uuid.UUID]
 }
 
 // AppointmentStore persists appointments, scoped to the context's

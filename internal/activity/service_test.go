@@ -13,6 +13,7 @@ import (
 	"github.com/acme/crm/internal/errs"
 	"github.com/acme/crm/internal/identity"
 	"github.com/acme/crm/internal/page"
+	"github.com/acme/crm/internal/patch"
 	"github.com/acme/crm/internal/postgres"
 	"github.com/acme/crm/internal/tenant"
 	"github.com/acme/crm/internal/testenv"
@@ -82,7 +83,7 @@ func TestEventsRecordEveryChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	memberCtx := as(mustWorkspace(t, f.ctx), f.member)
-	if _, err := f.svc.UpdateTask(memberCtx, task.ID, activity.TaskPatch{Status: &done, DueAt: activity.OptionalTime{Set: true}}, nil); err != nil {
+	if _, err := f.svc.UpdateTask(memberCtx, task.ID, activity.TaskPatch{Status: &done, DueAt: patch.Field[time.Time]{Set: true}}, nil); err != nil {
 		t.Fatal(err)
 	}
 	events, err := f.svc.Events(f.ctx, task.ID)

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/acme/crm/internal/errs"
+	"github.com/acme/crm/internal/patch"
 )
 
 // Status is where a task stands.
@@ -82,17 +83,11 @@ type NewTask struct {
 	OpportunityID *uuid.UUID
 }
 
-// OptionalTime is a PATCH time that may be absent, set, or cleared (nil).
-type OptionalTime struct {
-	Set   bool
-	Value *time.Time
-}
-
 // TaskPatch changes a task; nil (or unset) fields stay.
 type TaskPatch struct {
 	Title       *string
 	Description *string
-	DueAt       OptionalTime
+	DueAt       patch.Field[time.Time]
 	// AssigneeID reassigns the task to another active user of the workspace.
 	AssigneeID *uuid.UUID
 	// Status done completes the task (completed_at = now), open reopens it.

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/acme/crm/internal/errs"
+	"github.com/acme/crm/internal/patch"
 )
 
 func TestApply(t *testing.T) {
@@ -40,11 +41,11 @@ func TestApply(t *testing.T) {
 		{"reopen an open task", open, TaskPatch{Status: st(StatusOpen)}, "", StatusOpen, nil, anna, &due},
 		{"reassign", open, TaskPatch{AssigneeID: &bo}, "reassigned", StatusOpen, nil, bo, &due},
 		{"reassign to the assignee", open, TaskPatch{AssigneeID: &anna}, "", StatusOpen, nil, anna, &due},
-		{"move the due time", open, TaskPatch{DueAt: OptionalTime{Set: true, Value: &otherDue}}, "due_changed", StatusOpen, nil, anna, &otherDue},
-		{"same due time", open, TaskPatch{DueAt: OptionalTime{Set: true, Value: &due}}, "", StatusOpen, nil, anna, &due},
-		{"clear the due time", open, TaskPatch{DueAt: OptionalTime{Set: true}}, "due_changed", StatusOpen, nil, anna, nil},
+		{"move the due time", open, TaskPatch{DueAt: patch.Field[time.Time]{Set: true, Value: &otherDue}}, "due_changed", StatusOpen, nil, anna, &otherDue},
+		{"same due time", open, TaskPatch{DueAt: patch.Field[time.Time]{Set: true, Value: &due}}, "", StatusOpen, nil, anna, &due},
+		{"clear the due time", open, TaskPatch{DueAt: patch.Field[time.Time]{Set: true}}, "due_changed", StatusOpen, nil, anna, nil},
 		{"title only", open, TaskPatch{Title: str("Visit")}, "", StatusOpen, nil, anna, &due},
-		{"everything", open, TaskPatch{AssigneeID: &bo, Status: st(StatusDone), DueAt: OptionalTime{Set: true}},
+		{"everything", open, TaskPatch{AssigneeID: &bo, Status: st(StatusDone), DueAt: patch.Field[time.Time]{Set: true}},
 			"due_changed,reassigned,completed", StatusDone, &now, bo, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -78,7 +79,7 @@ func TestApplyRecordsFromAndTo(t *testing.T) {
 	due, later := now.Add(time.Hour), now.Add(2*time.Hour)
 	anna, bo := uuid.New(), uuid.New()
 	task := Task{ID: uuid.New(), AssigneeID: anna, DueAt: &due, Status: StatusOpen}
-	_, events := task.apply(TaskPatch{AssigneeID: &bo, DueAt: OptionalTime{Set: true, Value: &later}}, anna, now)
+	_, events := task.apply(TaskPatch{AssigneeID: &bo, DueAt: patch.Field[time.Time]{Set: true, Value: &later}}, anna, now)
 	if len(events) != 2 {
 		t.Fatalf("got %d events, want 2", len(events))
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/acme/crm/internal/jobs"
 	"github.com/acme/crm/internal/money"
 	paging "github.com/acme/crm/internal/page"
+	"github.com/acme/crm/internal/patch"
 	"github.com/acme/crm/internal/relations"
 	"github.com/acme/crm/internal/sales"
 	"github.com/acme/crm/internal/tenant"
@@ -319,11 +320,11 @@ func (w importWriter) opportunity(ctx context.Context, row imports.Row) (imports
 		n++
 	}
 	if date != nil && (cur.ExpectedOrderDate == nil || !cur.ExpectedOrderDate.Equal(*date)) {
-		p.ExpectedOrderDate = sales.OptionalDate{Set: true, Value: date}
+		p.ExpectedOrderDate = patch.Field[time.Time]{Set: true, Value: date}
 		n++
 	}
 	if orgID != nil && (cur.OrganizationID == nil || *cur.OrganizationID != *orgID) {
-		p.OrganizationID = sales.OptionalID{Set: true, ID: orgID}
+		p.OrganizationID = patch.Field[uuid.UUID]{Set: true, Value: orgID}
 		n++
 	}
 	if n == 0 {

@@ -1,8 +1,9 @@
 package quoting
 
 import (
-	"github.com/acme/crm/internal/money"
 	"github.com/google/uuid"
+
+	"github.com/acme/crm/internal/money"
 )
 
 // Changes is what a quote version changed against the version before it,

@@ -10,6 +10,7 @@ import (
 	"github.com/acme/crm/internal/identity"
 	"github.com/acme/crm/internal/money"
 	"github.com/acme/crm/internal/page"
+	"github.com/acme/crm/internal/patch"
 )
 
 // NewQuote is a request to quote an opportunity. A nil TemplateID takes the
@@ -190,19 +191,16 @@ func (s *Service) withURL(q Quote) Quote {
 	return q
 }
 
-// QuotePatch changes a draft; nil fields stay. ContactPersonID set to nil
+// QuotePatch changes a draft; nil fields stay. ContactPersonID cleared
 // removes the contact.
 type QuotePatch struct {
 	ValidUntil      *time.Time
 	IntroText       *string
 	TermsText       *string
 	FooterText      *string
-	ContactPersonID *OptionalID
+	ContactPersonID patch.Field[uuid.UUID]
 	OfferDiscount   *money.BasisPoints
 }
-
-// OptionalID is an id that may be cleared.
-type OptionalID struct{ ID *uuid.UUID }
 
 // UpdateQuote changes a draft's validity, texts, contact or offer discount
 // and recomputes its totals and its changes against the version before.
@@ -225,8 +223,8 @@ func (s *Service) UpdateQuote(ctx context.Context, id uuid.UUID, p QuotePatch, i
 			}
 			q.Snapshot.OfferDiscount = *p.OfferDiscount
 		}
-		if p.ContactPersonID != nil {
-			return s.setContact(ctx, q, p.ContactPersonID.ID)
+		if p.ContactPersonID.Set {
+			return s.setContact(ctx, q, p.ContactPersonID.Value)
 		}
 		return nil
 	})

@@ -6,9 +6,10 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/google/uuid"
+
 	"github.com/acme/crm/internal/errs"
 	"github.com/acme/crm/internal/money"
-	"github.com/google/uuid"
 )
 
 // Snapshot is everything a quote version freezes when it is created: who

@@ -6,9 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/uuid"
+
 	"github.com/acme/crm/internal/errs"
 	"github.com/acme/crm/internal/money"
-	"github.com/google/uuid"
 )
 
 var (

@@ -11,6 +11,7 @@ import (
 
 	"github.com/acme/crm/internal/errs"
 	"github.com/acme/crm/internal/money"
+	"github.com/acme/crm/internal/patch"
 )
 
 // Line is a product line of an opportunity: a product (or free text) with a
@@ -64,7 +65,7 @@ type NewLine struct {
 // its name, unit, price and VAT rate unless the patch gives them too;
 // clearing ProductID makes a free line that keeps its values.
 type LinePatch struct {
-	ProductID   OptionalID
+	ProductID   patch.Field[uuid.UUID]
 	Name        *string
 	Unit        *string
 	Description *string

@@ -90,10 +90,10 @@ func (s *Service) UpdateLine(ctx context.Context, opportunityID, id uuid.UUID, p
 		if err != nil {
 			return err
 		}
-		if patch.ProductID.Set && patch.ProductID.ID == nil {
+		if patch.ProductID.Set && patch.ProductID.Value == nil {
 			l.ProductID = nil
-		} else if patch.ProductID.Set && (l.ProductID == nil || *l.ProductID != *patch.ProductID.ID) {
-			if err := s.copyProduct(ctx, o, *patch.ProductID.ID, &l, patch); err != nil {
+		} else if patch.ProductID.Set && (l.ProductID == nil || *l.ProductID != *patch.ProductID.Value) {
+			if err := s.copyProduct(ctx, o, *patch.ProductID.Value, &l, patch); err != nil {
 				return err
 			}
 		}

@@ -3,8 +3,9 @@ package sales
 import (
 	"time"
 
-	"github.com/acme/crm/internal/errs"
 	"github.com/google/uuid"
+
+	"github.com/acme/crm/internal/errs"
 )
 
 // Rules about an opportunity's phase and probability.

@@ -3,12 +3,14 @@ package sales
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/acme/crm/internal/errs"
 	"github.com/acme/crm/internal/events"
 	"github.com/acme/crm/internal/money"
+	"github.com/acme/crm/internal/patch"
 	"github.com/acme/crm/internal/upsert"
 )
 
@@ -16,20 +18,20 @@ import (
 // with a nil value clears the field.
 type OpportunityPatch struct {
 	Title               *string
-	OrganizationID      OptionalID
-	PersonID            OptionalID
-	ContactPersonID     OptionalID
+	OrganizationID      patch.Field[uuid.UUID]
+	PersonID            patch.Field[uuid.UUID]
+	ContactPersonID     patch.Field[uuid.UUID]
 	OwnerID             *uuid.UUID
 	PipelineID          *uuid.UUID
 	PhaseID             *uuid.UUID
-	ProbabilityOverride OptionalInt
+	ProbabilityOverride patch.Field[int]
 	EstimatedAmount     *int64 // refused while the opportunity has lines (they set it)
 	OfferDiscount       *money.BasisPoints
 	Currency            *string
-	ExpectedOrderDate   OptionalDate
-	SourceID            OptionalID
+	ExpectedOrderDate   patch.Field[time.Time]
+	SourceID            patch.Field[uuid.UUID]
 	Description         *string
-	LostReason          OptionalString
+	LostReason          patch.Field[string]
 	ExternalID          *upsert.Change // a nil Value clears it
 }
 
@@ -95,10 +97,10 @@ func (s *Service) applyFields(ctx context.Context, o *Opportunity, p Opportunity
 	if p.Title != nil {
 		o.Title = strings.TrimSpace(*p.Title)
 	}
-	setOptional(&o.OrganizationID, p.OrganizationID)
-	setOptional(&o.PersonID, p.PersonID)
-	setOptional(&o.ContactPersonID, p.ContactPersonID)
-	setOptional(&o.SourceID, p.SourceID)
+	p.OrganizationID.Apply(&o.OrganizationID)
+	p.PersonID.Apply(&o.PersonID)
+	p.ContactPersonID.Apply(&o.ContactPersonID)
+	p.SourceID.Apply(&o.SourceID)
 	if p.OwnerID != nil && *p.OwnerID != o.OwnerID {
 		if err := s.checkOwner(ctx, *p.OwnerID); err != nil {
 			return err
@@ -193,10 +195,4 @@ func (s *Service) applyPhase(ctx context.Context, o *Opportunity, p OpportunityP
 		o.withState(st)
 	}
 	return nil
-}
-
-func setOptional(dst **uuid.UUID, o OptionalID) {
-	if o.Set {
-		*dst = o.ID
-	}
 }

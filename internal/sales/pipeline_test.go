@@ -5,8 +5,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/acme/crm/internal/errs"
 	"github.com/google/uuid"
+
+	"github.com/acme/crm/internal/errs"
 )
 
 // phase returns an open, won, lost or expired phase with a fresh id.

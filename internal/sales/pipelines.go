@@ -10,6 +10,7 @@ import (
 	"github.com/acme/crm/internal/events"
 	"github.com/acme/crm/internal/identity"
 	"github.com/acme/crm/internal/page"
+	"github.com/acme/crm/internal/patch"
 )
 
 // NewPipeline is a pipeline to create with all its phases. QuoteSentPosition
@@ -95,14 +96,8 @@ func (s *Service) Pipelines(ctx context.Context, req page.Request) (page.Page[Pi
 type PipelinePatch struct {
 	Name             *string
 	IsDefault        *bool
-	QuoteSentPhase   OptionalID
-	QuoteSignedPhase OptionalID
-}
-
-// OptionalID is a field that may be absent, set to an id, or cleared.
-type OptionalID struct {
-	Set bool
-	ID  *uuid.UUID
+	QuoteSentPhase   patch.Field[uuid.UUID]
+	QuoteSignedPhase patch.Field[uuid.UUID]
 }
 
 // UpdatePipeline changes the settings (admins). Making a pipeline the
@@ -114,10 +109,10 @@ func (s *Service) UpdatePipeline(ctx context.Context, id uuid.UUID, patch Pipeli
 			p.Name = *patch.Name
 		}
 		if patch.QuoteSentPhase.Set {
-			p.QuoteSentPhaseID = patch.QuoteSentPhase.ID
+			p.QuoteSentPhaseID = patch.QuoteSentPhase.Value
 		}
 		if patch.QuoteSignedPhase.Set {
-			p.QuoteSignedPhaseID = patch.QuoteSignedPhase.ID
+			p.QuoteSignedPhaseID = patch.QuoteSignedPhase.Value
 		}
 		if patch.IsDefault == nil || *patch.IsDefault == p.IsDefault {
 			return nil
