@@ -33,6 +33,9 @@ func (s *Server) decode(c echo.Context, dst any) error {
 		}
 		return errs.Wrap(err, errs.BadRequest, "could not read the body")
 	}
+	if err := checkJSONText(body); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	dec.UseNumber()

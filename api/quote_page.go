@@ -148,6 +148,11 @@ func formValues(c echo.Context) (FormValues, error) {
 		return FormValues{}, errs.Wrap(err, errs.BadRequest, "malformed form")
 	}
 	f := c.Request().PostForm
+	for k, vals := range f {
+		if err := badText(k, k+strings.Join(vals, "")); err != nil {
+			return FormValues{}, err
+		}
+	}
 	v := FormValues{Name: f.Get("name"), Email: f.Get("email"), Title: f.Get("title"),
 		Comment: f.Get("comment"), Reason: f.Get("reason"), LineComments: map[string]string{}}
 	for k, vals := range f {

@@ -156,7 +156,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 			MaxAge:        600,
 		}))
 	}
-	e.Use(bodyLimit(cfg.MaxBodyBytes, cfg.MaxUploadBytes))
+	e.Use(bodyLimit(cfg.MaxBodyBytes, cfg.MaxUploadBytes), checkInput)
 	s.registerPlatformRoutes(e)
 	s.registerCalendarFeedRoute(e)
 	s.registerPublicRoutes(e)

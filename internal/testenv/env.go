@@ -31,7 +31,13 @@ type Option func(*app.Config)
 // New builds the product on a new database.
 func New(t testing.TB, opts ...Option) *Env {
 	t.Helper()
-	db := DB(t)
+	return NewOn(t, DB(t), opts...)
+}
+
+// NewOn builds the product on db (a database from DSN opened by the test,
+// for example through a proxy that can cut its connections).
+func NewOn(t testing.TB, db *postgres.DB, opts ...Option) *Env {
+	t.Helper()
 	spec := auth.GenerateKeyring()
 	keys, err := auth.ParseKeyring(spec)
 	if err != nil {
