@@ -138,7 +138,7 @@ start_server() {
 	KEYS="bench:$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
 	BASE="http://127.0.0.1:$port"
 	log "starting the server on $BASE"
-	DATABASE_URL=$DB_URL CRM_TOKEN_KEYS=$KEYS CRM_ADDR=127.0.0.1:$port CRM_LOG_LEVEL=warn \
+	DATABASE_URL=$DB_URL CRM_TOKEN_KEYS=$KEYS CRM_ADDR=127.0.0.1:$port CRM_METRICS_ADDR=127.0.0.1:0 CRM_LOG_LEVEL=warn \
 		CRM_DATA_DIR=$TMP/data "$TMP/crm" serve >"$TMP/crm.log" 2>&1 &
 	SERVER_PID=$!
 	for _ in $(seq 1 120); do # at most ~60 s (migrations run first)

@@ -169,7 +169,7 @@ func startCluster(t *testing.T, n int, env map[string]string) *cluster {
 			t.Fatal(err)
 		}
 		r.cmd = exec.Command(bin, "serve")
-		r.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "CRM_TOKEN_KEYS=" + keys, "CRM_ADDR=" + addr,
+		r.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "CRM_TOKEN_KEYS=" + keys, "CRM_ADDR=" + addr, "CRM_METRICS_ADDR=127.0.0.1:0",
 			"CRM_DATA_DIR=" + filepath.Join(dir, fmt.Sprintf("data%d", i)), "CRM_PUBLIC_URL=http://crm.test", "CRM_LOG_LEVEL=info"}
 		for k, v := range env {
 			r.cmd.Env = append(r.cmd.Env, k+"="+v)
