@@ -54,9 +54,9 @@ done
 curl -fs "$url/readyz" >/dev/null || { cat "$work/server.log" >&2; exit 1; }
 
 step "run the Go example"
-(cd "$root/clients/go" && CRM_URL=$url "$work/go-example")
+(cd "$root/clients/go" && CRM_URL=$url CRM_SERVER_LOG="$work/server.log" "$work/go-example")
 
 step "run the TypeScript example"
-(cd "$root/clients/ts" && CRM_URL=$url npm start --silent)
+(cd "$root/clients/ts" && CRM_URL=$url CRM_SERVER_LOG="$work/server.log" npm start --silent)
 
 step "both clients passed"

@@ -56,6 +56,9 @@ type Config struct {
 	// (tests make them short; zero is River's default).
 	SMTPURL         string
 	MailFrom        string
+	// AccountMail sends the signup e-mails; nil sends them over SMTPURL,
+	// or without it writes them to the log (a developer's machine).
+	AccountMail identity.AccountMail
 	JobRetryDelay   func(attempt int) time.Duration
 	JobPollInterval time.Duration
 	// PublicPerToken and PublicPerIP cap the customer's quote links per
@@ -112,7 +115,12 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 		},
 		Default: limit("login", cfg.LoginPerIP, 5*time.Minute),
 	}
+	accountMail, err := newAccountMail(cfg, log)
+	if err != nil {
+		return nil, err
+	}
 	ids := identity.NewService(identity.Config{
+		Mail:      accountMail,
 		Store:     postgres.NewIdentity(db),
 		Tokens:    auth.NewTokens(auth.TokensConfig{Keys: cfg.TokenKeys, Now: cfg.Now}),
 		Passwords: cfg.Argon2,

@@ -45,6 +45,7 @@ type Service struct {
 	tokens     AccessTokens
 	passwords  Passwords
 	limiter    Limiter
+	mail       AccountMail
 	setups     []WorkspaceSetup
 	refreshTTL time.Duration
 	now        func() time.Time
@@ -54,10 +55,12 @@ type Service struct {
 
 // Config builds a Service.
 type Config struct {
-	Store      Store
-	Tokens     AccessTokens
-	Passwords  Passwords
-	Limiter    Limiter
+	Store     Store
+	Tokens    AccessTokens
+	Passwords Passwords
+	Limiter   Limiter
+	// Mail sends the signup e-mails; nil sends none.
+	Mail       AccountMail
 	RefreshTTL time.Duration // default 30 days
 	Now        func() time.Time
 	// CheckInvoiceNumberFormat validates the invoice number format setting
@@ -67,7 +70,7 @@ type Config struct {
 
 // NewService returns the identity service.
 func NewService(c Config) *Service {
-	s := &Service{store: c.Store, tokens: c.Tokens, passwords: c.Passwords, limiter: c.Limiter,
+	s := &Service{store: c.Store, tokens: c.Tokens, passwords: c.Passwords, limiter: c.Limiter, mail: c.Mail,
 		refreshTTL: c.RefreshTTL, now: c.Now, checkNumberFormat: c.CheckInvoiceNumberFormat}
 	if s.refreshTTL == 0 {
 		s.refreshTTL = 30 * 24 * time.Hour
@@ -101,7 +104,9 @@ type SignupInput struct {
 }
 
 // Signup creates a workspace, its first admin and its defaults in one
-// transaction and logs the admin in. A taken e-mail is a Conflict.
+// transaction and logs the admin in, at once: for the demo and seeding,
+// which the operator runs. A taken e-mail is a Conflict. The public signup
+// is RequestSignup and ConfirmSignup.
 func (s *Service) Signup(ctx context.Context, in SignupInput) (Session, error) {
 	ws, admin, hash, err := s.newSignup(in)
 	if err != nil {
@@ -109,23 +114,29 @@ func (s *Service) Signup(ctx context.Context, in SignupInput) (Session, error) {
 	}
 	var sess Session
 	err = s.store.WithTx(ctx, func(ctx context.Context) error {
-		sys := tenant.System(ctx)
-		if err := s.store.CreateWorkspace(sys, ws); err != nil {
-			return err
-		}
-		wctx := WithPrincipal(ctx, Principal{WorkspaceID: ws.ID, ID: admin.ID, UserID: admin.ID, Role: RoleAdmin})
-		if err := s.store.CreateUser(wctx, admin, hash); err != nil {
-			return conflictEmail(err)
-		}
-		for _, setup := range s.setups {
-			if err := setup(wctx, ws, admin); err != nil {
-				return fmt.Errorf("set up workspace: %w", err)
-			}
-		}
-		sess, err = s.startSession(wctx, ws, admin, uuid.Nil)
+		sess, err = s.createWorkspace(ctx, ws, admin, hash)
 		return err
 	})
 	return sess, err
+}
+
+// createWorkspace stores the workspace and its admin, runs the setup steps
+// and starts a session, in the transaction of ctx.
+func (s *Service) createWorkspace(ctx context.Context, ws Workspace, admin User, hash string) (Session, error) {
+	sys := tenant.System(ctx)
+	if err := s.store.CreateWorkspace(sys, ws); err != nil {
+		return Session{}, err
+	}
+	wctx := WithPrincipal(ctx, Principal{WorkspaceID: ws.ID, ID: admin.ID, UserID: admin.ID, Role: RoleAdmin})
+	if err := s.store.CreateUser(wctx, admin, hash); err != nil {
+		return Session{}, conflictEmail(err)
+	}
+	for _, setup := range s.setups {
+		if err := setup(wctx, ws, admin); err != nil {
+			return Session{}, fmt.Errorf("set up workspace: %w", err)
+		}
+	}
+	return s.startSession(wctx, ws, admin, uuid.Nil)
 }
 
 func (s *Service) newSignup(in SignupInput) (Workspace, User, string, error) {

@@ -36,6 +36,14 @@ type Store interface {
 	RevokeFamily(ctx context.Context, family uuid.UUID, at time.Time) error
 	RevokeUserTokens(ctx context.Context, userID uuid.UUID, at time.Time) error
 
+	// CreateSignupRequest stores a pending signup and drops expired ones.
+	CreateSignupRequest(ctx context.Context, r SignupRequest, now time.Time) error
+	// TakeSignupRequest deletes the signup with the code hash and returns
+	// it (NotFound when none): of two confirmations, one gets it.
+	TakeSignupRequest(ctx context.Context, codeHash []byte) (SignupRequest, error)
+	// DeleteSignupRequests drops every pending signup of an address.
+	DeleteSignupRequests(ctx context.Context, email string) error
+
 	CreateAPIKey(ctx context.Context, k APIKey, hash []byte) error
 	APIKeyByHash(ctx context.Context, hash []byte) (APIKey, uuid.UUID, error)
 	TouchAPIKey(ctx context.Context, id uuid.UUID, at time.Time) error

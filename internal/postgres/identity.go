@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/acme/crm/internal/errs"
 	"github.com/acme/crm/internal/identity"
 	"github.com/acme/crm/internal/page"
 )
@@ -403,4 +404,48 @@ func positive(n int) *int {
 		return nil
 	}
 	return &n
+}
+
+type signupRow struct {
+	ID            uuid.UUID `gorm:"primaryKey"`
+	Email         string
+	CodeHash      []byte
+	WorkspaceName string
+	Name          string
+	Currency      string
+	PasswordHash  string
+	ExpiresAt     time.Time
+	CreatedAt     time.Time
+}
+
+func (signupRow) TableName() string { return "signup_requests" }
+
+// CreateSignupRequest implements identity.Store.
+func (r *Identity) CreateSignupRequest(ctx context.Context, s identity.SignupRequest, now time.Time) error {
+	db := r.db.conn(ctx)
+	if err := db.Exec(`DELETE FROM signup_requests WHERE expires_at < ?`, now).Error; err != nil {
+		return translate(err)
+	}
+	row := signupRow{ID: s.ID, Email: s.Email, CodeHash: s.CodeHash, WorkspaceName: s.WorkspaceName, Name: s.Name,
+		Currency: s.Currency, PasswordHash: s.PasswordHash, ExpiresAt: s.ExpiresAt, CreatedAt: now}
+	return translate(db.Create(&row).Error)
+}
+
+// TakeSignupRequest implements identity.Store.
+func (r *Identity) TakeSignupRequest(ctx context.Context, codeHash []byte) (identity.SignupRequest, error) {
+	var row signupRow
+	res := r.db.conn(ctx).Raw(`DELETE FROM signup_requests WHERE code_hash = ? RETURNING *`, codeHash).Scan(&row)
+	if res.Error != nil {
+		return identity.SignupRequest{}, translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return identity.SignupRequest{}, errs.NotFoundf("no such signup")
+	}
+	return identity.SignupRequest{ID: row.ID, Email: row.Email, CodeHash: row.CodeHash, WorkspaceName: row.WorkspaceName,
+		Name: row.Name, Currency: row.Currency, PasswordHash: row.PasswordHash, ExpiresAt: row.ExpiresAt}, nil
+}
+
+// DeleteSignupRequests implements identity.Store.
+func (r *Identity) DeleteSignupRequests(ctx context.Context, email string) error {
+	return translate(r.db.conn(ctx).Exec(`DELETE FROM signup_requests WHERE lower(email) = lower(?)`, email).Error)
 }

@@ -23,6 +23,8 @@ type Env struct {
 	App  *app.App
 	DB   *postgres.DB
 	Keys string // the token keyring spec the app signs with
+	// Mail holds the account e-mails (signup codes) the app sent.
+	Mail *Mailbox
 }
 
 // Option adjusts the app configuration of a new Env.
@@ -43,8 +45,9 @@ func NewOn(t testing.TB, db *postgres.DB, opts ...Option) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	box := &Mailbox{}
 	cfg := app.Config{TokenKeys: keys, PublicURL: "http://crm.test",
-		Argon2: auth.Argon2{Memory: 1024, Time: 1, Threads: 1}}
+		Argon2: auth.Argon2{Memory: 1024, Time: 1, Threads: 1}, AccountMail: box}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -52,7 +55,7 @@ func NewOn(t testing.TB, db *postgres.DB, opts ...Option) *Env {
 	if err != nil {
 		t.Fatalf("build app: %v", err)
 	}
-	return &Env{T: t, App: a, DB: db, Keys: spec}
+	return &Env{T: t, App: a, DB: db, Keys: spec, Mail: box}
 }
 
 // Request describes one call; zero fields are left out.
@@ -158,7 +161,8 @@ type Account struct {
 
 var accountCounter atomic.Uint64
 
-// Signup creates a new workspace and returns its admin.
+// Signup creates a new workspace and returns its admin: it signs up,
+// takes the code from the e-mail and confirms it.
 func (e *Env) Signup() Account {
 	e.T.Helper()
 	n := accountCounter.Add(1)
@@ -166,8 +170,12 @@ func (e *Env) Signup() Account {
 	pw := "a long password 1"
 	res := e.Do(Request{Method: "POST", Path: "/api/v1/auth/signup", Body: map[string]any{
 		"workspace_name": fmt.Sprintf("Workspace %d", n), "name": "Admin", "email": email, "password": pw, "currency": "SEK"}})
-	if res.Status != http.StatusCreated {
+	if res.Status != http.StatusAccepted {
 		e.T.Fatalf("signup: %s", res)
+	}
+	res = e.Confirm(email)
+	if res.Status != http.StatusCreated {
+		e.T.Fatalf("confirm signup: %s", res)
 	}
 	var s struct {
 		AccessToken  string `json:"access_token"`
@@ -178,6 +186,12 @@ func (e *Env) Signup() Account {
 	res.Decode(e.T, &s)
 	return Account{Token: s.AccessToken, RefreshToken: s.RefreshToken, UserID: s.User.ID,
 		WorkspaceID: s.Workspace.ID, Email: email, Password: pw}
+}
+
+// Confirm posts the code last mailed to email to the signup confirmation.
+func (e *Env) Confirm(email string) *Response {
+	e.T.Helper()
+	return e.Do(Request{Method: "POST", Path: "/api/v1/auth/signup/confirm", Body: map[string]any{"code": e.Mail.Code(e.T, email)}})
 }
 
 // Member adds a member to the admin's workspace and logs them in.
