@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -54,11 +55,14 @@ type Config struct {
 	// not_configured); MailFrom the From address (empty: crm@ the public
 	// URL's host). JobRetryDelay and JobPollInterval tune the job queue
 	// (tests make them short; zero is River's default).
-	SMTPURL         string
-	MailFrom        string
+	SMTPURL  string
+	MailFrom string
+	// SessionCacheTTL is how long a replica trusts a user's cached session
+	// state without a notification (zero: identity.DefaultSessionCacheTTL).
+	SessionCacheTTL time.Duration
 	// AccountMail sends the signup e-mails; nil sends them over SMTPURL,
 	// or without it writes them to the log (a developer's machine).
-	AccountMail identity.AccountMail
+	AccountMail     identity.AccountMail
 	JobRetryDelay   func(attempt int) time.Duration
 	JobPollInterval time.Duration
 	// PublicPerToken and PublicPerIP cap the customer's quote links per
@@ -120,12 +124,13 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	ids := identity.NewService(identity.Config{
-		Mail:      accountMail,
-		Store:     postgres.NewIdentity(db),
-		Tokens:    auth.NewTokens(auth.TokensConfig{Keys: cfg.TokenKeys, Now: cfg.Now}),
-		Passwords: cfg.Argon2,
-		Limiter:   limiter,
-		Now:       cfg.Now,
+		Mail:            accountMail,
+		SessionCacheTTL: cfg.SessionCacheTTL,
+		Store:           postgres.NewIdentity(db),
+		Tokens:          auth.NewTokens(auth.TokensConfig{Keys: cfg.TokenKeys, Now: cfg.Now}),
+		Passwords:       cfg.Argon2,
+		Limiter:         limiter,
+		Now:             cfg.Now,
 		// The invoice number format is the invoicing domain's rule.
 		CheckInvoiceNumberFormat: invoicing.CheckNumberFormat,
 	})
@@ -187,8 +192,28 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 	return &App{Handler: h, Metrics: api.Metrics(reg), Identity: ids, Sales: salesSvc, Relations: rels, Catalog: products, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Quoting: quotes, Invoicing: invoices, Idempotency: idem, Emails: emails, Jobs: queue, Events: bus, Notifications: notifications, RateLimits: counts, DB: db}, nil
 }
 
-// RunBackground runs periodic housekeeping until ctx ends.
+// ListenSessions subscribes the identity service to the database's
+// session notifications until ctx ends, so that a log-out, password
+// change, revocation, deactivation or role change made through any replica
+// ends the sessions on this one at once. Without it (behind PgBouncer in
+// transaction mode) the cached session state expires after
+// identity.DefaultSessionCacheTTL.
+func (a *App) ListenSessions(ctx context.Context, log *slog.Logger) {
+	ok := a.DB.Listen(ctx, postgres.SessionsChannel, func(payload string) {
+		if id, err := uuid.Parse(payload); err == nil {
+			a.Identity.SessionsChanged(id)
+		}
+	}, a.Identity.AllSessionsChanged)
+	if !ok {
+		log.Warn("session notifications need a direct connection (not PgBouncer in transaction mode): sessions end on other replicas within the session cache's expiry",
+			"expiry", identity.DefaultSessionCacheTTL.String())
+	}
+}
+
+// RunBackground runs periodic housekeeping until ctx ends, and listens for
+// session changes.
 func (a *App) RunBackground(ctx context.Context, log *slog.Logger) {
+	a.ListenSessions(ctx, log)
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {

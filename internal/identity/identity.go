@@ -89,6 +89,11 @@ type Principal struct {
 	UserID uuid.UUID // the acting user: the key's creator for API keys
 	Role   Role
 	APIKey bool
+	// SessionID is the log-in an access token belongs to (its refresh
+	// family); IssuedAt when the token was issued. Both are zero for API
+	// keys.
+	SessionID uuid.UUID
+	IssuedAt  time.Time
 }
 
 type principalKey struct{}

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -102,6 +103,10 @@ type apiKeyRow struct {
 	RevokedAt   *time.Time
 	Version     int64
 	CreatedAt   time.Time
+	// CreatorRole and CreatorActive are read with the key (APIKeyByHash),
+	// never written.
+	CreatorRole   string `gorm:"->;-:migration"`
+	CreatorActive bool   `gorm:"->;-:migration"`
 }
 
 func (apiKeyRow) TableName() string { return "api_keys" }
@@ -334,8 +339,41 @@ func (r *Identity) RevokeFamily(ctx context.Context, family uuid.UUID, at time.T
 
 // RevokeUserTokens implements identity.Store.
 func (r *Identity) RevokeUserTokens(ctx context.Context, userID uuid.UUID, at time.Time) error {
-	return translate(r.db.conn(ctx).Model(&refreshRow{}).
-		Where("user_id = ? AND revoked_at IS NULL", userID).Update("revoked_at", at).Error)
+	if err := r.db.conn(ctx).Model(&refreshRow{}).
+		Where("user_id = ? AND revoked_at IS NULL", userID).Update("revoked_at", at).Error; err != nil {
+		return translate(err)
+	}
+	return translate(r.db.conn(ctx).Model(&userRow{}).Where("id = ?", userID).
+		UpdateColumn("sessions_valid_after", at).Error)
+}
+
+// SessionState implements identity.Store in one query (across workspaces:
+// use a System context).
+func (r *Identity) SessionState(ctx context.Context, userID uuid.UUID, revokedSince time.Time) (identity.SessionState, error) {
+	var row struct {
+		Role       string
+		Active     bool
+		ValidAfter time.Time
+		Revoked    string
+	}
+	res := r.db.conn(ctx).Raw(`SELECT u.role, u.active, u.sessions_valid_after AS valid_after,
+		coalesce((SELECT string_agg(DISTINCT t.family_id::text, ',') FROM refresh_tokens t
+		          WHERE t.user_id = u.id AND t.revoked_at > ?), '') AS revoked
+		FROM users u WHERE u.id = ?`, revokedSince, userID).Scan(&row)
+	if res.Error != nil {
+		return identity.SessionState{}, translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return identity.SessionState{}, errs.NotFoundf("no such user")
+	}
+	st := identity.SessionState{Role: identity.Role(row.Role), Active: row.Active, ValidAfter: row.ValidAfter,
+		Revoked: map[uuid.UUID]bool{}}
+	for _, s := range strings.Split(row.Revoked, ",") {
+		if id, err := uuid.Parse(s); err == nil {
+			st.Revoked[id] = true
+		}
+	}
+	return st, nil
 }
 
 // CreateAPIKey implements identity.Store.
@@ -346,12 +384,19 @@ func (r *Identity) CreateAPIKey(ctx context.Context, k identity.APIKey, hash []b
 }
 
 // APIKeyByHash implements identity.Store (across workspaces: use a System context).
-func (r *Identity) APIKeyByHash(ctx context.Context, hash []byte) (identity.APIKey, uuid.UUID, error) {
+func (r *Identity) APIKeyByHash(ctx context.Context, hash []byte) (identity.APIKey, identity.KeyOwner, error) {
 	var row apiKeyRow
-	if err := r.db.conn(ctx).Take(&row, "key_hash = ?", hash).Error; err != nil {
-		return identity.APIKey{}, uuid.Nil, translate(err)
+	// The creator's state in the same statement: a sub-select per column
+	// keeps the key's row a plain apiKeyRow.
+	err := r.db.conn(ctx).Select("api_keys.*",
+		"(SELECT u.role FROM users u WHERE u.id = api_keys.created_by) AS creator_role",
+		"(SELECT u.active FROM users u WHERE u.id = api_keys.created_by) AS creator_active").
+		Where("key_hash = ?", hash).Take(&row).Error
+	if err != nil {
+		return identity.APIKey{}, identity.KeyOwner{}, translate(err)
 	}
-	return row.domain(), row.WorkspaceID, nil
+	return row.domain(), identity.KeyOwner{WorkspaceID: row.WorkspaceID, CreatorRole: identity.Role(row.CreatorRole),
+		CreatorActive: row.CreatorActive}, nil
 }
 
 // TouchAPIKey implements identity.Store.
