@@ -121,10 +121,10 @@ func (s *Server) quotePage(c echo.Context) error {
 // quotePagePDF godoc
 //
 //	@Summary		The quote's PDF, from the customer's page
-//	@Description	The same document as GET /api/v1/public/quotes/{token}/pdf.
+//	@Description	The same document as GET /api/v1/public/quotes/{token}/pdf. Errors are the customer's page (text/html), as everywhere under /q/.
 //	@Tags			public
 //	@ID				quotePagePDF
-//	@Produce		application/pdf
+//	@Produce		application/pdf,html
 //	@Param			token	path		string	true	"The link's token"
 //	@Success		200		{file}		file
 //	@Failure		404		{string}	string	"No quote at this link"
