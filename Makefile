@@ -1,4 +1,4 @@
-.PHONY: run test openapi clients lint bench soak build docker screenshots
+.PHONY: run test fuzz openapi clients lint bench soak build docker screenshots
 GO ?= go
 
 run: ## start the API with the demo workspace (embedded PostgreSQL without DATABASE_URL)
@@ -6,6 +6,10 @@ run: ## start the API with the demo workspace (embedded PostgreSQL without DATAB
 
 test: ## all tests, with the race detector, against PostgreSQL
 	$(GO) test -race -count=1 -timeout 20m -parallel 4 ./...
+
+FUZZTIME ?= 60s
+fuzz: ## fuzz the HTTP API for FUZZTIME (60s) on top of its seed corpus; crashers land in api/testdata/fuzz/FuzzAPI
+	$(GO) test ./api -run '^$$' -fuzz '^FuzzAPI$$' -fuzztime $(FUZZTIME) -parallel 2
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags="-s -w" -o bin/crm ./cmd/crm

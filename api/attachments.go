@@ -115,12 +115,12 @@ func (s *Server) uploadAttachment(c echo.Context) error {
 		return errs.New(errs.Unsupported, "send the file as multipart/form-data in a part named file")
 	}
 	for {
-		part, err := mr.NextPart()
+		part, err := nextPart(mr)
 		if errors.Is(err, io.EOF) {
 			return errs.Field("file", "is required")
 		}
 		if err != nil {
-			return uploadError(err)
+			return err
 		}
 		if part.FormName() != "file" {
 			continue
@@ -143,10 +143,7 @@ func uploadError(err error) error {
 	if _, ok := errs.As(err); ok {
 		return err
 	}
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		return errs.Wrap(err, errs.BadRequest, "malformed multipart body")
-	}
-	return err
+	return multipartError(err)
 }
 
 // getAttachment godoc

@@ -11,6 +11,7 @@ import (
 
 func (s *Server) registerAuthRoutes(g routes) {
 	g.POST("/auth/signup", s.signup)
+	g.POST("/auth/signup/confirm", s.confirmSignup)
 	g.POST("/auth/login", s.login)
 	g.POST("/auth/refresh", s.refresh)
 	g.POST("/auth/logout", s.logout)
@@ -36,25 +37,59 @@ type RefreshRequest struct {
 	RefreshToken string `json:"refresh_token" validate:"required,max=200"`
 } // @name RefreshRequest
 
+// SignupPending is the answer to every well-formed signup.
+type SignupPending struct {
+	Email     string    `json:"email" example:"anna@example.com"`
+	ConfirmBy time.Time `json:"confirm_by" example:"2026-01-16T09:30:00Z"`
+} // @name SignupPending
+
+// ConfirmSignupRequest carries the code of the signup e-mail.
+type ConfirmSignupRequest struct {
+	Code string `json:"code" validate:"required,max=200" example:"dGhlIGNvZGUgZnJvbSB0aGUgZS1tYWls"`
+} // @name ConfirmSignupRequest
+
 // signup godoc
 //
-//	@Summary		Create a workspace and its first admin
-//	@Description	Creates the workspace with its defaults and returns a session for the new admin.
+//	@Summary		Sign up: ask for a workspace and its first admin
+//	@Description	Answers 202 to every well-formed signup, whether or not the address already has an account, so that the answer tells nothing about who has one. A new address gets an e-mail with a code that POST /api/v1/auth/signup/confirm exchanges for the workspace and a session within 24 hours; an address with an account gets an e-mail saying that someone tried to sign up with it. Rate limited like log-in, per client address and per e-mail address (429 with Retry-After).
 //	@Tags			auth
 //	@ID				signup
 //	@Accept			json
 //	@Produce		json
 //	@Param			body	body		SignupRequest	true	"Workspace and admin"
-//	@Success		201		{object}	Session
-//	@Failure		409		{object}	Problem	"E-mail address taken"
+//	@Success		202		{object}	SignupPending
 //	@Router			/api/v1/auth/signup [post]
 func (s *Server) signup(c echo.Context) error {
 	var req SignupRequest
 	if err := s.decode(c, &req); err != nil {
 		return err
 	}
-	sess, err := s.identity.Signup(c.Request().Context(), identity.SignupInput{
-		WorkspaceName: req.WorkspaceName, Name: req.Name, Email: req.Email, Password: req.Password, Currency: req.Currency})
+	p, err := s.identity.RequestSignup(c.Request().Context(), identity.SignupInput{
+		WorkspaceName: req.WorkspaceName, Name: req.Name, Email: req.Email, Password: req.Password, Currency: req.Currency}, c.RealIP())
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusAccepted, SignupPending{Email: p.Email, ConfirmBy: p.ConfirmBy})
+}
+
+// confirmSignup godoc
+//
+//	@Summary		Confirm a signup
+//	@Description	Exchanges the code of the signup e-mail for the new workspace, its first admin and a session. A code works once and for 24 hours (422 on code otherwise); an address that got an account in the meantime is 409. Rate limited per client address (429 with Retry-After).
+//	@Tags			auth
+//	@ID				confirmSignup
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		ConfirmSignupRequest	true	"The code from the e-mail"
+//	@Success		201		{object}	Session
+//	@Failure		409		{object}	Problem	"The address got an account in the meantime"
+//	@Router			/api/v1/auth/signup/confirm [post]
+func (s *Server) confirmSignup(c echo.Context) error {
+	var req ConfirmSignupRequest
+	if err := s.decode(c, &req); err != nil {
+		return err
+	}
+	sess, err := s.identity.ConfirmSignup(c.Request().Context(), req.Code, c.RealIP())
 	if err != nil {
 		return err
 	}

@@ -215,10 +215,10 @@ func TestChangeFeedRetention(t *testing.T) {
 	_, cur := drainFeed(t, env, a.Token, "", "")
 
 	now.Add(int64(29 * 24 * time.Hour))
-	token := login(t, env, a)
+	token := relogin(t, env, a)
 	p := readFeed(t, env, token, "since="+url.QueryEscape(cur))
 	now.Add(int64(2 * 24 * time.Hour))
-	token = login(t, env, a)
+	token = relogin(t, env, a)
 	if res := env.Do(testenv.Request{Method: "GET", Path: "/api/v1/changes?since=" + url.QueryEscape(cur), Token: token}); res.Status != http.StatusGone {
 		t.Errorf("a cursor of 31 days ago: got %s, want 410", res)
 	}
@@ -244,7 +244,8 @@ func TestChangeFeedRetention(t *testing.T) {
 	}
 }
 
-func login(t *testing.T, env *testenv.Env, a testenv.Account) string {
+// relogin logs a in again and returns the new access token.
+func relogin(t *testing.T, env *testenv.Env, a testenv.Account) string {
 	t.Helper()
 	res := env.Do(testenv.Request{Method: "POST", Path: "/api/v1/auth/login", Body: map[string]any{"email": a.Email, "password": a.Password}})
 	if res.Status != http.StatusOK {

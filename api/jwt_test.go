@@ -24,7 +24,7 @@ func TestAccessTokenAttacks(t *testing.T) {
 	now := time.Now()
 	claims := func(mod func(jwt.MapClaims)) jwt.MapClaims {
 		c := jwt.MapClaims{"iss": "crm", "aud": []string{"crm-api"}, "sub": a.UserID, "ws": a.WorkspaceID,
-			"role": "admin", "iat": now.Unix(), "nbf": now.Unix(), "exp": now.Add(10 * time.Minute).Unix()}
+			"role": "admin", "iat": now.Unix(), "nbf": now.Unix(), "exp": now.Add(10 * time.Minute).Unix(), "sid": newID()}
 		if mod != nil {
 			mod(c)
 		}
@@ -67,6 +67,7 @@ func TestAccessTokenAttacks(t *testing.T) {
 		"wrong issuer":              sign(jwt.SigningMethodHS256, claims(func(c jwt.MapClaims) { c["iss"] = "evil" }), nil, key),
 		"wrong audience":            sign(jwt.SigningMethodHS256, claims(func(c jwt.MapClaims) { c["aud"] = []string{"other-api"} }), nil, key),
 		"issued in the future":      sign(jwt.SigningMethodHS256, claims(func(c jwt.MapClaims) { c["iat"] = now.Add(time.Hour).Unix() }), nil, key),
+		"no session (sid)":          sign(jwt.SigningMethodHS256, claims(func(c jwt.MapClaims) { delete(c, "sid") }), nil, key),
 		"unknown role":              sign(jwt.SigningMethodHS256, claims(func(c jwt.MapClaims) { c["role"] = "root" }), nil, key),
 		"tampered claims":           tampered,
 		"refresh token as bearer":   a.RefreshToken,

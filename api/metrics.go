@@ -1,11 +1,21 @@
 package api
 
 import (
+	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
+
+// Metrics serves reg in the Prometheus text format. It is not a route of
+// the API: cmd/crm serves it on its own listener (CRM_METRICS_ADDR,
+// loopback by default), so that the public address does not show request
+// counts, routes and the runtime's state to anyone.
+func Metrics(reg *prometheus.Registry) http.Handler {
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+}
 
 type httpMetrics struct {
 	requests *prometheus.CounterVec

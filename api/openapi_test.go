@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"sort"
 	"strings"
@@ -82,7 +83,12 @@ func TestPlatformEndpoints(t *testing.T) {
 		}
 	}
 	env.Do(testenv.Request{Method: "GET", Path: "/api/v1/me"})
-	res := env.Do(testenv.Request{Method: "GET", Path: "/metrics"})
+	if res := env.Do(testenv.Request{Method: "GET", Path: "/metrics", NoCheck: true}); res.Status != http.StatusNotFound {
+		t.Errorf("GET /metrics on the API's router: got %d, want 404 (metrics have their own listener)", res.Status)
+	}
+	rec := httptest.NewRecorder()
+	env.App.Metrics.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	res := &testenv.Response{Status: rec.Code, Body: rec.Body.Bytes()}
 	for _, want := range []string{`crm_http_requests_total{method="GET",route="/api/v1/me",status="401"}`, "crm_http_request_duration_seconds_bucket", `go_sql_max_open_connections{db_name="crm"}`} {
 		if !strings.Contains(string(res.Body), want) {
 			t.Errorf("metrics lack %s", want)

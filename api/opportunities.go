@@ -387,6 +387,7 @@ func (req UpdateOpportunityRequest) domain() sales.OpportunityPatch {
 //	@Param		If-Match	header	string	false	"ETag of the version you deleted"
 //	@Success	204
 //	@Failure	404	{object}	Problem
+//	@Failure	409	{object}	Problem	"A quote or an invoice still refers to the opportunity"
 //	@Failure	412	{object}	Problem	"Changed by someone else"
 //	@Router		/api/v1/opportunities/{id} [delete]
 func (s *Server) deleteOpportunity(c echo.Context) error {

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	swaggerFiles "github.com/swaggo/files/v2"
 
 	"github.com/acme/crm/internal/errs"
@@ -15,7 +14,6 @@ import (
 func (s *Server) registerPlatformRoutes(e *echo.Echo) {
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", s.metricsHandler())
 	e.GET("/openapi.yaml", s.openapi)
 	e.GET("/docs", s.docsIndex)
 	// The Swagger UI's own files; not part of the API description.
@@ -55,18 +53,6 @@ func (s *Server) readyz(c echo.Context) error {
 		return errs.Wrap(err, errs.Unavailable, "the database is unreachable")
 	}
 	return c.JSON(http.StatusOK, Health{Status: "ok"})
-}
-
-// metricsHandler godoc
-//
-//	@Summary	Prometheus metrics
-//	@Tags		platform
-//	@ID			metrics
-//	@Produce	plain
-//	@Success	200	{string}	string	"Prometheus text format"
-//	@Router		/metrics [get]
-func (s *Server) metricsHandler() echo.HandlerFunc {
-	return echo.WrapHandler(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}))
 }
 
 // openapi godoc

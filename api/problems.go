@@ -129,6 +129,9 @@ func classify(c echo.Context, err error) *errs.Error {
 	if errors.Is(err, context.DeadlineExceeded) {
 		return errs.Wrap(err, errs.Unavailable, "the request took too long")
 	}
+	if errs.ConnectionLost(err) {
+		return errs.Wrap(err, errs.Unavailable, "the database connection was lost; retry")
+	}
 	if errors.Is(err, context.Canceled) {
 		return errs.Wrap(err, errs.BadRequest, "the request was cancelled")
 	}

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -88,7 +89,9 @@ func (s *Server) publicIdempotent(next echo.HandlerFunc) echo.HandlerFunc {
 // client-IP rule (never a header the client chose, unless a trusted proxy
 // set it) and the user agent, shortened.
 func client(c echo.Context) quoting.Client {
-	ua := c.Request().UserAgent()
+	// The user agent is evidence, kept as sent: bytes that are not UTF-8
+	// become U+FFFD and NUL is dropped rather than refusing the customer.
+	ua := strings.ReplaceAll(strings.ToValidUTF8(c.Request().UserAgent(), "\uFFFD"), "\x00", "")
 	if len(ua) > 512 {
 		ua = ua[:512]
 		for !utf8.ValidString(ua) {

@@ -121,10 +121,10 @@ func (s *Server) quotePage(c echo.Context) error {
 // quotePagePDF godoc
 //
 //	@Summary		The quote's PDF, from the customer's page
-//	@Description	The same document as GET /api/v1/public/quotes/{token}/pdf.
+//	@Description	The same document as GET /api/v1/public/quotes/{token}/pdf. Errors are the customer's page (text/html), as everywhere under /q/.
 //	@Tags			public
 //	@ID				quotePagePDF
-//	@Produce		application/pdf
+//	@Produce		application/pdf,html
 //	@Param			token	path		string	true	"The link's token"
 //	@Success		200		{file}		file
 //	@Failure		404		{string}	string	"No quote at this link"
@@ -148,6 +148,11 @@ func formValues(c echo.Context) (FormValues, error) {
 		return FormValues{}, errs.Wrap(err, errs.BadRequest, "malformed form")
 	}
 	f := c.Request().PostForm
+	for k, vals := range f {
+		if err := badText(k, k+strings.Join(vals, "")); err != nil {
+			return FormValues{}, err
+		}
+	}
 	v := FormValues{Name: f.Get("name"), Email: f.Get("email"), Title: f.Get("title"),
 		Comment: f.Get("comment"), Reason: f.Get("reason"), LineComments: map[string]string{}}
 	for k, vals := range f {

@@ -377,7 +377,7 @@ func logoPart(r *http.Request) (io.Reader, error) {
 		return nil, errs.New(errs.BadRequest, "malformed multipart body")
 	}
 	for {
-		part, err := mr.NextPart()
+		part, err := nextPart(mr)
 		if errors.Is(err, io.EOF) {
 			return nil, errs.Field("logo", "is required")
 		}

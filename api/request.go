@@ -11,7 +11,6 @@ import (
 	"reflect"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/go-playground/validator/v10"
 	"github.com/google/uuid"
@@ -47,10 +46,11 @@ func readJSON(c echo.Context) ([]byte, error) {
 		}
 		return nil, errs.Wrap(err, errs.BadRequest, "could not read the body")
 	}
-	// encoding/json would turn invalid UTF-8 into U+FFFD silently, storing
-	// text the client never sent (RFC 8259: JSON is UTF-8).
-	if !utf8.Valid(body) {
-		return nil, errs.New(errs.BadRequest, "the body is not valid UTF-8")
+	// NUL and invalid UTF-8 are refused naming the field: PostgreSQL text
+	// cannot hold NUL, and encoding/json would turn invalid UTF-8 into
+	// U+FFFD silently, storing text the client never sent.
+	if err := checkJSONText(body); err != nil {
+		return nil, err
 	}
 	return body, nil
 }

@@ -174,7 +174,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 	e.HTTPErrorHandler = s.handleError
 	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
 	e.Use(
-		middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: newRequestID}),
+		requestIDs,
 		s.recoverPanics,
 		s.observe,
 		securityHeaders,
@@ -188,7 +188,7 @@ func New(cfg Config, d Deps) *echo.Echo {
 			MaxAge:        600,
 		}))
 	}
-	e.Use(bodyLimit(cfg.MaxBodyBytes, cfg.MaxUploadBytes))
+	e.Use(bodyLimit(cfg.MaxBodyBytes, cfg.MaxUploadBytes), checkInput)
 	s.registerPlatformRoutes(e)
 	s.registerCalendarFeedRoute(e)
 	s.registerPublicRoutes(e)
@@ -276,6 +276,38 @@ func ipExtractor(trusted []*net.IPNet) echo.IPExtractor {
 }
 
 func newRequestID() string { return strings.ReplaceAll(newUUID().String(), "-", "")[:16] }
+
+// maxRequestID is the longest X-Request-ID taken from a client.
+const maxRequestID = 128
+
+// requestIDs gives every request an id, echoed in X-Request-ID and logged
+// with it. A client's own X-Request-ID is kept only when it is at most 128
+// visible ASCII characters (0x21–0x7E), so that it cannot flood the logs,
+// split a log line or carry bytes a log reader chokes on; any other is
+// replaced by a new id.
+func requestIDs(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id := c.Request().Header.Get(echo.HeaderXRequestID)
+		if !validRequestID(id) {
+			id = newRequestID()
+			c.Request().Header.Set(echo.HeaderXRequestID, id)
+		}
+		c.Response().Header().Set(echo.HeaderXRequestID, id)
+		return next(c)
+	}
+}
+
+func validRequestID(id string) bool {
+	if id == "" || len(id) > maxRequestID {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] < 0x21 || id[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
 
 func requestID(c echo.Context) string {
 	return c.Response().Header().Get(echo.HeaderXRequestID)

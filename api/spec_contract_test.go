@@ -17,7 +17,7 @@ var publicPaths = []string{
 	"/api/v1/public/", // the customer's side of quotes: the link's token is the credential
 	"/q/",             // the customer's quote page
 	"/calendar/",      // personal iCalendar feeds: the URL's token is the credential
-	"/healthz", "/readyz", "/metrics", "/openapi.yaml", "/docs",
+	"/healthz", "/readyz", "/openapi.yaml", "/docs",
 }
 
 // notUUID are string properties named like ids that are not UUIDs (and

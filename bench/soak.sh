@@ -33,7 +33,7 @@ start_replicas() {
 	local i port _
 	for i in $(seq 1 "$SOAK_REPLICAS"); do
 		port=$(free_port)
-		DATABASE_URL=$DB_URL CRM_TOKEN_KEYS=$KEYS CRM_SECRET_KEY=$SECRET CRM_ADDR=127.0.0.1:$port CRM_LOG_LEVEL=warn \
+		DATABASE_URL=$DB_URL CRM_TOKEN_KEYS=$KEYS CRM_SECRET_KEY=$SECRET CRM_ADDR=127.0.0.1:$port CRM_METRICS_ADDR=127.0.0.1:0 CRM_LOG_LEVEL=warn \
 			CRM_RATE_LIMIT_PER_MINUTE=${SOAK_RATE_LIMIT:-100000000} CRM_DATA_DIR=$TMP/data$i "$TMP/crm" serve >"$TMP/crm$i.log" 2>&1 &
 		PIDS+=($!)
 		URLS+=("http://127.0.0.1:$port")

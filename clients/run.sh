@@ -42,7 +42,7 @@ done
 [ -n "$port" ] || { echo "no free port" >&2; exit 1; }
 psql "$pg/postgres" -qc "CREATE DATABASE $db" >/dev/null
 go build -o "$work/crm" ./cmd/crm
-DATABASE_URL="$pg/$db?sslmode=disable" CRM_ADDR="127.0.0.1:$port" CRM_LOG_LEVEL=warn \
+DATABASE_URL="$pg/$db?sslmode=disable" CRM_ADDR="127.0.0.1:$port" CRM_METRICS_ADDR=127.0.0.1:0 CRM_LOG_LEVEL=warn \
   CRM_TOKEN_KEYS="k1:$(head -c32 /dev/urandom | base64)" CRM_SECRET_KEY="$(head -c32 /dev/urandom | base64)" "$work/crm" serve >"$work/server.log" 2>&1 &
 pid=$!
 url="http://127.0.0.1:$port"
@@ -54,9 +54,9 @@ done
 curl -fs "$url/readyz" >/dev/null || { cat "$work/server.log" >&2; exit 1; }
 
 step "run the Go example"
-(cd "$root/clients/go" && CRM_URL=$url "$work/go-example")
+(cd "$root/clients/go" && CRM_URL=$url CRM_SERVER_LOG="$work/server.log" "$work/go-example")
 
 step "run the TypeScript example"
-(cd "$root/clients/ts" && CRM_URL=$url npm start --silent)
+(cd "$root/clients/ts" && CRM_URL=$url CRM_SERVER_LOG="$work/server.log" npm start --silent)
 
 step "both clients passed"

@@ -4,17 +4,23 @@
 // line, moves the opportunity to another phase guarded by its ETag, sets a
 // probability override and ends it with null, and reads the forecast.
 //
-//	CRM_URL=http://localhost:8080 go run .
+//	CRM_URL=http://localhost:8080 CRM_SERVER_LOG=server.log go run .
+//
+// Signing up mails a code to the address; a server without SMTP writes
+// that e-mail to its log, which CRM_SERVER_LOG names.
 //
 // It exits non-zero when any step does not answer as the API promises.
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"os"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/oapi-codegen/nullable"
@@ -47,10 +53,21 @@ func run(ctx context.Context, base string) error {
 	if err != nil {
 		return err
 	}
-	if signup.JSON201 == nil {
+	if signup.JSON202 == nil {
 		return unexpected("sign up", signup.HTTPResponse, signup.Body)
 	}
-	token := signup.JSON201.AccessToken
+	code, err := signupCode(os.Getenv("CRM_SERVER_LOG"), string(email))
+	if err != nil {
+		return err
+	}
+	confirmed, err := anon.ConfirmSignupWithResponse(ctx, crm.ConfirmSignupRequest{Code: code})
+	if err != nil {
+		return err
+	}
+	if confirmed.JSON201 == nil {
+		return unexpected("confirm signup", confirmed.HTTPResponse, confirmed.Body)
+	}
+	token := confirmed.JSON201.AccessToken
 	c, err := crm.NewClientWithResponses(base, crm.WithRequestEditorFn(func(_ context.Context, r *http.Request) error {
 		r.Header.Set("Authorization", "Bearer "+token)
 		return nil
@@ -196,3 +213,28 @@ func unexpected(step string, r *http.Response, body []byte) error {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+var codeLine = regexp.MustCompile(`(?m)^([A-Za-z0-9_-]{43})$`)
+
+// signupCode reads the code of the signup e-mail to email from the
+// server's JSON log (the account_mail line a server without SMTP writes);
+// a real integration reads it from the mailbox.
+func signupCode(logFile, email string) (string, error) {
+	b, err := os.ReadFile(logFile)
+	if err != nil {
+		return "", fmt.Errorf("signup code: set CRM_SERVER_LOG to the server's log: %w", err)
+	}
+	code := ""
+	for _, line := range strings.Split(string(b), "\n") {
+		var entry struct{ Msg, To, Text string }
+		if json.Unmarshal([]byte(line), &entry) == nil && entry.Msg == "account_mail" && entry.To == email {
+			if m := codeLine.FindStringSubmatch(entry.Text); m != nil {
+				code = m[1]
+			}
+		}
+	}
+	if code == "" {
+		return "", fmt.Errorf("no signup code for %s in %s", email, logFile)
+	}
+	return code, nil
+}

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -151,6 +152,9 @@ type cluster struct {
 	replicas []*replica
 	next     atomic.Uint64
 	client   *http.Client
+	// sink is the SMTP server the replicas send through, if any: signup
+	// codes are read from it, else from the replicas' logs.
+	sink *mailSink
 }
 
 // startCluster starts n replicas at once with env (DATABASE_URL and the
@@ -176,7 +180,7 @@ func startCluster(t *testing.T, n int, env map[string]string) *cluster {
 			t.Fatal(err)
 		}
 		r.cmd = exec.Command(bin, "serve")
-		r.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "CRM_TOKEN_KEYS=" + keys, "CRM_SECRET_KEY=" + secretKey, "CRM_ADDR=" + addr,
+		r.cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "CRM_TOKEN_KEYS=" + keys, "CRM_SECRET_KEY=" + secretKey, "CRM_ADDR=" + addr, "CRM_METRICS_ADDR=127.0.0.1:0",
 			"CRM_DATA_DIR=" + filepath.Join(dir, fmt.Sprintf("data%d", i)), "CRM_PUBLIC_URL=http://crm.test", "CRM_LOG_LEVEL=info"}
 		for k, v := range env {
 			r.cmd.Env = append(r.cmd.Env, k+"="+v)
@@ -328,11 +332,15 @@ func (c *cluster) must(t *testing.T, want int, k call) response {
 	return r
 }
 
-// signup creates a workspace and returns its admin's access token.
+// signup creates a workspace and returns its admin's access token: it
+// signs up, finds the code in the e-mail (the sink, or the log line a
+// replica without SMTP writes) and confirms it on another replica.
 func (c *cluster) signup(t *testing.T, email string) string {
 	t.Helper()
-	r := c.must(t, http.StatusCreated, call{method: "POST", path: "/api/v1/auth/signup", body: map[string]any{
+	c.must(t, http.StatusAccepted, call{method: "POST", path: "/api/v1/auth/signup", body: map[string]any{
 		"workspace_name": "Scale AB", "name": "Admin", "email": email, "password": "a long password 1", "currency": "SEK"}})
+	r := c.must(t, http.StatusCreated, call{method: "POST", path: "/api/v1/auth/signup/confirm",
+		body: map[string]any{"code": c.signupCode(t, email)}})
 	var s struct {
 		AccessToken string `json:"access_token"`
 	}
@@ -380,4 +388,38 @@ func queryInt(t *testing.T, dsn, sql string, args ...any) int {
 		t.Fatalf("%s: %v", strings.TrimSpace(sql), err)
 	}
 	return n
+}
+
+var (
+	logCode  = regexp.MustCompile(`\\n\\n([A-Za-z0-9_-]{43})\\n\\n`)
+	mailCode = regexp.MustCompile(`(?m)^([A-Za-z0-9_-]{43})\r?$`)
+)
+
+// signupCode finds the last signup code mailed to email.
+func (c *cluster) signupCode(t *testing.T, email string) string {
+	t.Helper()
+	var code string
+	if c.sink != nil {
+		for _, m := range c.sink.messages() {
+			if bytes.Contains(m, []byte(email)) {
+				if s := mailCode.FindSubmatch(m); s != nil {
+					code = string(s[1])
+				}
+			}
+		}
+	}
+	for _, r := range c.replicas {
+		b, _ := os.ReadFile(r.log)
+		for _, line := range bytes.Split(b, []byte("\n")) {
+			if bytes.Contains(line, []byte(`"account_mail"`)) && bytes.Contains(line, []byte(`"to":"`+email+`"`)) {
+				if s := logCode.FindSubmatch(line); s != nil {
+					code = string(s[1])
+				}
+			}
+		}
+	}
+	if code == "" {
+		t.Fatalf("no signup code for %s in the mail sink or the logs", email)
+	}
+	return code
 }

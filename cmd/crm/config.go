@@ -29,6 +29,7 @@ type config struct {
 	PoolMode       string // session or transaction
 	BlobStore      string // disk or database
 	Addr           string
+	MetricsAddr    string // the Prometheus listener; "off" serves none
 	DataDir        string
 	PublicURL      string
 	CORSOrigins    []string
@@ -78,6 +79,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&c.PoolMode, "database-pool-mode", env("DATABASE_POOL_MODE", "session"), "session, or transaction behind PgBouncer in transaction mode (DATABASE_POOL_MODE)")
 	fs.StringVar(&c.BlobStore, "blob-store", env("CRM_BLOB_STORE", "disk"), "where uploaded files are kept: disk (under the data folder) or database (CRM_BLOB_STORE)")
 	fs.StringVar(&c.Addr, "addr", env("CRM_ADDR", ":8080"), "listen address (CRM_ADDR)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("CRM_METRICS_ADDR", "127.0.0.1:9090"), "listen address of /metrics, loopback by default; off for none (CRM_METRICS_ADDR)")
 	fs.StringVar(&c.DataDir, "data-dir", env("CRM_DATA_DIR", "./data"), "data folder (CRM_DATA_DIR)")
 	fs.StringVar(&c.PublicURL, "public-url", env("CRM_PUBLIC_URL", ""), "base of links sent to customers (CRM_PUBLIC_URL); default http://localhost<addr>")
 	fs.StringVar(&cors, "cors-origins", env("CRM_CORS_ORIGINS", ""), "comma-separated origins allowed by CORS (CRM_CORS_ORIGINS)")
@@ -180,6 +182,9 @@ func (c *config) finish(cors, proxies string) error {
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return fmt.Errorf("CRM_ADDR: %q is not host:port", c.Addr)
+	}
+	if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil && c.MetricsAddr != "off" {
+		return fmt.Errorf("CRM_METRICS_ADDR: %q is not host:port or off", c.MetricsAddr)
 	}
 	if c.PublicURL == "" {
 		_, port, _ := net.SplitHostPort(c.Addr)

@@ -23,6 +23,7 @@ func TestBadConfigurationFailsClearly(t *testing.T) {
 		{"short key", map[string]string{"CRM_TOKEN_KEYS": "k1:c2hvcnQ"}, nil, "CRM_TOKEN_KEYS"},
 		{"key without kid", map[string]string{"CRM_TOKEN_KEYS": "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE"}, nil, "CRM_TOKEN_KEYS"},
 		{"bad address", map[string]string{"CRM_ADDR": "8080"}, nil, "CRM_ADDR"},
+		{"bad metrics address", map[string]string{"CRM_METRICS_ADDR": "9090"}, nil, "CRM_METRICS_ADDR"},
 		{"bad public url", map[string]string{"CRM_PUBLIC_URL": "ftp://x"}, nil, "CRM_PUBLIC_URL"},
 		{"bad cors origin", map[string]string{"CRM_CORS_ORIGINS": "app.example.com"}, nil, "CRM_CORS_ORIGINS"},
 		{"bad proxy", map[string]string{"CRM_TRUSTED_PROXIES": "10.0.0.0/99"}, nil, "CRM_TRUSTED_PROXIES"},
@@ -66,7 +67,7 @@ func TestConfigDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Addr != ":8080" || c.DataDir != "./data" || c.PublicURL != "http://localhost:8080" || c.DatabaseURL != "" ||
-		c.PublicPerToken != 120 || c.PublicPerIP != 300 {
+		c.PublicPerToken != 120 || c.PublicPerIP != 300 || c.MetricsAddr != "127.0.0.1:9090" {
 		t.Errorf("got %+v", c)
 	}
 	c, err = parseConfig("serve", []string{"--addr", "127.0.0.1:9000", "--trusted-proxies", "10.0.0.1, 192.168.0.0/16"},

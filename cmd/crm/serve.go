@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"path/filepath"
 	"time"
@@ -100,9 +101,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	// Live streams never go idle: Shutdown ends them, then waits for the
 	// other requests.
 	srv.RegisterOnShutdown(a.CloseStreams)
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.ListenAndServe() }()
 	log.Info("listening", "addr", c.Addr, "public_url", c.PublicURL, "docs", c.PublicURL+"/docs")
+	stopMetrics, err := serveMetrics(c.MetricsAddr, a.Metrics, errc, log)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	if err := a.Jobs.Start(ctx); err != nil {
 		return fmt.Errorf("start job queue: %w", err)
 	}
@@ -116,7 +122,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	go a.RunBackground(ctx, log)
 	select {
 	case err := <-errc:
-		return fmt.Errorf("listen %s: %w", c.Addr, err)
+		return fmt.Errorf("listen: %w", err)
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
@@ -126,4 +132,28 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// serveMetrics serves /metrics on addr, a listener apart from the API's
+// (loopback by default), until the returned stop; "off" serves nothing.
+// The address is bound before serve goes on, so that a taken port fails
+// the start instead of hiding the metrics.
+func serveMetrics(addr string, h http.Handler, errc chan<- error, log *slog.Logger) (stop func(), err error) {
+	if addr == "off" {
+		return func() {}, nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("CRM_METRICS_ADDR: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errc <- fmt.Errorf("metrics %s: %w", addr, err)
+		}
+	}()
+	log.Info("metrics listening", "addr", ln.Addr().String())
+	return func() { _ = srv.Close() }, nil
 }

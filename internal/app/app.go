@@ -7,9 +7,11 @@ import (
 	"context"
 	"log/slog"
 	"net"
+	"net/http"
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -57,8 +59,14 @@ type Config struct {
 	// not_configured); MailFrom the From address (empty: crm@ the public
 	// URL's host). JobRetryDelay and JobPollInterval tune the job queue
 	// (tests make them short; zero is River's default).
-	SMTPURL         string
-	MailFrom        string
+	SMTPURL  string
+	MailFrom string
+	// SessionCacheTTL is how long a replica trusts a user's cached session
+	// state without a notification (zero: identity.DefaultSessionCacheTTL).
+	SessionCacheTTL time.Duration
+	// AccountMail sends the signup e-mails; nil sends them over SMTPURL,
+	// or without it writes them to the log (a developer's machine).
+	AccountMail     identity.AccountMail
 	JobRetryDelay   func(attempt int) time.Duration
 	JobPollInterval time.Duration
 	// PublicPerToken and PublicPerIP cap the customer's quote links per
@@ -87,7 +95,9 @@ type Config struct {
 
 // App is the assembled product.
 type App struct {
-	Handler       *echo.Echo
+	Handler *echo.Echo
+	// Metrics serves the Prometheus metrics, on a listener of its own.
+	Metrics       http.Handler
 	Identity      *identity.Service
 	Sales         *sales.Service
 	Relations     *relations.Service
@@ -142,12 +152,18 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 		},
 		Default: limit("login", cfg.LoginPerIP, 5*time.Minute),
 	}
+	accountMail, err := newAccountMail(cfg, log)
+	if err != nil {
+		return nil, err
+	}
 	ids := identity.NewService(identity.Config{
-		Store:     postgres.NewIdentity(db),
-		Tokens:    auth.NewTokens(auth.TokensConfig{Keys: cfg.TokenKeys, Now: cfg.Now}),
-		Passwords: cfg.Argon2,
-		Limiter:   limiter,
-		Now:       cfg.Now,
+		Mail:            accountMail,
+		SessionCacheTTL: cfg.SessionCacheTTL,
+		Store:           postgres.NewIdentity(db),
+		Tokens:          auth.NewTokens(auth.TokensConfig{Keys: cfg.TokenKeys, Now: cfg.Now}),
+		Passwords:       cfg.Argon2,
+		Limiter:         limiter,
+		Now:             cfg.Now,
 		// The invoice number format is the invoicing domain's rule.
 		CheckInvoiceNumberFormat: invoicing.CheckNumberFormat,
 	})
@@ -223,12 +239,32 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 		Identity: ids, Sales: salesSvc, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Emails: emails, Idempotency: idem, Writes: db, Limit: limit, Registry: reg, Log: log,
 		Relations: rels, Catalog: products, Quoting: quotes, Invoicing: invoices, Notifications: notifications, Webhooks: hooks, Pages: customerPages{}, Ready: func(ctx context.Context) error { return db.Ping(ctx) },
 	})
-	return &App{Handler: h, Identity: ids, Sales: salesSvc, Relations: rels, Catalog: products, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Quoting: quotes, Invoicing: invoices, Idempotency: idem, Emails: emails, Jobs: queue, Events: bus, Notifications: notifications, Webhooks: hooks, RateLimits: counts, DB: db,
+	return &App{Handler: h, Identity: ids, Sales: salesSvc, Relations: rels, Catalog: products, Activity: tasks, Notes: notes, Attachments: acts.attachments, Timeline: acts.timeline, Appointments: appointments, Quoting: quotes, Invoicing: invoices, Idempotency: idem, Emails: emails, Jobs: queue, Events: bus, Notifications: notifications, Metrics: api.Metrics(reg), Webhooks: hooks, RateLimits: counts, DB: db,
 		Changes: feed, Imports: importer, listener: listener, streamsDone: streamsDone}, nil
 }
 
-// RunBackground runs periodic housekeeping until ctx ends.
+// ListenSessions subscribes the identity service to the database's
+// session notifications until ctx ends, so that a log-out, password
+// change, revocation, deactivation or role change made through any replica
+// ends the sessions on this one at once. Without it (behind PgBouncer in
+// transaction mode) the cached session state expires after
+// identity.DefaultSessionCacheTTL.
+func (a *App) ListenSessions(ctx context.Context, log *slog.Logger) {
+	ok := a.DB.Listen(ctx, postgres.SessionsChannel, func(payload string) {
+		if id, err := uuid.Parse(payload); err == nil {
+			a.Identity.SessionsChanged(id)
+		}
+	}, a.Identity.AllSessionsChanged)
+	if !ok {
+		log.Warn("session notifications need a direct connection (not PgBouncer in transaction mode): sessions end on other replicas within the session cache's expiry",
+			"expiry", identity.DefaultSessionCacheTTL.String())
+	}
+}
+
+// RunBackground runs periodic housekeeping until ctx ends, and listens for
+// session changes.
 func (a *App) RunBackground(ctx context.Context, log *slog.Logger) {
+	a.ListenSessions(ctx, log)
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {

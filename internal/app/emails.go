@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"log/slog"
 	"net/url"
 
@@ -41,4 +42,44 @@ func fromAddress(cfg Config) string {
 		host = u.Hostname()
 	}
 	return "crm@" + host
+}
+
+// newAccountMail is how signup e-mails leave: cfg.AccountMail when set
+// (tests), else SMTP, else the log. They are sent at once rather than
+// through the outbox, which belongs to a workspace; a failed send is a 503
+// and the person signs up again.
+func newAccountMail(cfg Config, log *slog.Logger) (identity.AccountMail, error) {
+	if cfg.AccountMail != nil {
+		return cfg.AccountMail, nil
+	}
+	if cfg.SMTPURL == "" {
+		return logMail{log}, nil
+	}
+	smtp, err := mail.NewSMTP(cfg.SMTPURL)
+	if err != nil {
+		return nil, err
+	}
+	return smtpMail{smtp: smtp, from: fromAddress(cfg)}, nil
+}
+
+type smtpMail struct {
+	smtp *mail.SMTP
+	from string
+}
+
+func (m smtpMail) SendAccountMail(ctx context.Context, to, subject, text string) error {
+	_, err := m.smtp.Send(ctx, mail.Message{From: mail.Address{Email: m.from}, To: []mail.Address{{Email: to}},
+		Subject: subject, Text: text})
+	return err
+}
+
+// logMail writes account e-mails to the log when no SMTP server is
+// configured, so that signup works on a developer's machine: the code is
+// in the log line (account_mail, with to, subject and text).
+type logMail struct{ log *slog.Logger }
+
+func (m logMail) SendAccountMail(ctx context.Context, to, subject, text string) error {
+	m.log.WarnContext(ctx, "account_mail", "to", to, "subject", subject, "text", text,
+		"why", "SMTP_URL is not set: the e-mail is written here instead")
+	return nil
 }

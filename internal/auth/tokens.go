@@ -116,7 +116,12 @@ func NewTokens(c TokensConfig) *Tokens {
 type claims struct {
 	jwt.RegisteredClaims
 	Workspace uuid.UUID `json:"ws"`
-	Role      string    `json:"role"`
+	// Role is informative for clients; the server reads the role from the
+	// user's current state, not from the token.
+	Role string `json:"role"`
+	// Session is the log-in the token belongs to (its refresh family):
+	// ending that session ends the token.
+	Session uuid.UUID `json:"sid"`
 }
 
 // Issue signs an access token for p with the active key.
@@ -129,7 +134,7 @@ func (t *Tokens) Issue(p identity.Principal) (string, time.Time, error) {
 			ExpiresAt: jwt.NewNumericDate(exp), IssuedAt: jwt.NewNumericDate(now), NotBefore: jwt.NewNumericDate(now),
 			ID: uuid.NewString(),
 		},
-		Workspace: p.WorkspaceID, Role: string(p.Role),
+		Workspace: p.WorkspaceID, Role: string(p.Role), Session: p.SessionID,
 	}
 	tok := jwt.NewWithClaims(jwt.SigningMethodHS256, c)
 	tok.Header["kid"] = t.keys.active
@@ -154,10 +159,11 @@ func (t *Tokens) Verify(s string) (identity.Principal, error) {
 	}
 	uid, err := uuid.Parse(c.Subject)
 	role := identity.Role(c.Role)
-	if err != nil || c.Workspace == uuid.Nil || !role.Valid() {
+	if err != nil || c.Workspace == uuid.Nil || !role.Valid() || c.Session == uuid.Nil {
 		return identity.Principal{}, errInvalidToken
 	}
-	return identity.Principal{WorkspaceID: c.Workspace, ID: uid, UserID: uid, Role: role}, nil
+	return identity.Principal{WorkspaceID: c.Workspace, ID: uid, UserID: uid, Role: role,
+		SessionID: c.Session, IssuedAt: c.IssuedAt.Time}, nil
 }
 
 func (t *Tokens) key(tok *jwt.Token) (any, error) {

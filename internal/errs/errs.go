@@ -4,8 +4,13 @@
 package errs
 
 import (
+	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"strings"
 )
 
 // Code classifies an error for callers. Each code maps to one HTTP status.
@@ -102,4 +107,38 @@ func As(err error) (*Error, bool) {
 	var e *Error
 	ok := errors.As(err, &e)
 	return e, ok
+}
+
+// ConnectionLost reports whether err says that a connection to a
+// dependency (the database) broke or could not be made: an unexpected EOF,
+// a closed or refused connection, a network error, a driver error that
+// happened before anything was sent (SafeToRetry), or a server that is
+// shutting down or starting up (SQLSTATE class 08, 57P01–57P03, 53300).
+// Such a request did not fail on its input: it is Unavailable (503,
+// Retry-After), not Internal. It looks at behaviour, not at driver types,
+// so that the domain needs no driver.
+func ConnectionLost(err error) bool {
+	if err == nil {
+		return false
+	}
+	var netErr net.Error
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) || errors.Is(err, driver.ErrBadConn) ||
+		errors.Is(err, sql.ErrConnDone) || errors.As(err, &netErr) {
+		return true
+	}
+	var retry interface{ SafeToRetry() bool }
+	if errors.As(err, &retry) && retry.SafeToRetry() {
+		return true
+	}
+	var state interface{ SQLState() string }
+	if errors.As(err, &state) {
+		switch code := state.SQLState(); {
+		case strings.HasPrefix(code, "08"), code == "57P01", code == "57P02", code == "57P03", code == "53300":
+			return true
+		}
+	}
+	// pgx's ErrConnClosed and a connection read cut short surface as text
+	// when a layer above formats rather than wraps them.
+	msg := err.Error()
+	return strings.HasSuffix(msg, "conn closed") || strings.HasSuffix(msg, "unexpected EOF")
 }

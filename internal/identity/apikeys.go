@@ -74,13 +74,35 @@ func (s *Service) RevokeAPIKey(ctx context.Context, id uuid.UUID) error {
 	return s.store.RevokeAPIKey(ctx, id, s.now())
 }
 
+// KeyOwner is where an API key belongs: its workspace, and the current
+// role and active flag of the user who created it.
+type KeyOwner struct {
+	WorkspaceID   uuid.UUID
+	CreatorRole   Role
+	CreatorActive bool
+}
+
+// authenticateKey admits an API key while it is not revoked and its
+// creator is an active user, with the lower of the key's role and the
+// creator's current role: a key never outranks the person answerable for
+// it. Deactivating the creator stops their keys (reactivating them brings
+// the keys back); demoting an admin makes their admin keys act as members.
+// The creator's state comes with the key's own lookup: no extra query.
 func (s *Service) authenticateKey(ctx context.Context, secret string) (Principal, error) {
-	k, wsID, err := s.store.APIKeyByHash(tenant.System(ctx), hashToken(secret))
+	k, owner, err := s.store.APIKeyByHash(tenant.System(ctx), hashToken(secret))
 	if errs.Is(err, errs.NotFound) || (err == nil && k.RevokedAt != nil) {
 		return Principal{}, errs.New(errs.Unauthorized, "invalid or revoked API key")
 	}
 	if err != nil {
 		return Principal{}, err
+	}
+	if !owner.CreatorActive {
+		return Principal{}, errs.New(errs.Unauthorized, "the API key's creator is deactivated; an active admin must create a new key")
+	}
+	wsID := owner.WorkspaceID
+	role := k.Role
+	if owner.CreatorRole != RoleAdmin {
+		role = RoleMember
 	}
 	now := s.now()
 	// Recording each use would write on every request; once a minute is
@@ -90,7 +112,7 @@ func (s *Service) authenticateKey(ctx context.Context, secret string) (Principal
 			return Principal{}, err
 		}
 	}
-	p := Principal{WorkspaceID: wsID, ID: k.ID, UserID: k.CreatedBy, Role: k.Role, APIKey: true}
+	p := Principal{WorkspaceID: wsID, ID: k.ID, UserID: k.CreatedBy, Role: role, APIKey: true}
 	if k.RateLimitPerMinute != nil {
 		p.RateLimit = *k.RateLimitPerMinute
 	}

@@ -103,6 +103,11 @@ type Principal struct {
 	// RateLimit is the API key's own requests a minute; 0: the server's
 	// default (always for users).
 	RateLimit int
+	// SessionID is the log-in an access token belongs to (its refresh
+	// family); IssuedAt when the token was issued. Both are zero for API
+	// keys.
+	SessionID uuid.UUID
+	IssuedAt  time.Time
 }
 
 type principalKey struct{}

@@ -45,6 +45,8 @@ type Service struct {
 	tokens     AccessTokens
 	passwords  Passwords
 	limiter    Limiter
+	mail       AccountMail
+	sessions   *sessionCache
 	setups     []WorkspaceSetup
 	refreshTTL time.Duration
 	now        func() time.Time
@@ -54,10 +56,15 @@ type Service struct {
 
 // Config builds a Service.
 type Config struct {
-	Store      Store
-	Tokens     AccessTokens
-	Passwords  Passwords
-	Limiter    Limiter
+	Store     Store
+	Tokens    AccessTokens
+	Passwords Passwords
+	Limiter   Limiter
+	// SessionCacheTTL is how long a user's session state is trusted
+	// without a notification (default DefaultSessionCacheTTL).
+	SessionCacheTTL time.Duration
+	// Mail sends the signup e-mails; nil sends none.
+	Mail       AccountMail
 	RefreshTTL time.Duration // default 30 days
 	Now        func() time.Time
 	// CheckInvoiceNumberFormat validates the invoice number format setting
@@ -67,7 +74,7 @@ type Config struct {
 
 // NewService returns the identity service.
 func NewService(c Config) *Service {
-	s := &Service{store: c.Store, tokens: c.Tokens, passwords: c.Passwords, limiter: c.Limiter,
+	s := &Service{store: c.Store, tokens: c.Tokens, passwords: c.Passwords, limiter: c.Limiter, mail: c.Mail, sessions: newSessionCache(c.SessionCacheTTL),
 		refreshTTL: c.RefreshTTL, now: c.Now, checkNumberFormat: c.CheckInvoiceNumberFormat}
 	if s.refreshTTL == 0 {
 		s.refreshTTL = 30 * 24 * time.Hour
@@ -101,7 +108,9 @@ type SignupInput struct {
 }
 
 // Signup creates a workspace, its first admin and its defaults in one
-// transaction and logs the admin in. A taken e-mail is a Conflict.
+// transaction and logs the admin in, at once: for the demo and seeding,
+// which the operator runs. A taken e-mail is a Conflict. The public signup
+// is RequestSignup and ConfirmSignup.
 func (s *Service) Signup(ctx context.Context, in SignupInput) (Session, error) {
 	ws, admin, hash, err := s.newSignup(in)
 	if err != nil {
@@ -109,23 +118,29 @@ func (s *Service) Signup(ctx context.Context, in SignupInput) (Session, error) {
 	}
 	var sess Session
 	err = s.store.WithTx(ctx, func(ctx context.Context) error {
-		sys := tenant.System(ctx)
-		if err := s.store.CreateWorkspace(sys, ws); err != nil {
-			return err
-		}
-		wctx := WithPrincipal(ctx, Principal{WorkspaceID: ws.ID, ID: admin.ID, UserID: admin.ID, Role: RoleAdmin})
-		if err := s.store.CreateUser(wctx, admin, hash); err != nil {
-			return conflictEmail(err)
-		}
-		for _, setup := range s.setups {
-			if err := setup(wctx, ws, admin); err != nil {
-				return fmt.Errorf("set up workspace: %w", err)
-			}
-		}
-		sess, err = s.startSession(wctx, ws, admin, uuid.Nil)
+		sess, err = s.createWorkspace(ctx, ws, admin, hash)
 		return err
 	})
 	return sess, err
+}
+
+// createWorkspace stores the workspace and its admin, runs the setup steps
+// and starts a session, in the transaction of ctx.
+func (s *Service) createWorkspace(ctx context.Context, ws Workspace, admin User, hash string) (Session, error) {
+	sys := tenant.System(ctx)
+	if err := s.store.CreateWorkspace(sys, ws); err != nil {
+		return Session{}, err
+	}
+	wctx := WithPrincipal(ctx, Principal{WorkspaceID: ws.ID, ID: admin.ID, UserID: admin.ID, Role: RoleAdmin})
+	if err := s.store.CreateUser(wctx, admin, hash); err != nil {
+		return Session{}, conflictEmail(err)
+	}
+	for _, setup := range s.setups {
+		if err := setup(wctx, ws, admin); err != nil {
+			return Session{}, fmt.Errorf("set up workspace: %w", err)
+		}
+	}
+	return s.startSession(wctx, ws, admin, uuid.Nil)
 }
 
 func (s *Service) newSignup(in SignupInput) (Workspace, User, string, error) {
@@ -238,13 +253,13 @@ func (s *Service) throttle(keys ...string) error {
 // startSession issues an access token and a new refresh token in family
 // (a new family when family is Nil).
 func (s *Service) startSession(ctx context.Context, ws Workspace, u User, family uuid.UUID) (Session, error) {
-	p := Principal{WorkspaceID: ws.ID, ID: u.ID, UserID: u.ID, Role: u.Role}
+	if family == uuid.Nil {
+		family = newID()
+	}
+	p := Principal{WorkspaceID: ws.ID, ID: u.ID, UserID: u.ID, Role: u.Role, SessionID: family}
 	access, exp, err := s.tokens.Issue(p)
 	if err != nil {
 		return Session{}, fmt.Errorf("issue access token: %w", err)
-	}
-	if family == uuid.Nil {
-		family = newID()
 	}
 	secret := randomToken(32)
 	rt := RefreshToken{ID: newID(), UserID: u.ID, FamilyID: family, Hash: hashToken(secret),
@@ -275,6 +290,7 @@ type RefreshToken struct {
 func (s *Service) Refresh(ctx context.Context, token string) (Session, error) {
 	var sess Session
 	var reused bool
+	var reusedUser uuid.UUID
 	err := s.store.WithTx(ctx, func(ctx context.Context) error {
 		sys := tenant.System(ctx)
 		rt, err := s.store.LockRefreshToken(sys, hashToken(token))
@@ -286,7 +302,7 @@ func (s *Service) Refresh(ctx context.Context, token string) (Session, error) {
 		}
 		now := s.now()
 		if rt.UsedAt != nil && rt.RevokedAt == nil {
-			reused = true
+			reused, reusedUser = true, rt.UserID
 			return s.store.RevokeFamily(sys, rt.FamilyID, now)
 		}
 		if rt.RevokedAt != nil || now.After(rt.ExpiresAt) {
@@ -303,6 +319,7 @@ func (s *Service) Refresh(ctx context.Context, token string) (Session, error) {
 		return err
 	})
 	if err == nil && reused {
+		s.sessions.invalidate(reusedUser)
 		return Session{}, errs.New(errs.Unauthorized, "refresh token already used; all sessions of this log-in are revoked")
 	}
 	return sess, err
@@ -326,7 +343,8 @@ func (s *Service) activeUser(ctx context.Context, wsID, userID uuid.UUID) (User,
 // Logout revokes the refresh token's whole family. Unknown tokens are
 // ignored so that logging out twice is harmless.
 func (s *Service) Logout(ctx context.Context, token string) error {
-	return s.store.WithTx(ctx, func(ctx context.Context) error {
+	var user uuid.UUID
+	err := s.store.WithTx(ctx, func(ctx context.Context) error {
 		sys := tenant.System(ctx)
 		rt, err := s.store.LockRefreshToken(sys, hashToken(token))
 		if errs.Is(err, errs.NotFound) {
@@ -335,8 +353,13 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 		if err != nil {
 			return err
 		}
+		user = rt.UserID
 		return s.store.RevokeFamily(sys, rt.FamilyID, s.now())
 	})
+	if err == nil && user != uuid.Nil {
+		s.sessions.invalidate(user) // this replica at once; the others by NOTIFY
+	}
+	return err
 }
 
 // Me returns the calling user with their workspace and unread
@@ -377,12 +400,16 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) erro
 	if err != nil {
 		return err
 	}
-	return s.store.WithTx(ctx, func(ctx context.Context) error {
+	err = s.store.WithTx(ctx, func(ctx context.Context) error {
 		if err := s.store.SetPassword(ctx, p.UserID, newHash); err != nil {
 			return err
 		}
 		return s.store.RevokeUserTokens(ctx, p.UserID, s.now())
 	})
+	if err == nil {
+		s.sessions.invalidate(p.UserID)
+	}
+	return err
 }
 
 // Authenticate turns a bearer credential (an access token or an API key)
@@ -391,7 +418,11 @@ func (s *Service) Authenticate(ctx context.Context, credential string) (Principa
 	if strings.HasPrefix(credential, apiKeyScheme) {
 		return s.authenticateKey(ctx, credential)
 	}
-	return s.tokens.Verify(credential)
+	p, err := s.tokens.Verify(credential)
+	if err != nil {
+		return Principal{}, err
+	}
+	return s.checkSession(ctx, p)
 }
 
 // Workspace returns the caller's workspace.

@@ -37,10 +37,25 @@ type Store interface {
 	LockRefreshToken(ctx context.Context, hash []byte) (RefreshToken, error)
 	MarkRefreshUsed(ctx context.Context, id uuid.UUID, at time.Time) error
 	RevokeFamily(ctx context.Context, family uuid.UUID, at time.Time) error
+	// RevokeUserTokens ends every session of the user: revokes the
+	// refresh tokens and sets sessions_valid_after to at.
 	RevokeUserTokens(ctx context.Context, userID uuid.UUID, at time.Time) error
+	// SessionState reads a user's SessionState (NotFound: no such user),
+	// with the sessions revoked after revokedSince.
+	SessionState(ctx context.Context, userID uuid.UUID, revokedSince time.Time) (SessionState, error)
+
+	// CreateSignupRequest stores a pending signup and drops expired ones.
+	CreateSignupRequest(ctx context.Context, r SignupRequest, now time.Time) error
+	// TakeSignupRequest deletes the signup with the code hash and returns
+	// it (NotFound when none): of two confirmations, one gets it.
+	TakeSignupRequest(ctx context.Context, codeHash []byte) (SignupRequest, error)
+	// DeleteSignupRequests drops every pending signup of an address.
+	DeleteSignupRequests(ctx context.Context, email string) error
 
 	CreateAPIKey(ctx context.Context, k APIKey, hash []byte) error
-	APIKeyByHash(ctx context.Context, hash []byte) (APIKey, uuid.UUID, error)
+	// APIKeyByHash finds a key across workspaces with its workspace and
+	// its creator's current state.
+	APIKeyByHash(ctx context.Context, hash []byte) (APIKey, KeyOwner, error)
 	TouchAPIKey(ctx context.Context, id uuid.UUID, at time.Time) error
 	ListAPIKeys(ctx context.Context, req page.Request) (page.Page[APIKey], error)
 	RevokeAPIKey(ctx context.Context, id uuid.UUID, at time.Time) error

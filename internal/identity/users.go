@@ -152,6 +152,9 @@ func (s *Service) UpdateUser(ctx context.Context, id uuid.UUID, patch UserPatch,
 		}
 		return nil
 	})
+	if err == nil {
+		s.sessions.invalidate(id) // a new role or a deactivation counts at once
+	}
 	return out, err
 }
 

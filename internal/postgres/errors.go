@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"errors"
-	"net"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -26,6 +25,10 @@ func translate(err error) error {
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
+	}
+	var connErr *pgconn.ConnectError
+	if errors.As(err, &connErr) || errs.ConnectionLost(err) {
+		return errs.Wrap(err, errs.Unavailable, "database unavailable")
 	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
@@ -58,14 +61,6 @@ func translate(err error) error {
 			return errs.Wrap(err, errs.Unavailable, "database unavailable")
 		}
 		return err
-	}
-	var netErr net.Error
-	if errors.As(err, &netErr) || errors.Is(err, net.ErrClosed) {
-		return errs.Wrap(err, errs.Unavailable, "database unavailable")
-	}
-	var connErr *pgconn.ConnectError
-	if errors.As(err, &connErr) {
-		return errs.Wrap(err, errs.Unavailable, "database unavailable")
 	}
 	return err
 }

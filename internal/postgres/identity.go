@@ -2,12 +2,14 @@ package postgres
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/acme/crm/internal/errs"
 	"github.com/acme/crm/internal/identity"
 	"github.com/acme/crm/internal/page"
 )
@@ -103,6 +105,10 @@ type apiKeyRow struct {
 	RateLimitPerMinute *int
 	Version            int64
 	CreatedAt          time.Time
+	// CreatorRole and CreatorActive are read with the key (APIKeyByHash),
+	// never written.
+	CreatorRole   string `gorm:"->;-:migration"`
+	CreatorActive bool   `gorm:"->;-:migration"`
 }
 
 func (apiKeyRow) TableName() string { return "api_keys" }
@@ -369,8 +375,41 @@ func (r *Identity) RevokeFamily(ctx context.Context, family uuid.UUID, at time.T
 
 // RevokeUserTokens implements identity.Store.
 func (r *Identity) RevokeUserTokens(ctx context.Context, userID uuid.UUID, at time.Time) error {
-	return translate(r.db.conn(ctx).Model(&refreshRow{}).
-		Where("user_id = ? AND revoked_at IS NULL", userID).Update("revoked_at", at).Error)
+	if err := r.db.conn(ctx).Model(&refreshRow{}).
+		Where("user_id = ? AND revoked_at IS NULL", userID).Update("revoked_at", at).Error; err != nil {
+		return translate(err)
+	}
+	return translate(r.db.conn(ctx).Model(&userRow{}).Where("id = ?", userID).
+		UpdateColumn("sessions_valid_after", at).Error)
+}
+
+// SessionState implements identity.Store in one query (across workspaces:
+// use a System context).
+func (r *Identity) SessionState(ctx context.Context, userID uuid.UUID, revokedSince time.Time) (identity.SessionState, error) {
+	var row struct {
+		Role       string
+		Active     bool
+		ValidAfter time.Time
+		Revoked    string
+	}
+	res := r.db.conn(ctx).Raw(`SELECT u.role, u.active, u.sessions_valid_after AS valid_after,
+		coalesce((SELECT string_agg(DISTINCT t.family_id::text, ',') FROM refresh_tokens t
+		          WHERE t.user_id = u.id AND t.revoked_at > ?), '') AS revoked
+		FROM users u WHERE u.id = ?`, revokedSince, userID).Scan(&row)
+	if res.Error != nil {
+		return identity.SessionState{}, translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return identity.SessionState{}, errs.NotFoundf("no such user")
+	}
+	st := identity.SessionState{Role: identity.Role(row.Role), Active: row.Active, ValidAfter: row.ValidAfter,
+		Revoked: map[uuid.UUID]bool{}}
+	for _, s := range strings.Split(row.Revoked, ",") {
+		if id, err := uuid.Parse(s); err == nil {
+			st.Revoked[id] = true
+		}
+	}
+	return st, nil
 }
 
 // CreateAPIKey implements identity.Store.
@@ -381,12 +420,19 @@ func (r *Identity) CreateAPIKey(ctx context.Context, k identity.APIKey, hash []b
 }
 
 // APIKeyByHash implements identity.Store (across workspaces: use a System context).
-func (r *Identity) APIKeyByHash(ctx context.Context, hash []byte) (identity.APIKey, uuid.UUID, error) {
+func (r *Identity) APIKeyByHash(ctx context.Context, hash []byte) (identity.APIKey, identity.KeyOwner, error) {
 	var row apiKeyRow
-	if err := r.db.conn(ctx).Take(&row, "key_hash = ?", hash).Error; err != nil {
-		return identity.APIKey{}, uuid.Nil, translate(err)
+	// The creator's state in the same statement: a sub-select per column
+	// keeps the key's row a plain apiKeyRow.
+	err := r.db.conn(ctx).Select("api_keys.*",
+		"(SELECT u.role FROM users u WHERE u.id = api_keys.created_by) AS creator_role",
+		"(SELECT u.active FROM users u WHERE u.id = api_keys.created_by) AS creator_active").
+		Where("key_hash = ?", hash).Take(&row).Error
+	if err != nil {
+		return identity.APIKey{}, identity.KeyOwner{}, translate(err)
 	}
-	return row.domain(), row.WorkspaceID, nil
+	return row.domain(), identity.KeyOwner{WorkspaceID: row.WorkspaceID, CreatorRole: identity.Role(row.CreatorRole),
+		CreatorActive: row.CreatorActive}, nil
 }
 
 // TouchAPIKey implements identity.Store.
@@ -439,4 +485,48 @@ func positive(n int) *int {
 		return nil
 	}
 	return &n
+}
+
+type signupRow struct {
+	ID            uuid.UUID `gorm:"primaryKey"`
+	Email         string
+	CodeHash      []byte
+	WorkspaceName string
+	Name          string
+	Currency      string
+	PasswordHash  string
+	ExpiresAt     time.Time
+	CreatedAt     time.Time
+}
+
+func (signupRow) TableName() string { return "signup_requests" }
+
+// CreateSignupRequest implements identity.Store.
+func (r *Identity) CreateSignupRequest(ctx context.Context, s identity.SignupRequest, now time.Time) error {
+	db := r.db.conn(ctx)
+	if err := db.Exec(`DELETE FROM signup_requests WHERE expires_at < ?`, now).Error; err != nil {
+		return translate(err)
+	}
+	row := signupRow{ID: s.ID, Email: s.Email, CodeHash: s.CodeHash, WorkspaceName: s.WorkspaceName, Name: s.Name,
+		Currency: s.Currency, PasswordHash: s.PasswordHash, ExpiresAt: s.ExpiresAt, CreatedAt: now}
+	return translate(db.Create(&row).Error)
+}
+
+// TakeSignupRequest implements identity.Store.
+func (r *Identity) TakeSignupRequest(ctx context.Context, codeHash []byte) (identity.SignupRequest, error) {
+	var row signupRow
+	res := r.db.conn(ctx).Raw(`DELETE FROM signup_requests WHERE code_hash = ? RETURNING *`, codeHash).Scan(&row)
+	if res.Error != nil {
+		return identity.SignupRequest{}, translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return identity.SignupRequest{}, errs.NotFoundf("no such signup")
+	}
+	return identity.SignupRequest{ID: row.ID, Email: row.Email, CodeHash: row.CodeHash, WorkspaceName: row.WorkspaceName,
+		Name: row.Name, Currency: row.Currency, PasswordHash: row.PasswordHash, ExpiresAt: row.ExpiresAt}, nil
+}
+
+// DeleteSignupRequests implements identity.Store.
+func (r *Identity) DeleteSignupRequests(ctx context.Context, email string) error {
+	return translate(r.db.conn(ctx).Exec(`DELETE FROM signup_requests WHERE lower(email) = lower(?)`, email).Error)
 }

@@ -26,6 +26,8 @@ type Env struct {
 	App  *app.App
 	DB   *postgres.DB
 	Keys string // the token keyring spec the app signs with
+	// Mail holds the account e-mails (signup codes) the app sent.
+	Mail *Mailbox
 	dsn  string
 }
 
@@ -35,31 +37,48 @@ type Option func(*app.Config)
 // New builds the product on a new database.
 func New(t testing.TB, opts ...Option) *Env {
 	t.Helper()
-	return build(t, DSN(t), auth.GenerateKeyring(), opts)
+	dsn := DSN(t)
+	return build(t, dsn, open(t, dsn), auth.GenerateKeyring(), opts)
+}
+
+// NewOn builds the product on db (a database from DSN opened by the test,
+// for example through a proxy that can cut its connections).
+func NewOn(t testing.TB, db *postgres.DB, opts ...Option) *Env {
+	t.Helper()
+	return build(t, "", db, auth.GenerateKeyring(), opts)
 }
 
 // Replica builds a second instance of the product on the same database
 // with the same keys and its own connection pool, as another replica.
 func (e *Env) Replica(opts ...Option) *Env {
 	e.T.Helper()
-	return build(e.T, e.dsn, e.Keys, opts)
+	if e.dsn == "" {
+		e.T.Fatal("Replica needs an Env made by New")
+	}
+	return build(e.T, e.dsn, open(e.T, e.dsn), e.Keys, opts)
 }
 
-func build(t testing.TB, dsn, spec string, opts []Option) *Env {
+func open(t testing.TB, dsn string) *postgres.DB {
 	t.Helper()
 	db, err := postgres.Open(context.Background(), dsn, postgres.Options{MaxConns: 16})
 	if err != nil {
 		t.Fatalf("open test database: %v", err)
 	}
 	t.Cleanup(db.Close)
+	return db
+}
+
+func build(t testing.TB, dsn string, db *postgres.DB, spec string, opts []Option) *Env {
+	t.Helper()
 	keys, err := auth.ParseKeyring(spec)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The per-caller quota is lifted, so that tests and benchmarks that
 	// loop are not refused; TestRateLimit sets its own.
+	box := &Mailbox{}
 	cfg := app.Config{TokenKeys: keys, PublicURL: "http://crm.test",
-		Argon2: auth.Argon2{Memory: 1024, Time: 1, Threads: 1}, RateLimitPerMinute: 1_000_000,
+		Argon2: auth.Argon2{Memory: 1024, Time: 1, Threads: 1}, AccountMail: box, RateLimitPerMinute: 1_000_000,
 		// Far below the limit, a request writes its count only on its
 		// caller's first request: TestReadRoundTrips counts round trips.
 		RateLimitSync: time.Hour}
@@ -71,7 +90,7 @@ func build(t testing.TB, dsn, spec string, opts []Option) *Env {
 		t.Fatalf("build app: %v", err)
 	}
 	t.Cleanup(a.CloseStreams)
-	return &Env{T: t, App: a, DB: db, Keys: spec, dsn: dsn}
+	return &Env{T: t, App: a, DB: db, Keys: spec, Mail: box, dsn: dsn}
 }
 
 // Request describes one call; zero fields are left out.
@@ -194,7 +213,8 @@ type Account struct {
 
 var accountCounter atomic.Uint64
 
-// Signup creates a new workspace and returns its admin.
+// Signup creates a new workspace and returns its admin: it signs up,
+// takes the code from the e-mail and confirms it.
 func (e *Env) Signup() Account {
 	e.T.Helper()
 	n := accountCounter.Add(1)
@@ -202,8 +222,12 @@ func (e *Env) Signup() Account {
 	pw := "a long password 1"
 	res := e.Do(Request{Method: "POST", Path: "/api/v1/auth/signup", Body: map[string]any{
 		"workspace_name": fmt.Sprintf("Workspace %d", n), "name": "Admin", "email": email, "password": pw, "currency": "SEK"}})
-	if res.Status != http.StatusCreated {
+	if res.Status != http.StatusAccepted {
 		e.T.Fatalf("signup: %s", res)
+	}
+	res = e.Confirm(email)
+	if res.Status != http.StatusCreated {
+		e.T.Fatalf("confirm signup: %s", res)
 	}
 	var s struct {
 		AccessToken  string `json:"access_token"`
@@ -214,6 +238,12 @@ func (e *Env) Signup() Account {
 	res.Decode(e.T, &s)
 	return Account{Token: s.AccessToken, RefreshToken: s.RefreshToken, UserID: s.User.ID,
 		WorkspaceID: s.Workspace.ID, Email: email, Password: pw}
+}
+
+// Confirm posts the code last mailed to email to the signup confirmation.
+func (e *Env) Confirm(email string) *Response {
+	e.T.Helper()
+	return e.Do(Request{Method: "POST", Path: "/api/v1/auth/signup/confirm", Body: map[string]any{"code": e.Mail.Code(e.T, email)}})
 }
 
 // Member adds a member to the admin's workspace and logs them in.

@@ -4,9 +4,13 @@
 // opportunity to another phase guarded by its ETag, set a probability
 // override and end it with null, and read the forecast.
 //
-//   npm ci && npm run generate && npm run build && CRM_URL=http://localhost:8080 npm start
+//   npm ci && npm run generate && npm run build && CRM_URL=http://localhost:8080 CRM_SERVER_LOG=server.log npm start
+//
+// Signing up mails a code to the address; a server without SMTP writes that
+// e-mail to its log, which CRM_SERVER_LOG names.
 //
 // It exits non-zero when any step does not answer as the API promises.
+import { readFileSync } from "node:fs";
 import createClient from "openapi-fetch";
 import type { components, paths } from "./schema.js";
 
@@ -38,17 +42,43 @@ function nextOpenPhase(pipelines: Pipeline[], o: Opportunity): Phase {
   return next;
 }
 
+// signupCode reads the code of the signup e-mail to email from the server's
+// JSON log (the account_mail line a server without SMTP writes); a real
+// integration reads it from the mailbox.
+function signupCode(logFile: string, email: string): string {
+  let code = "";
+  for (const line of readFileSync(logFile, "utf8").split("\n")) {
+    if (!line.startsWith("{")) continue;
+    const entry: unknown = JSON.parse(line);
+    if (
+      typeof entry === "object" && entry !== null &&
+      "msg" in entry && entry.msg === "account_mail" &&
+      "to" in entry && entry.to === email &&
+      "text" in entry && typeof entry.text === "string"
+    ) {
+      code = /^([A-Za-z0-9_-]{43})$/m.exec(entry.text)?.[1] ?? code;
+    }
+  }
+  if (code === "") throw new Error(`no signup code for ${email} in ${logFile}`);
+  return code;
+}
+
+const email = `ts-client-${Date.now()}@example.com`;
 const signup = await api.POST("/api/v1/auth/signup", {
   body: {
     workspace_name: "TypeScript client AB",
     name: "Tove Typescript",
-    email: `ts-client-${Date.now()}@example.com`,
+    email,
     password: "a long enough password",
     currency: "SEK",
   },
 });
 if (signup.data === undefined) fail("sign up", signup.response, signup.error);
-const token = signup.data.access_token;
+const confirmed = await api.POST("/api/v1/auth/signup/confirm", {
+  body: { code: signupCode(process.env.CRM_SERVER_LOG ?? "server.log", email) },
+});
+if (confirmed.data === undefined) fail("confirm signup", confirmed.response, confirmed.error);
+const token = confirmed.data.access_token;
 api.use({
   onRequest({ request }) {
     request.headers.set("Authorization", `Bearer ${token}`);

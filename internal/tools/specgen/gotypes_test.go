@@ -21,7 +21,7 @@ func TestFactsFromAPI(t *testing.T) {
 		{route: "POST /api/v1/opportunities", created: true},
 		{route: "GET /api/v1/opportunities", ok: false},
 		{route: "GET /api/v1/attachments/{id}/content", contentDisposition: true},
-		{route: "POST /api/v1/auth/signup", loc: true},
+		{route: "POST /api/v1/auth/signup/confirm", loc: true},
 	} {
 		h := f.handlers[tc.route]
 		if h == nil {
