@@ -72,7 +72,7 @@ type Deps struct {
 	Relations     *relations.Service
 	Catalog       *catalog.Service
 	Sales         *sales.Service
-	Activity      *activity.Service
+	Activity      *activity.Tasks
 	Notes         *activity.Notes
 	Attachments   *activity.Attachments
 	Timeline      *activity.Timeline
@@ -105,7 +105,7 @@ type Server struct {
 	relations     *relations.Service
 	catalog       *catalog.Service
 	sales         *sales.Service
-	activity      *activity.Service
+	activity      *activity.Tasks
 	notes         *activity.Notes
 	attachments   *activity.Attachments
 	timeline      *activity.Timeline

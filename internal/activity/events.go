@@ -17,7 +17,7 @@ type Publisher interface {
 
 // SetPublisher makes the service publish task.created and task.completed;
 // call it while wiring.
-func (s *Service) SetPublisher(p Publisher) { s.events = p }
+func (s *Tasks) SetPublisher(p Publisher) { s.events = p }
 
 // TaskPayload is the payload of task.created and task.completed: the task
 // with the field names of the API's Task.
@@ -42,7 +42,7 @@ func taskPayload(t Task) TaskPayload {
 		Version: t.Version, CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt}
 }
 
-func (s *Service) publish(ctx context.Context, t ev.Type, task Task) error {
+func (s *Tasks) publish(ctx context.Context, t ev.Type, task Task) error {
 	if s.events == nil {
 		return nil
 	}

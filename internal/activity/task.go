@@ -1,6 +1,6 @@
 // Package activity holds what salespeople do around an opportunity: tasks
 // (with the follow-up every new opportunity gets) and the events a timeline
-// reads. It is plain Go: rules here, persistence behind the Store interface.
+// reads. It is plain Go: rules here, persistence behind the store interfaces (TaskStore, NoteStore…).
 package activity
 
 import (

@@ -28,7 +28,7 @@ func (r salesRelations) CreatePerson(ctx context.Context, in sales.NewPerson, or
 }
 
 // salesTasks gives the dashboard a user's open tasks.
-type salesTasks struct{ svc *activity.Service }
+type salesTasks struct{ svc *activity.Tasks }
 
 func (t salesTasks) OpenTaskSummary(ctx context.Context, assignee uuid.UUID, limit int) (int, []sales.TaskSummary, error) {
 	n, tasks, err := t.svc.OpenTasks(ctx, assignee, limit)

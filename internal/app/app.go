@@ -102,7 +102,7 @@ type App struct {
 	Sales         *sales.Service
 	Relations     *relations.Service
 	Catalog       *catalog.Service
-	Activity      *activity.Service
+	Activity      *activity.Tasks
 	Notes         *activity.Notes
 	Attachments   *activity.Attachments
 	Timeline      *activity.Timeline
@@ -167,7 +167,7 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 		// The invoice number format is the invoicing domain's rule.
 		CheckInvoiceNumberFormat: invoicing.CheckNumberFormat,
 	})
-	tasks := activity.NewService(postgres.NewActivity(db), ids, cfg.Now)
+	tasks := activity.NewTasks(postgres.NewActivity(db), ids, cfg.Now)
 	appointments := activity.NewAppointments(postgres.NewActivity(db), postgres.NewActivity(db), ids, icalFeed{}, cfg.Now)
 	notes := activity.NewNotes(postgres.NewActivity(db), cfg.Now)
 	acts, err := newActivity(cfg, db)

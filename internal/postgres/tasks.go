@@ -11,13 +11,13 @@ import (
 	"github.com/acme/crm/internal/page"
 )
 
-// Activity is the activity.Store over PostgreSQL.
+// Activity is the activity.TaskStore over PostgreSQL.
 type Activity struct{ db *DB }
 
 // NewActivity returns the activity repository.
 func NewActivity(db *DB) *Activity { return &Activity{db: db} }
 
-// WithTx implements activity.Store.
+// WithTx implements activity.TaskStore.
 func (r *Activity) WithTx(ctx context.Context, fn func(context.Context) error) error {
 	return r.db.WithTx(ctx, fn)
 }
@@ -76,7 +76,7 @@ var taskSorts = map[string]sortCol{
 	"updated_at": {"tasks.updated_at", "timestamptz"},
 }
 
-// CreateTask implements activity.Store.
+// CreateTask implements activity.TaskStore.
 func (r *Activity) CreateTask(ctx context.Context, t activity.Task) error {
 	row := taskRow{ID: t.ID, Title: t.Title, Description: t.Description, DueAt: t.DueAt, AssigneeID: t.AssigneeID,
 		OpportunityID: t.OpportunityID, Status: string(t.Status), CompletedAt: t.CompletedAt, CreatedBy: t.CreatedBy,
@@ -84,7 +84,7 @@ func (r *Activity) CreateTask(ctx context.Context, t activity.Task) error {
 	return translate(r.db.conn(ctx).Create(&row).Error)
 }
 
-// Task implements activity.Store.
+// Task implements activity.TaskStore.
 func (r *Activity) Task(ctx context.Context, id uuid.UUID) (activity.Task, error) {
 	var row taskRow
 	if err := r.db.conn(ctx).Take(&row, "id = ?", id).Error; err != nil {
@@ -93,7 +93,7 @@ func (r *Activity) Task(ctx context.Context, id uuid.UUID) (activity.Task, error
 	return row.domain(), nil
 }
 
-// LockTask implements activity.Store.
+// LockTask implements activity.TaskStore.
 func (r *Activity) LockTask(ctx context.Context, id uuid.UUID) (activity.Task, error) {
 	var row taskRow
 	err := r.db.conn(ctx).Clauses(clause.Locking{Strength: "UPDATE"}).Take(&row, "id = ?", id).Error
@@ -103,7 +103,7 @@ func (r *Activity) LockTask(ctx context.Context, id uuid.UUID) (activity.Task, e
 	return row.domain(), nil
 }
 
-// ListTasks implements activity.Store.
+// ListTasks implements activity.TaskStore.
 func (r *Activity) ListTasks(ctx context.Context, f activity.Filter, req page.Request) (page.Page[activity.Task], error) {
 	q, err := keyset(r.db.reader(ctx).Model(&taskRow{}), req, taskSorts)
 	if err != nil {
@@ -139,7 +139,7 @@ func (r *Activity) ListTasks(ctx context.Context, f activity.Filter, req page.Re
 	}), nil
 }
 
-// SaveTask implements activity.Store: it writes every changeable column by
+// SaveTask implements activity.TaskStore: it writes every changeable column by
 // name (zero values included) when the version still matches.
 func (r *Activity) SaveTask(ctx context.Context, t activity.Task) (activity.Task, error) {
 	cols := map[string]any{"title": t.Title, "description": t.Description, "due_at": t.DueAt,
@@ -151,7 +151,7 @@ func (r *Activity) SaveTask(ctx context.Context, t activity.Task) (activity.Task
 	return row.domain(), nil
 }
 
-// DeleteTask implements activity.Store; the task's events go with it.
+// DeleteTask implements activity.TaskStore; the task's events go with it.
 func (r *Activity) DeleteTask(ctx context.Context, id uuid.UUID, ifVersion *int64) error {
 	return deleteVersioned[taskRow](r.db.conn(ctx), id, ifVersion)
 }
@@ -161,7 +161,7 @@ type openTaskRow struct {
 	Total int
 }
 
-// OpenTasks implements activity.Store: the count comes from a window over
+// OpenTasks implements activity.TaskStore: the count comes from a window over
 // the same rows as the page, so both describe one snapshot.
 func (r *Activity) OpenTasks(ctx context.Context, assignee uuid.UUID, limit int) (int, []activity.Task, error) {
 	q := r.db.reader(ctx).Model(&taskRow{}).Where("tasks.assignee_id = ? AND tasks.status = 'open'", assignee)
@@ -185,7 +185,7 @@ func (r *Activity) OpenTasks(ctx context.Context, assignee uuid.UUID, limit int)
 	return total, tasks, nil
 }
 
-// AddEvents implements activity.Store.
+// AddEvents implements activity.TaskStore.
 func (r *Activity) AddEvents(ctx context.Context, events []activity.Event) error {
 	if len(events) == 0 {
 		return nil
@@ -198,7 +198,7 @@ func (r *Activity) AddEvents(ctx context.Context, events []activity.Event) error
 	return translate(r.db.conn(ctx).Create(&rows).Error)
 }
 
-// Events implements activity.Store.
+// Events implements activity.TaskStore.
 func (r *Activity) Events(ctx context.Context, taskID uuid.UUID) ([]activity.Event, error) {
 	var rows []taskEventRow
 	if err := r.db.conn(ctx).Where("task_id = ?", taskID).Order("at, id").Find(&rows).Error; err != nil {

@@ -21,7 +21,7 @@ import (
 
 // fixture is a workspace with an admin and a member, seen as the admin.
 type fixture struct {
-	svc    *activity.Service
+	svc    *activity.Tasks
 	ctx    context.Context // the admin's
 	admin  uuid.UUID
 	member uuid.UUID
@@ -36,7 +36,7 @@ func newFixture(t *testing.T) fixture {
 	ws, admin := addWorkspace(t, ids)
 	ctx := as(ws, admin)
 	member := addUser(t, ctx, ids, true)
-	return fixture{svc: activity.NewService(postgres.NewActivity(db), ids, nil), ctx: ctx, admin: admin, member: member, ids: ids, db: db}
+	return fixture{svc: activity.NewTasks(postgres.NewActivity(db), ids, nil), ctx: ctx, admin: admin, member: member, ids: ids, db: db}
 }
 
 func addWorkspace(t *testing.T, ids *postgres.Identity) (uuid.UUID, uuid.UUID) {

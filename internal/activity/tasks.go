@@ -12,10 +12,10 @@ import (
 	"github.com/acme/crm/internal/page"
 )
 
-// Store persists tasks and their events, scoped to the context's workspace.
+// TaskStore persists tasks and their events, scoped to the context's workspace.
 // Missing rows are errs.NotFound; a task naming a missing (or another
 // workspace's) opportunity is errs.Invalid on the field opportunity_id.
-type Store interface {
+type TaskStore interface {
 	WithTx(ctx context.Context, fn func(ctx context.Context) error) error
 
 	CreateTask(ctx context.Context, t Task) error
@@ -44,27 +44,27 @@ type Directory interface {
 	User(ctx context.Context, id uuid.UUID) (identity.User, error)
 }
 
-// Service implements tasks on top of a Store.
-type Service struct {
-	store     Store
+// Tasks is the task service: tasks and their recorded events, on top of a TaskStore.
+type Tasks struct {
+	store     TaskStore
 	directory Directory
 	events    Publisher
 	now       func() time.Time
 }
 
-// NewService returns the activity service; now defaults to time.Now in UTC.
-func NewService(store Store, directory Directory, now func() time.Time) *Service {
+// NewTasks returns the task service; now defaults to time.Now in UTC.
+func NewTasks(store TaskStore, directory Directory, now func() time.Time) *Tasks {
 	if now == nil {
 		now = func() time.Time { return time.Now().UTC() }
 	}
-	return &Service{store: store, directory: directory, now: now}
+	return &Tasks{store: store, directory: directory, now: now}
 }
 
 // CreateTask creates an open task for the assignee (default: the caller)
 // and records its creation. The assignee must be an active user of the
 // workspace and the opportunity, if any, must exist (Invalid naming the
 // field otherwise; another workspace's ids answer exactly like missing ones).
-func (s *Service) CreateTask(ctx context.Context, in NewTask) (Task, error) {
+func (s *Tasks) CreateTask(ctx context.Context, in NewTask) (Task, error) {
 	p, err := identity.Caller(ctx)
 	if err != nil {
 		return Task{}, err
@@ -93,7 +93,7 @@ func (s *Service) CreateTask(ctx context.Context, in NewTask) (Task, error) {
 // at due, in the transaction of ctx; it implements sales.FollowUps. A title
 // longer than a task title allows is shortened with an ellipsis. The
 // assignee is not checked: it is the opportunity's creator.
-func (s *Service) CreateFollowUp(ctx context.Context, opportunityID uuid.UUID, title string, assignee uuid.UUID, due time.Time) error {
+func (s *Tasks) CreateFollowUp(ctx context.Context, opportunityID uuid.UUID, title string, assignee uuid.UUID, due time.Time) error {
 	actor := assignee
 	if p, ok := identity.PrincipalFrom(ctx); ok {
 		actor = p.UserID
@@ -108,7 +108,7 @@ func (s *Service) CreateFollowUp(ctx context.Context, opportunityID uuid.UUID, t
 	return s.create(ctx, t, actor)
 }
 
-func (s *Service) create(ctx context.Context, t Task, actor uuid.UUID) error {
+func (s *Tasks) create(ctx context.Context, t Task, actor uuid.UUID) error {
 	to := t.AssigneeID
 	created := Event{ID: newID(), TaskID: t.ID, Kind: EventCreated, ActorID: actor, At: t.CreatedAt,
 		ToAssigneeID: &to, ToDueAt: t.DueAt}
@@ -124,7 +124,7 @@ func (s *Service) create(ctx context.Context, t Task, actor uuid.UUID) error {
 }
 
 // Task returns one task.
-func (s *Service) Task(ctx context.Context, id uuid.UUID) (Task, error) {
+func (s *Tasks) Task(ctx context.Context, id uuid.UUID) (Task, error) {
 	return s.store.Task(ctx, id)
 }
 
@@ -133,7 +133,7 @@ func (s *Service) Task(ctx context.Context, id uuid.UUID) (Task, error) {
 // open ones due before now, so ascending due time lists them before the
 // tasks due later, and tasks without a due time come last. The order does
 // not depend on the clock, which keeps cursors valid as time passes.
-func (s *Service) ListTasks(ctx context.Context, f Filter, req page.Request) (page.Page[Task], error) {
+func (s *Tasks) ListTasks(ctx context.Context, f Filter, req page.Request) (page.Page[Task], error) {
 	if f.Status != nil && !f.Status.Valid() {
 		return page.Page[Task]{}, errs.Field("status", "must be one of: open, done")
 	}
@@ -143,7 +143,7 @@ func (s *Service) ListTasks(ctx context.Context, f Filter, req page.Request) (pa
 // OpenTasks returns how many open tasks the assignee has and the first
 // limit of them (0-200), overdue first, then by due time, undated last:
 // "my open tasks" on the dashboard.
-func (s *Service) OpenTasks(ctx context.Context, assignee uuid.UUID, limit int) (int, []Task, error) {
+func (s *Tasks) OpenTasks(ctx context.Context, assignee uuid.UUID, limit int) (int, []Task, error) {
 	limit = min(max(limit, 0), page.MaxLimit)
 	return s.store.OpenTasks(ctx, assignee, limit)
 }
@@ -153,7 +153,7 @@ func (s *Service) OpenTasks(ctx context.Context, assignee uuid.UUID, limit int) 
 // the task is missing, PreconditionFailed when ifVersion is stale, Invalid
 // naming assignee_id when the new assignee is not an active user of the
 // workspace.
-func (s *Service) UpdateTask(ctx context.Context, id uuid.UUID, patch TaskPatch, ifVersion *int64) (Task, error) {
+func (s *Tasks) UpdateTask(ctx context.Context, id uuid.UUID, patch TaskPatch, ifVersion *int64) (Task, error) {
 	p, err := identity.Caller(ctx)
 	if err != nil {
 		return Task{}, err
@@ -193,13 +193,13 @@ func (s *Service) UpdateTask(ctx context.Context, id uuid.UUID, patch TaskPatch,
 
 // DeleteTask deletes a task and its events. NotFound when it is missing,
 // PreconditionFailed when ifVersion is stale.
-func (s *Service) DeleteTask(ctx context.Context, id uuid.UUID, ifVersion *int64) error {
+func (s *Tasks) DeleteTask(ctx context.Context, id uuid.UUID, ifVersion *int64) error {
 	return s.store.DeleteTask(ctx, id, ifVersion)
 }
 
 // Events lists what happened to a task, oldest first (NotFound when the
 // task is missing).
-func (s *Service) Events(ctx context.Context, taskID uuid.UUID) ([]Event, error) {
+func (s *Tasks) Events(ctx context.Context, taskID uuid.UUID) ([]Event, error) {
 	if _, err := s.store.Task(ctx, taskID); err != nil {
 		return nil, err
 	}
@@ -208,7 +208,7 @@ func (s *Service) Events(ctx context.Context, taskID uuid.UUID) ([]Event, error)
 
 // checkAssignee requires an active user of the context's workspace; a user
 // of another workspace gets the same answer as a missing one.
-func (s *Service) checkAssignee(ctx context.Context, id uuid.UUID) error {
+func (s *Tasks) checkAssignee(ctx context.Context, id uuid.UUID) error {
 	u, err := s.directory.User(ctx, id)
 	if errs.Is(err, errs.NotFound) || (err == nil && !u.Active) {
 		return errs.Field("assignee_id", "must be an active user of the workspace")
