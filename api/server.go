@@ -133,62 +133,64 @@ type Server struct {
 
 // New builds the router with every route and middleware.
 func New(cfg Config, d Deps) *echo.Echo {
-	if cfg.MaxUploadBytes == 0 {
-		cfg.MaxUploadBytes = 25 << 20
-	}
-	if cfg.MaxBodyBytes == 0 {
-		cfg.MaxBodyBytes = 1 << 20
-	}
-	s := &Server{cfg: cfg, identity: d.Identity, sales: d.Sales, activity: d.Activity, idem: d.Idempotency, ready: d.Ready, log: d.Log,
-		validator: newValidator(), cursorKey: cfg.CursorKey, registry: d.Registry,
-		relations: d.Relations, catalog: d.Catalog}
-	if s.log == nil {
-		s.log = slog.New(slog.DiscardHandler)
-	}
-	if s.registry == nil {
-		s.registry = prometheus.NewRegistry()
-	}
-	s.notes = d.Notes
-	s.attachments = d.Attachments
-	s.timeline = d.Timeline
-	s.emails = d.Emails
-	s.appointments = d.Appointments
-	s.quoting = d.Quoting
-	s.invoicing = d.Invoicing
-	s.notifications = d.Notifications
-	s.webhooks = d.Webhooks
-	s.pages = d.Pages
-	s.changes = d.Changes
-	s.imports = d.Imports
-	s.streams = newStreamSlots(&s.cfg)
-	s.writes = d.Writes
-	s.quota = d.Quota
-	if cfg.RateLimitPerMinute == 0 {
-		s.cfg.RateLimitPerMinute = 600
-	}
-	s.metrics = newHTTPMetrics(s.registry)
-	s.public = newPublicLimits(cfg.PublicPerToken, cfg.PublicPerIP, d.Limit)
-
+	s := newServer(cfg, d)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
-	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
+	e.IPExtractor = ipExtractor(s.cfg.TrustedProxies)
 	e.Use(
 		requestIDs,
 		s.recoverPanics,
 		s.observe,
 		securityHeaders,
 	)
-	if len(cfg.CORSOrigins) > 0 {
+	if len(s.cfg.CORSOrigins) > 0 {
 		e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
-			AllowOrigins:  cfg.CORSOrigins,
+			AllowOrigins:  s.cfg.CORSOrigins,
 			AllowMethods:  []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete},
 			AllowHeaders:  []string{"Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Request-ID", "X-API-Key"},
 			ExposeHeaders: []string{"ETag", "Location", "Retry-After", "X-Request-ID", "Idempotent-Replayed", "RateLimit", "RateLimit-Policy"},
 			MaxAge:        600,
 		}))
 	}
-	e.Use(bodyLimit(cfg.MaxBodyBytes, cfg.MaxUploadBytes), checkInput)
+	e.Use(bodyLimit(s.cfg.MaxBodyBytes, s.cfg.MaxUploadBytes), checkInput)
+	s.registerRoutes(e)
+	return e
+}
+
+// newServer fills in the configuration's defaults and the services.
+func newServer(cfg Config, d Deps) *Server {
+	if cfg.MaxUploadBytes == 0 {
+		cfg.MaxUploadBytes = 25 << 20
+	}
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.RateLimitPerMinute == 0 {
+		cfg.RateLimitPerMinute = 600
+	}
+	s := &Server{cfg: cfg, identity: d.Identity, sales: d.Sales, activity: d.Activity, idem: d.Idempotency, ready: d.Ready, log: d.Log,
+		validator: newValidator(), cursorKey: cfg.CursorKey, registry: d.Registry,
+		relations: d.Relations, catalog: d.Catalog, notes: d.Notes, attachments: d.Attachments, timeline: d.Timeline,
+		emails: d.Emails, appointments: d.Appointments, quoting: d.Quoting, invoicing: d.Invoicing,
+		notifications: d.Notifications, webhooks: d.Webhooks, pages: d.Pages, changes: d.Changes, imports: d.Imports,
+		writes: d.Writes, quota: d.Quota}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.registry == nil {
+		s.registry = prometheus.NewRegistry()
+	}
+	s.streams = newStreamSlots(&s.cfg)
+	s.metrics = newHTTPMetrics(s.registry)
+	s.public = newPublicLimits(cfg.PublicPerToken, cfg.PublicPerIP, d.Limit)
+	return s
+}
+
+// registerRoutes adds every route: the platform's and the customer's
+// without login, then /api/v1 with authentication, the per-caller quota,
+// write marks and idempotency.
+func (s *Server) registerRoutes(e *echo.Echo) {
 	s.registerPlatformRoutes(e)
 	s.registerCalendarFeedRoute(e)
 	s.registerPublicRoutes(e)
@@ -198,35 +200,19 @@ func New(cfg Config, d Deps) *echo.Echo {
 	// Middleware is added per route, not with Group.Use, which would
 	// register catch-all routes and turn 405s into 404s.
 	authed := public.with(s.authenticate, s.limitRequests, s.markWrites, s.idempotent)
-	s.registerMeRoutes(authed)
-	s.registerUserRoutes(authed)
-	s.registerAPIKeyRoutes(authed)
-	s.registerOrganizationRoutes(authed)
-	s.registerPersonRoutes(authed)
-	s.registerPipelineRoutes(authed)
-	s.registerPhaseRoutes(authed)
-	s.registerSourceRoutes(authed)
-	s.registerOpportunityRoutes(authed)
-	s.registerLineRoutes(authed)
-	s.registerProductRoutes(authed)
-	s.registerReportRoutes(authed)
-	s.registerTaskRoutes(authed)
-	s.registerNoteRoutes(authed)
-	s.registerAttachmentRoutes(authed)
-	s.registerTimelineRoutes(authed)
-	s.registerEmailRoutes(authed)
-	s.registerAppointmentRoutes(authed)
-	s.registerCalendarRoutes(authed)
-	s.registerQuoteTemplateRoutes(authed)
-	s.registerQuoteRoutes(authed)
-	s.registerInvoiceRoutes(authed)
-	s.registerNotificationRoutes(authed)
-	s.registerIntegrationRoutes(authed)
-	s.registerWebhookRoutes(authed)
-	s.registerChangeRoutes(authed)
-	s.registerImportRoutes(authed)
-	s.registerExportRoutes(authed)
-	return e
+	for _, register := range []func(routes){
+		s.registerMeRoutes, s.registerUserRoutes, s.registerAPIKeyRoutes,
+		s.registerOrganizationRoutes, s.registerPersonRoutes,
+		s.registerPipelineRoutes, s.registerPhaseRoutes, s.registerSourceRoutes,
+		s.registerOpportunityRoutes, s.registerLineRoutes, s.registerProductRoutes, s.registerReportRoutes,
+		s.registerTaskRoutes, s.registerNoteRoutes, s.registerAttachmentRoutes, s.registerTimelineRoutes,
+		s.registerEmailRoutes, s.registerAppointmentRoutes, s.registerCalendarRoutes,
+		s.registerQuoteTemplateRoutes, s.registerQuoteRoutes, s.registerInvoiceRoutes,
+		s.registerNotificationRoutes, s.registerIntegrationRoutes, s.registerWebhookRoutes,
+		s.registerChangeRoutes, s.registerImportRoutes, s.registerExportRoutes,
+	} {
+		register(authed)
+	}
 }
 
 // routes registers handlers under a prefix with middleware of its own.
