@@ -230,3 +230,46 @@ func TestPublicURLOnlyOnceSent(t *testing.T) {
 		t.Errorf("got %q, want new", text)
 	}
 }
+
+func TestMalformedLinksAndAnswersAreRefusedBeforeReading(t *testing.T) {
+	s := NewService(nil, Deps{}) // a nil store panics if it is read
+	ctx := t.Context()
+	for _, token := range []string{"", "short", strings.Repeat("A", 42) + "!"} {
+		_, err := s.Resolve(ctx, token)
+		wantCode(t, err, errs.NotFound)
+		_, err = s.Open(ctx, token, Client{})
+		wantCode(t, err, errs.NotFound)
+		_, _, err = s.Document(ctx, token, Client{})
+		wantCode(t, err, errs.NotFound)
+	}
+	_, err := s.Sign(ctx, strings.Repeat("A", 43), SignInput{Name: "Ann"}, Client{})
+	wantFields(t, err, "email", "consent", "document_sha256")
+	_, err = s.Reject(ctx, strings.Repeat("A", 43), RejectInput{Email: "ann@example.com"}, Client{})
+	wantFields(t, err, "name")
+}
+
+func TestGoneErrorSaysWhy(t *testing.T) {
+	until := time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		state LinkState
+		want  string // "" for no error
+	}{
+		{LinkOpen, ""},
+		{LinkAnswered, ""},
+		{LinkReplaced, "replaced by a newer version"},
+		{LinkWithdrawn, "withdrawn"},
+		{LinkExpired, "valid until 2026-06-30"},
+	}
+	for _, tt := range tests {
+		err := GoneError(Visit{State: tt.state, Quote: Quote{ValidUntil: until}})
+		if tt.want == "" {
+			if err != nil {
+				t.Errorf("%s: got %v, want none", tt.state, err)
+			}
+			continue
+		}
+		if !errs.Is(err, errs.Gone) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: got %v, want gone saying %q", tt.state, err, tt.want)
+		}
+	}
+}
