@@ -23,7 +23,9 @@ type memLog struct {
 	fail    error
 }
 
-func (c *memLog) WithTx(ctx context.Context, fn func(ctx context.Context) error) error { return fn(ctx) }
+func (c *memLog) WithTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	return fn(ctx)
+}
 func (c *memLog) LockHead(context.Context) (int64, []byte, error) {
 	if c.fail != nil {
 		return 0, nil, c.fail
@@ -34,7 +36,10 @@ func (c *memLog) LockHead(context.Context) (int64, []byte, error) {
 	h := c.records[len(c.records)-1]
 	return h.Seq, h.Hash, nil
 }
-func (c *memLog) Append(_ context.Context, r Record) error { c.records = append(c.records, r); return nil }
+func (c *memLog) Append(_ context.Context, r Record) error {
+	c.records = append(c.records, r)
+	return nil
+}
 func (c *memLog) QuoteRecords(_ context.Context, quoteID uuid.UUID) ([]Linked, error) {
 	var out []Linked
 	for i, r := range c.records {
