@@ -3,39 +3,23 @@ package catalog
 import (
 	"context"
 	"errors"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/uuid"
 
 	"github.com/acme/crm/internal/errs"
+	"github.com/acme/crm/internal/errs/errstest"
 	"github.com/acme/crm/internal/identity"
 	"github.com/acme/crm/internal/money"
 )
 
 func ptr[T any](v T) *T { return &v }
 
-// wantFields fails unless err is an Invalid error listing exactly fields.
+// wantFields is errstest.WantFields.
 func wantFields(t *testing.T, err error, fields ...string) {
 	t.Helper()
-	if len(fields) == 0 {
-		if err != nil {
-			t.Fatalf("got error %v, want none", err)
-		}
-		return
-	}
-	e, ok := errs.As(err)
-	if !ok || e.Code != errs.Invalid {
-		t.Fatalf("got error %v, want invalid on %v", err, fields)
-	}
-	var got []string
-	for _, f := range e.Fields {
-		got = append(got, f.Field)
-	}
-	if !slices.Equal(got, fields) {
-		t.Fatalf("got fields %v, want %v", got, fields)
-	}
+	errstest.WantFields(t, err, fields...)
 }
 
 func validProduct() Product {

@@ -9,25 +9,15 @@ import (
 	"time"
 
 	"github.com/acme/crm/internal/errs"
+	"github.com/acme/crm/internal/errs/errstest"
 )
 
 func ptr[T any](v T) *T { return &v }
 
-// fieldsOf lists the fields of an Invalid error; nil for no error.
+// fieldsOf is errstest.FieldsOf.
 func fieldsOf(t *testing.T, err error) []string {
 	t.Helper()
-	if err == nil {
-		return nil
-	}
-	e, ok := errs.As(err)
-	if !ok || e.Code != errs.Invalid {
-		t.Fatalf("got %v, want an invalid error", err)
-	}
-	var out []string
-	for _, f := range e.Fields {
-		out = append(out, f.Field)
-	}
-	return out
+	return errstest.FieldsOf(t, err)
 }
 
 func wantFields(t *testing.T, err error, want ...string) {
