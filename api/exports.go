@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
+	"github.com/acme/crm/internal/catalog"
 	"github.com/acme/crm/internal/errs"
 	"github.com/acme/crm/internal/page"
 	"github.com/acme/crm/internal/relations"
@@ -19,6 +20,7 @@ func (s *Server) registerExportRoutes(g routes) {
 	g.GET("/organizations/export.csv", s.exportOrganizations)
 	g.GET("/persons/export.csv", s.exportPersons)
 	g.GET("/opportunities/export.csv", s.exportOpportunities)
+	g.GET("/products/export.csv", s.exportProducts)
 }
 
 // exportPage is how many rows an export reads and writes at a time: its
@@ -320,6 +322,79 @@ func (s *Server) exportOpportunities(c echo.Context) error {
 		}
 		req.Cursor = p.Next
 		if p, err = s.sales.Opportunities(ctx, f, req); err != nil {
+			return s.abort(c, err)
+		}
+	}
+}
+
+// exportProducts godoc
+//
+//	@Summary		Products as CSV
+//	@Description	As the organizations' export, for the catalogue, with the list's filters (inactive products only with include_inactive=true or active=false). unit_price is in major units and vat_rate in percent (a decimal comma with excel=true), as the import reads them.
+//	@Tags			products
+//	@ID				exportProducts
+//	@Produce		text/csv
+//	@Security		BearerAuth
+//	@Param			q					query		string	false	"As on the list"
+//	@Param			active				query		bool	false	"As on the list"
+//	@Param			include_inactive	query		bool	false	"As on the list"
+//	@Param			external_id			query		string	false	"As on the list"
+//	@Param			sort				query		string	false	"As on the list"
+//	@Param			excel				query		boolean	false	"Semicolons and a BOM for Excel"
+//	@Success		200					{string}	string	"CSV"
+//	@Header			200					{string}	Content-Disposition	"attachment; filename=\"products.csv\""
+//	@Failure		422					{object}	Problem
+//	@Router			/api/v1/products/export.csv [get]
+func (s *Server) exportProducts(c echo.Context) error {
+	sorts := []string{"name", "code", "unit_price", "created_at", "updated_at"}
+	if c.QueryParam("q") != "" {
+		sorts = []string{"rank"}
+	}
+	req, err := s.pageRequest(c, sorts...)
+	if err != nil {
+		return err
+	}
+	q := queryParams{c: c}
+	ext, err := externalIDQuery(c)
+	if err != nil {
+		return err
+	}
+	f := catalog.Filter{Query: c.QueryParam("q"), Active: q.boolPtr("active"), ExternalID: ext}
+	if inc := q.boolPtr("include_inactive"); inc != nil {
+		f.IncludeInactive = *inc
+	}
+	if err := q.err(); err != nil {
+		return err
+	}
+	excel, err := excelParam(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	req.Limit, req.Cursor = exportPage, nil
+	first, err := s.catalog.Products(ctx, f, req)
+	if err != nil {
+		return err
+	}
+	out, err := startCSV(c, "products", excel, []string{"id", "external_id", "code", "name", "description", "unit",
+		"unit_price", "currency", "vat_rate", "active", "created_at", "updated_at"})
+	if err != nil {
+		return s.abort(c, err)
+	}
+	for p := first; ; {
+		for _, pr := range p.Items {
+			_ = out.w.Write([]string{pr.ID.String(), out.text(optionalText(pr.ExternalID)), out.text(pr.Code), out.text(pr.Name),
+				out.text(pr.Description), out.text(pr.Unit), out.amount(pr.UnitPrice), pr.Currency, out.amount(int64(pr.VATRate)),
+				strconv.FormatBool(pr.Active), stamp(pr.CreatedAt), stamp(pr.UpdatedAt)})
+		}
+		if err := out.flush(); err != nil {
+			return nil // the client left
+		}
+		if p.Next == nil {
+			return nil
+		}
+		req.Cursor = p.Next
+		if p, err = s.catalog.Products(ctx, f, req); err != nil {
 			return s.abort(c, err)
 		}
 	}

@@ -73,6 +73,14 @@ func TestExportRoundTrip(t *testing.T) {
 	if len(opps) != 4 || opps[1][column(t, opps, "estimated_amount")] != "1234,56" || opps[2][column(t, opps, "estimated_amount")] != "0,05" {
 		t.Errorf("opportunities: got %q, want 1234,56 then 0,05 (sorted by amount, decimal comma)", opps)
 	}
+	newProduct(t, env, a, map[string]any{"code": "P-1", "name": "Halvår", "unit_price": 123456, "vat_rate": 1250, "external_id": "ERP-P1"})
+	newProduct(t, env, a, map[string]any{"code": "=P-2", "name": "Gammal", "unit_price": 5, "vat_rate": 0, "active": false})
+	_, products := exportCSV(t, env, a.Token, "/api/v1/products/export.csv?excel=true&include_inactive=true&sort=code", ';')
+	if len(products) != 3 || products[1][column(t, products, "code")] != "'=P-2" || products[1][column(t, products, "active")] != "false" ||
+		products[2][column(t, products, "unit_price")] != "1234,56" || products[2][column(t, products, "vat_rate")] != "12,50" ||
+		products[2][column(t, products, "external_id")] != "ERP-P1" {
+		t.Errorf("products: got %q, want the inactive one guarded, then 1234,56 at 12,50 %%", products)
+	}
 	_, persons := exportCSV(t, env, a.Token, "/api/v1/persons/export.csv?organization_id="+odd, ',')
 	if len(persons) != 2 || persons[1][column(t, persons, "organization_id")] != odd {
 		t.Errorf("persons: got %q", persons)
@@ -86,6 +94,8 @@ func TestExportRoundTrip(t *testing.T) {
 		{"persons", "/api/v1/persons/export.csv?excel=true"},
 		{"opportunities", "/api/v1/opportunities/export.csv"},
 		{"opportunities", "/api/v1/opportunities/export.csv?excel=true"},
+		{"products", "/api/v1/products/export.csv?include_inactive=true"},
+		{"products", "/api/v1/products/export.csv?include_inactive=true&excel=true"},
 	} {
 		raw, rows := exportCSV(t, env, a.Token, tc.path, map[bool]rune{true: ';', false: ','}[strings.Contains(tc.path, "excel")])
 		st := runImport(t, env, a.Token, raw, map[string]string{"resource": tc.resource})
@@ -105,6 +115,7 @@ func TestExportValidation(t *testing.T) {
 		"/api/v1/organizations/export.csv?excel=maybe",
 		"/api/v1/persons/export.csv?organization_id=nope",
 		"/api/v1/opportunities/export.csv?status=sleeping",
+		"/api/v1/products/export.csv?active=sometimes",
 	} {
 		if res := env.Do(testenv.Request{Method: "GET", Path: path, Token: a.Token}); res.Status != http.StatusUnprocessableEntity {
 			t.Errorf("%s: got %s, want 422", path, res)
@@ -116,9 +127,19 @@ func TestExportValidation(t *testing.T) {
 }
 
 func init() {
+	// A's record of each kind, named so that B's export would show it.
+	oppOfA := func(t *testing.T, env *testenv.Env, a testenv.Account) fixture {
+		o := newOpportunity(t, env, a, map[string]any{"title": "A's secret deal"})
+		return fixture{ids: []string{o.ID, "A's secret deal"}}
+	}
+	productOfA := func(t *testing.T, env *testenv.Env, a testenv.Account) fixture {
+		p := newProduct(t, env, a, map[string]any{"name": "A's secret product"})
+		return fixture{ids: []string{p.ID, "A's secret product"}}
+	}
 	addProbes(map[string]probe{
 		"GET /api/v1/organizations/export.csv": {kind: list, setup: changesOfA},
-		"GET /api/v1/persons/export.csv":       {kind: list, setup: changesOfA},
-		"GET /api/v1/opportunities/export.csv": {kind: list, setup: changesOfA},
+		"GET /api/v1/persons/export.csv":       {kind: list, setup: personOfA},
+		"GET /api/v1/opportunities/export.csv": {kind: list, setup: oppOfA},
+		"GET /api/v1/products/export.csv":      {kind: list, setup: productOfA},
 	})
 }
