@@ -48,6 +48,21 @@ func TestBenchCSV(t *testing.T) {
 		importRows, len(file)>>10, took.Round(time.Millisecond), float64(importRows)/took.Seconds(), st.Created, st.ErrorCount,
 		peak()>>20, rssKiB()>>10)
 
+	// Opportunities of the organizations just imported, found by name.
+	b.Reset()
+	b.WriteString("external_id;title;organization;estimated_amount;expected_order_date\n")
+	for i := range importRows {
+		fmt.Fprintf(&b, "O-%d;Avtal %d;Bänk %d AB;%d %03d,50;2027-%02d-15\n", i, i, i%max(importRows/10, 1), 1+i%90, i%1000, 1+i%12)
+	}
+	file = []byte(b.String())
+	peak = sampleHeap()
+	start = time.Now()
+	st = runImport(t, env, a.Token, file, map[string]string{"resource": "opportunities"})
+	took = time.Since(start)
+	t.Logf("import: %d opportunities (%d KiB file) in %s = %.0f rows/s; created %d, errors %d; peak Go heap %d MiB, RSS %d MiB",
+		importRows, len(file)>>10, took.Round(time.Millisecond), float64(importRows)/took.Seconds(), st.Created, st.ErrorCount,
+		peak()>>20, rssKiB()>>10)
+
 	ws, err := uuid.Parse(a.WorkspaceID)
 	if err != nil {
 		t.Fatal(err)
