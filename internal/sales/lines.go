@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/acme/crm/internal/errs"
+	"github.com/acme/crm/internal/events"
 )
 
 // Lines returns an opportunity's lines in order with their totals.
@@ -181,6 +182,7 @@ func (s *Service) changeLines(ctx context.Context, opportunityID uuid.UUID, fn f
 		if o.Status != StatusOpen {
 			return errs.Conflictf("the opportunity is %s: the lines of a closed opportunity cannot change (reopen it first)", o.Status)
 		}
+		before := payloadOf(o)
 		lines, err := s.store.Lines(ctx, opportunityID)
 		if err != nil {
 			return err
@@ -195,7 +197,17 @@ func (s *Service) changeLines(ctx context.Context, opportunityID uuid.UUID, fn f
 			return err
 		}
 		o.UpdatedAt = s.now()
-		return s.store.SaveOpportunity(ctx, o)
+		if err := s.store.SaveOpportunity(ctx, o); err != nil {
+			return err
+		}
+		// A line change that moves the amount is an update of the
+		// opportunity for webhooks and the change feed alike.
+		o.Version++
+		after := payloadOf(o)
+		if after.Previous = changed(before, after); len(after.Previous) == 0 {
+			return nil
+		}
+		return s.publishOpportunity(ctx, events.OpportunityUpdated, after)
 	})
 }
 

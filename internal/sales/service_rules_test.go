@@ -456,3 +456,26 @@ func TestListsComputeMissingTotalsOnly(t *testing.T) {
 		t.Error("an invalid stored line: got no error")
 	}
 }
+
+// A line change that moves the amount publishes opportunity.updated (with
+// the earlier amount); one that leaves it as it was publishes nothing.
+func TestLineChangesPublishTheOpportunityUpdate(t *testing.T) {
+	d, s, ev := newDeal()
+	ctx := context.Background()
+	in := freeLine("Licence", 10000)
+	in.Quantity = qty(t, 1000)
+	l, err := s.AddLine(ctx, d.opp.ID, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(*ev, published{events.OpportunityUpdated}) {
+		t.Fatalf("adding a line: published %v, want opportunity.updated", *ev)
+	}
+	*ev = nil
+	if _, err := s.UpdateLine(ctx, d.opp.ID, l.ID, LinePatch{Name: ptr("Licence, yearly")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(*ev) != 0 {
+		t.Errorf("renaming a line: published %v, want nothing (the opportunity did not change)", *ev)
+	}
+}
