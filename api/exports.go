@@ -14,6 +14,7 @@ import (
 	"github.com/acme/crm/internal/errs"
 	"github.com/acme/crm/internal/page"
 	"github.com/acme/crm/internal/relations"
+	"github.com/acme/crm/internal/sales"
 )
 
 func (s *Server) registerExportRoutes(g routes) {
@@ -107,6 +108,37 @@ func (o *csvOut) flush() error {
 	return o.rc.Flush()
 }
 
+// exportRows streams every page of a list as CSV. The first page is read
+// before the headers go out, so that its errors are still problems; list
+// reads the page at req, row turns an item into the line's cells.
+func exportRows[T any](s *Server, c echo.Context, name string, excel bool, header []string, req page.Request,
+	list func(page.Request) (page.Page[T], error), row func(*csvOut, T) []string) error {
+	req.Limit, req.Cursor = exportPage, nil
+	p, err := list(req)
+	if err != nil {
+		return err
+	}
+	out, err := startCSV(c, name, excel, header)
+	if err != nil {
+		return s.abort(c, err)
+	}
+	for {
+		for _, item := range p.Items {
+			_ = out.w.Write(row(out, item))
+		}
+		if err := out.flush(); err != nil {
+			return nil // the client left
+		}
+		if p.Next == nil {
+			return nil
+		}
+		req.Cursor = p.Next
+		if p, err = list(req); err != nil {
+			return s.abort(c, err)
+		}
+	}
+}
+
 // abort ends a response whose headers are out: the client sees a cut
 // connection, not a complete-looking file.
 func (s *Server) abort(c echo.Context, err error) error {
@@ -161,34 +193,17 @@ func (s *Server) exportOrganizations(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	req.Limit, req.Cursor = exportPage, nil
-	first, err := s.relations.ListOrganizations(ctx, f, req)
-	if err != nil {
-		return err
-	}
-	out, err := startCSV(c, "organizations", excel, []string{"id", "external_id", "name", "registration_number", "vat_number", "email",
-		"phone", "website", "street", "postal_code", "city", "country", "created_at", "updated_at"})
-	if err != nil {
-		return s.abort(c, err)
-	}
-	for p := first; ; {
-		for _, o := range p.Items {
+	return exportRows(s, c, "organizations", excel, []string{"id", "external_id", "name", "registration_number", "vat_number", "email",
+		"phone", "website", "street", "postal_code", "city", "country", "created_at", "updated_at"}, req,
+		func(req page.Request) (page.Page[relations.Organization], error) {
+			return s.relations.ListOrganizations(ctx, f, req)
+		},
+		func(out *csvOut, o relations.Organization) []string {
 			a := o.Address
-			_ = out.w.Write([]string{o.ID.String(), out.text(optionalText(o.ExternalID)), out.text(o.Name), out.text(o.RegistrationNumber),
+			return []string{o.ID.String(), out.text(optionalText(o.ExternalID)), out.text(o.Name), out.text(o.RegistrationNumber),
 				out.text(o.VATNumber), out.text(o.Email), out.text(o.Phone), out.text(o.Website), out.text(a.Street),
-				out.text(a.PostalCode), out.text(a.City), a.Country, stamp(o.CreatedAt), stamp(o.UpdatedAt)})
-		}
-		if err := out.flush(); err != nil {
-			return nil // the client left
-		}
-		if p.Next == nil {
-			return nil
-		}
-		req.Cursor = p.Next
-		if p, err = s.relations.ListOrganizations(ctx, f, req); err != nil {
-			return s.abort(c, err)
-		}
-	}
+				out.text(a.PostalCode), out.text(a.City), a.Country, stamp(o.CreatedAt), stamp(o.UpdatedAt)}
+		})
 }
 
 // exportPersons godoc
@@ -227,32 +242,15 @@ func (s *Server) exportPersons(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	req.Limit, req.Cursor = exportPage, nil
-	first, err := s.relations.ListPersons(ctx, f, req)
-	if err != nil {
-		return err
-	}
-	out, err := startCSV(c, "persons", excel, []string{"id", "external_id", "first_name", "last_name", "email", "phone", "job_title",
-		"organization_id", "created_at", "updated_at"})
-	if err != nil {
-		return s.abort(c, err)
-	}
-	for p := first; ; {
-		for _, x := range p.Items {
-			_ = out.w.Write([]string{x.ID.String(), out.text(optionalText(x.ExternalID)), out.text(x.FirstName), out.text(x.LastName),
-				out.text(x.Email), out.text(x.Phone), out.text(x.JobTitle), idText(x.OrganizationID), stamp(x.CreatedAt), stamp(x.UpdatedAt)})
-		}
-		if err := out.flush(); err != nil {
-			return nil
-		}
-		if p.Next == nil {
-			return nil
-		}
-		req.Cursor = p.Next
-		if p, err = s.relations.ListPersons(ctx, f, req); err != nil {
-			return s.abort(c, err)
-		}
-	}
+	return exportRows(s, c, "persons", excel, []string{"id", "external_id", "first_name", "last_name", "email", "phone", "job_title",
+		"organization_id", "created_at", "updated_at"}, req,
+		func(req page.Request) (page.Page[relations.Person], error) {
+			return s.relations.ListPersons(ctx, f, req)
+		},
+		func(out *csvOut, x relations.Person) []string {
+			return []string{x.ID.String(), out.text(optionalText(x.ExternalID)), out.text(x.FirstName), out.text(x.LastName),
+				out.text(x.Email), out.text(x.Phone), out.text(x.JobTitle), idText(x.OrganizationID), stamp(x.CreatedAt), stamp(x.UpdatedAt)}
+		})
 }
 
 // exportOpportunities godoc
@@ -294,37 +292,20 @@ func (s *Server) exportOpportunities(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	req.Limit, req.Cursor = exportPage, nil
-	first, err := s.sales.Opportunities(ctx, f, req)
-	if err != nil {
-		return err
-	}
-	out, err := startCSV(c, "opportunities", excel, []string{"id", "external_id", "title", "organization_id", "estimated_amount", "currency",
-		"expected_order_date", "description", "pipeline_id", "phase_id", "status", "probability", "owner_id", "created_at", "updated_at"})
-	if err != nil {
-		return s.abort(c, err)
-	}
-	for p := first; ; {
-		for _, o := range p.Items {
+	return exportRows(s, c, "opportunities", excel, []string{"id", "external_id", "title", "organization_id", "estimated_amount", "currency",
+		"expected_order_date", "description", "pipeline_id", "phase_id", "status", "probability", "owner_id", "created_at", "updated_at"}, req,
+		func(req page.Request) (page.Page[sales.Opportunity], error) {
+			return s.sales.Opportunities(ctx, f, req)
+		},
+		func(out *csvOut, o sales.Opportunity) []string {
 			date := ""
 			if o.ExpectedOrderDate != nil {
 				date = o.ExpectedOrderDate.Format(time.DateOnly)
 			}
-			_ = out.w.Write([]string{o.ID.String(), out.text(optionalText(o.ExternalID)), out.text(o.Title), idText(o.OrganizationID),
+			return []string{o.ID.String(), out.text(optionalText(o.ExternalID)), out.text(o.Title), idText(o.OrganizationID),
 				out.amount(o.EstimatedAmount), o.Currency, date, out.text(o.Description), o.PipelineID.String(), o.PhaseID.String(),
-				string(o.Status), strconv.Itoa(o.Probability), o.OwnerID.String(), stamp(o.CreatedAt), stamp(o.UpdatedAt)})
-		}
-		if err := out.flush(); err != nil {
-			return nil
-		}
-		if p.Next == nil {
-			return nil
-		}
-		req.Cursor = p.Next
-		if p, err = s.sales.Opportunities(ctx, f, req); err != nil {
-			return s.abort(c, err)
-		}
-	}
+				string(o.Status), strconv.Itoa(o.Probability), o.OwnerID.String(), stamp(o.CreatedAt), stamp(o.UpdatedAt)}
+		})
 }
 
 // exportProducts godoc
@@ -346,24 +327,8 @@ func (s *Server) exportOpportunities(c echo.Context) error {
 //	@Failure		422					{object}	Problem
 //	@Router			/api/v1/products/export.csv [get]
 func (s *Server) exportProducts(c echo.Context) error {
-	sorts := []string{"name", "code", "unit_price", "created_at", "updated_at"}
-	if c.QueryParam("q") != "" {
-		sorts = []string{"rank"}
-	}
-	req, err := s.pageRequest(c, sorts...)
+	req, f, err := s.productQuery(c)
 	if err != nil {
-		return err
-	}
-	q := queryParams{c: c}
-	ext, err := externalIDQuery(c)
-	if err != nil {
-		return err
-	}
-	f := catalog.Filter{Query: c.QueryParam("q"), Active: q.boolPtr("active"), ExternalID: ext}
-	if inc := q.boolPtr("include_inactive"); inc != nil {
-		f.IncludeInactive = *inc
-	}
-	if err := q.err(); err != nil {
 		return err
 	}
 	excel, err := excelParam(c)
@@ -371,31 +336,12 @@ func (s *Server) exportProducts(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	req.Limit, req.Cursor = exportPage, nil
-	first, err := s.catalog.Products(ctx, f, req)
-	if err != nil {
-		return err
-	}
-	out, err := startCSV(c, "products", excel, []string{"id", "external_id", "code", "name", "description", "unit",
-		"unit_price", "currency", "vat_rate", "active", "created_at", "updated_at"})
-	if err != nil {
-		return s.abort(c, err)
-	}
-	for p := first; ; {
-		for _, pr := range p.Items {
-			_ = out.w.Write([]string{pr.ID.String(), out.text(optionalText(pr.ExternalID)), out.text(pr.Code), out.text(pr.Name),
+	return exportRows(s, c, "products", excel, []string{"id", "external_id", "code", "name", "description", "unit",
+		"unit_price", "currency", "vat_rate", "active", "created_at", "updated_at"}, req,
+		func(req page.Request) (page.Page[catalog.Product], error) { return s.catalog.Products(ctx, f, req) },
+		func(out *csvOut, pr catalog.Product) []string {
+			return []string{pr.ID.String(), out.text(optionalText(pr.ExternalID)), out.text(pr.Code), out.text(pr.Name),
 				out.text(pr.Description), out.text(pr.Unit), out.amount(pr.UnitPrice), pr.Currency, out.amount(int64(pr.VATRate)),
-				strconv.FormatBool(pr.Active), stamp(pr.CreatedAt), stamp(pr.UpdatedAt)})
-		}
-		if err := out.flush(); err != nil {
-			return nil // the client left
-		}
-		if p.Next == nil {
-			return nil
-		}
-		req.Cursor = p.Next
-		if p, err = s.catalog.Products(ctx, f, req); err != nil {
-			return s.abort(c, err)
-		}
-	}
+				strconv.FormatBool(pr.Active), stamp(pr.CreatedAt), stamp(pr.UpdatedAt)}
+		})
 }

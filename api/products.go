@@ -10,6 +10,7 @@ import (
 
 	"github.com/acme/crm/internal/catalog"
 	"github.com/acme/crm/internal/money"
+	"github.com/acme/crm/internal/page"
 )
 
 func (s *Server) registerProductRoutes(g routes) {
@@ -119,24 +120,8 @@ func bpPtr(v *int) *money.BasisPoints {
 //	@Failure		422					{object}	Problem
 //	@Router			/api/v1/products [get]
 func (s *Server) listProducts(c echo.Context) error {
-	sorts := []string{"name", "code", "unit_price", "created_at", "updated_at"}
-	if c.QueryParam("q") != "" {
-		sorts = []string{"rank"} // the type-ahead's own order, which its cursors carry
-	}
-	req, err := s.pageRequest(c, sorts...)
+	req, f, err := s.productQuery(c)
 	if err != nil {
-		return err
-	}
-	q := queryParams{c: c}
-	ext, err := externalIDQuery(c)
-	if err != nil {
-		return err
-	}
-	f := catalog.Filter{Query: c.QueryParam("q"), Active: q.boolPtr("active"), ExternalID: ext}
-	if inc := q.boolPtr("include_inactive"); inc != nil {
-		f.IncludeInactive = *inc
-	}
-	if err := q.err(); err != nil {
 		return err
 	}
 	p, err := s.catalog.Products(c.Request().Context(), f, req)
@@ -144,6 +129,29 @@ func (s *Server) listProducts(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, ProductList{Data: mapSlice(p.Items, toProduct), NextCursor: s.nextCursor(req, p.Next)})
+}
+
+// productQuery reads the product list's page, sort and filters (the list
+// and its CSV export take the same).
+func (s *Server) productQuery(c echo.Context) (page.Request, catalog.Filter, error) {
+	sorts := []string{"name", "code", "unit_price", "created_at", "updated_at"}
+	if c.QueryParam("q") != "" {
+		sorts = []string{"rank"} // the type-ahead's own order, which its cursors carry
+	}
+	req, err := s.pageRequest(c, sorts...)
+	if err != nil {
+		return req, catalog.Filter{}, err
+	}
+	q := queryParams{c: c}
+	ext, err := externalIDQuery(c)
+	if err != nil {
+		return req, catalog.Filter{}, err
+	}
+	f := catalog.Filter{Query: c.QueryParam("q"), Active: q.boolPtr("active"), ExternalID: ext}
+	if inc := q.boolPtr("include_inactive"); inc != nil {
+		f.IncludeInactive = *inc
+	}
+	return req, f, q.err()
 }
 
 func (q *queryParams) boolPtr(name string) *bool {
