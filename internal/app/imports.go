@@ -120,23 +120,27 @@ func differ(row imports.Row, f, cur string, dst **string, n *int) {
 	}
 }
 
-func (w importWriter) findOrganization(ctx context.Context, row imports.Row) (relations.Organization, bool, error) {
-	id, ok, err := rowID(row)
-	if err != nil {
-		return relations.Organization{}, false, err
+// existing finds a row's record: by id (a missing one is the row's error on
+// id), else by external id; ok is false for a new record.
+func existing[T any](ctx context.Context, row imports.Row, byID func(context.Context, uuid.UUID) (T, error),
+	byExternalID func(context.Context, string) (T, error)) (cur T, ok bool, err error) {
+	id, hasID, err := rowID(row)
+	switch {
+	case err != nil:
+		return cur, false, err
+	case hasID:
+		if cur, err = byID(ctx, id); err != nil {
+			return cur, false, notFoundByID(err)
+		}
+		return cur, true, nil
+	case row["external_id"] != "":
+		return found(byExternalID(ctx, row["external_id"]))
 	}
-	if ok {
-		o, err := w.rels.Organization(ctx, id)
-		return o, err == nil, notFoundByID(err)
-	}
-	if ext, ok := row["external_id"]; ok {
-		return found(w.rels.OrganizationByExternalID(ctx, ext))
-	}
-	return relations.Organization{}, false, nil
+	return cur, false, nil
 }
 
 func (w importWriter) organization(ctx context.Context, row imports.Row) (imports.Outcome, error) {
-	cur, found, err := w.findOrganization(ctx, row)
+	cur, found, err := existing(ctx, row, w.rels.Organization, w.rels.OrganizationByExternalID)
 	if err != nil {
 		return 0, err
 	}
@@ -211,22 +215,9 @@ func (w importWriter) organizationNamed(ctx context.Context, name string) (uuid.
 }
 
 func (w importWriter) person(ctx context.Context, row imports.Row) (imports.Outcome, error) {
-	var cur relations.Person
-	isFound := false
-	id, ok, err := rowID(row)
-	switch {
-	case err != nil:
+	cur, isFound, err := existing(ctx, row, w.rels.Person, w.rels.PersonByExternalID)
+	if err != nil {
 		return 0, err
-	case ok:
-		cur, err = w.rels.Person(ctx, id)
-		if err != nil {
-			return 0, notFoundByID(err)
-		}
-		isFound = true
-	case row["external_id"] != "":
-		if cur, isFound, err = found(w.rels.PersonByExternalID(ctx, row["external_id"])); err != nil {
-			return 0, err
-		}
 	}
 	orgID, err := w.rowOrganization(ctx, row)
 	if err != nil {
@@ -276,22 +267,9 @@ func opportunityFields(row imports.Row) (amount *int64, date *time.Time, err err
 }
 
 func (w importWriter) opportunity(ctx context.Context, row imports.Row) (imports.Outcome, error) {
-	var cur sales.Opportunity
-	isFound := false
-	id, ok, err := rowID(row)
-	switch {
-	case err != nil:
+	cur, isFound, err := existing(ctx, row, w.sales.Opportunity, w.sales.OpportunityByExternalID)
+	if err != nil {
 		return 0, err
-	case ok:
-		cur, err = w.sales.Opportunity(ctx, id)
-		if err != nil {
-			return 0, notFoundByID(err)
-		}
-		isFound = true
-	case row["external_id"] != "":
-		if cur, isFound, err = found(w.sales.OpportunityByExternalID(ctx, row["external_id"])); err != nil {
-			return 0, err
-		}
 	}
 	amount, date, err := opportunityFields(row)
 	if err != nil {
@@ -368,21 +346,9 @@ func productFields(row imports.Row) (price *int64, vat *money.BasisPoints, activ
 }
 
 func (w importWriter) product(ctx context.Context, row imports.Row) (imports.Outcome, error) {
-	var cur catalog.Product
-	isFound := false
-	id, ok, err := rowID(row)
-	switch {
-	case err != nil:
+	cur, isFound, err := existing(ctx, row, w.products.Product, w.products.ProductByExternalID)
+	if err != nil {
 		return 0, err
-	case ok:
-		if cur, err = w.products.Product(ctx, id); err != nil {
-			return 0, notFoundByID(err)
-		}
-		isFound = true
-	case row["external_id"] != "":
-		if cur, isFound, err = found(w.products.ProductByExternalID(ctx, row["external_id"])); err != nil {
-			return 0, err
-		}
 	}
 	price, vat, active, err := productFields(row)
 	if err != nil {
