@@ -84,6 +84,7 @@ type Tokens struct {
 	ttl      time.Duration
 	leeway   time.Duration
 	now      func() time.Time
+	verified verifiedTokens
 }
 
 // TokensConfig configures Tokens.
@@ -148,6 +149,9 @@ var errInvalidToken = errs.New(errs.Unauthorized, "invalid or expired access tok
 // Verify checks signature, algorithm, key id, type, expiry, issuer and
 // audience; anything short of all of them is Unauthorized.
 func (t *Tokens) Verify(s string) (identity.Principal, error) {
+	if p, ok := t.verified.get(s, t.now()); ok {
+		return p, nil
+	}
 	var c claims
 	_, err := jwt.ParseWithClaims(s, &c, t.key,
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
@@ -162,8 +166,10 @@ func (t *Tokens) Verify(s string) (identity.Principal, error) {
 	if err != nil || c.Workspace == uuid.Nil || !role.Valid() || c.Session == uuid.Nil {
 		return identity.Principal{}, errInvalidToken
 	}
-	return identity.Principal{WorkspaceID: c.Workspace, ID: uid, UserID: uid, Role: role,
-		SessionID: c.Session, IssuedAt: c.IssuedAt.Time}, nil
+	p := identity.Principal{WorkspaceID: c.Workspace, ID: uid, UserID: uid, Role: role,
+		SessionID: c.Session, IssuedAt: c.IssuedAt.Time}
+	t.verified.put(s, p, c.ExpiresAt.Add(t.leeway), t.now())
+	return p, nil
 }
 
 func (t *Tokens) key(tok *jwt.Token) (any, error) {
