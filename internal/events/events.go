@@ -179,6 +179,13 @@ type Reactor interface {
 	React(ctx context.Context, e Event) error
 }
 
+// Interest is what a reactor may add to say, in the event's transaction,
+// whether it wants an event at all (webhooks: only a workspace with an
+// enabled subscription); without it every handled event gets a job.
+type Interest interface {
+	Interested(ctx context.Context, e Event) (bool, error)
+}
+
 // Bus publishes events and dispatches them to reactors.
 type Bus struct {
 	store    Store
@@ -235,8 +242,18 @@ func (b *Bus) Publish(ctx context.Context, e Event) error {
 			return fmt.Errorf("record %s: %w", e.Type, err)
 		}
 		for _, name := range b.order {
-			if !b.reactors[name].Handles(e.Type) {
+			r := b.reactors[name]
+			if !r.Handles(e.Type) {
 				continue
+			}
+			if in, ok := r.(Interest); ok {
+				want, err := in.Interested(ctx, e)
+				if err != nil {
+					return fmt.Errorf("ask %s about %s: %w", name, e.Type, err)
+				}
+				if !want {
+					continue
+				}
 			}
 			if err := b.queue.EnqueueReaction(ctx, e.WorkspaceID, e.ID, name); err != nil {
 				return fmt.Errorf("enqueue %s of %s: %w", name, e.Type, err)

@@ -242,3 +242,35 @@ func TestActorOfTheContext(t *testing.T) {
 		t.Errorf("got %+v", customer)
 	}
 }
+
+// choosy is a reactor that says, per event, whether it wants it.
+type choosy struct {
+	reactor
+	want bool
+	err  error
+}
+
+func (c *choosy) Interested(context.Context, Event) (bool, error) { return c.want, c.err }
+
+// A reactor with an Interest gets a job only for the events it wants, and
+// an error asking it fails the publish (the change's transaction with it).
+func TestPublishAsksInterestedReactors(t *testing.T) {
+	tests := []struct {
+		name    string
+		r       *choosy
+		want    []string
+		wantErr bool
+	}{
+		{"interested", &choosy{reactor: reactor{name: "hooks", types: Types()}, want: true}, []string{"hooks"}, false},
+		{"not interested", &choosy{reactor: reactor{name: "hooks", types: Types()}}, nil, false},
+		{"cannot tell", &choosy{reactor: reactor{name: "hooks", types: Types()}, err: errors.New("db down")}, nil, true},
+	}
+	for _, tt := range tests {
+		l := &log{}
+		ctx := tenant.With(context.Background(), uuid.New())
+		err := newBus(l, tt.r).Publish(ctx, Event{Type: QuoteSigned})
+		if (err != nil) != tt.wantErr || !slices.Equal(l.reactions, tt.want) {
+			t.Errorf("%s: got reactions %v, error %v; want %v, error %v", tt.name, l.reactions, err, tt.want, tt.wantErr)
+		}
+	}
+}

@@ -153,6 +153,13 @@ func (r *Webhooks) Subscriptions(ctx context.Context, req page.Request) (page.Pa
 		func(s webhooks.Subscription) (uuid.UUID, string) { return s.ID, cursorText(s.CreatedAt) }), nil
 }
 
+// HasEnabledSubscriptions implements webhooks.Store.
+func (r *Webhooks) HasEnabledSubscriptions(ctx context.Context) (bool, error) {
+	var n int64
+	err := r.db.conn(ctx).Model(&webhookSubRow{}).Where("enabled").Count(&n).Error
+	return n > 0, translate(err)
+}
+
 // EnabledSubscriptions implements webhooks.Store.
 func (r *Webhooks) EnabledSubscriptions(ctx context.Context) ([]webhooks.Subscription, error) {
 	var rows []webhookSubRow

@@ -75,6 +75,13 @@ func (s *Service) Name() string { return "webhooks" }
 // Handles implements events.Reactor.
 func (s *Service) Handles(t events.Type) bool { return t != Ping }
 
+// Interested implements events.Interest: a workspace without an enabled
+// subscription gets no reaction job for its events (a bulk import would
+// otherwise queue one per record for nothing).
+func (s *Service) Interested(ctx context.Context, _ events.Event) (bool, error) {
+	return s.store.HasEnabledSubscriptions(ctx)
+}
+
 // React implements events.Reactor: one message, and the job of its first
 // attempt, per enabled subscription that wants e, in one transaction. A
 // retried reaction finds the messages and enqueues nothing twice.

@@ -106,6 +106,8 @@ type Store interface {
 	Subscriptions(ctx context.Context, req page.Request) (page.Page[Subscription], error)
 	// EnabledSubscriptions answers every enabled subscription.
 	EnabledSubscriptions(ctx context.Context) ([]Subscription, error)
+	// HasEnabledSubscriptions says whether the workspace has any.
+	HasEnabledSubscriptions(ctx context.Context) (bool, error)
 	UpdateSubscription(ctx context.Context, s Subscription) error
 	DeleteSubscription(ctx context.Context, id uuid.UUID) error
 	// InsertMessage stores m unless its (subscription, event) has one;
