@@ -14,7 +14,6 @@ import (
 	"github.com/acme/crm/internal/imports"
 	"github.com/acme/crm/internal/jobs"
 	"github.com/acme/crm/internal/money"
-	paging "github.com/acme/crm/internal/page"
 	"github.com/acme/crm/internal/patch"
 	"github.com/acme/crm/internal/relations"
 	"github.com/acme/crm/internal/sales"
@@ -191,23 +190,14 @@ func (w importWriter) rowOrganization(ctx context.Context, row imports.Row) (*uu
 // organizationNamed finds the workspace's organization of that name (case
 // ignored; the oldest when several) or creates it.
 func (w importWriter) organizationNamed(ctx context.Context, name string) (uuid.UUID, error) {
-	req := paging.Request{Limit: paging.MaxLimit, Sort: "created_at"}
-	for range 50 {
-		p, err := w.rels.ListOrganizations(ctx, relations.OrganizationFilter{Q: name}, req)
-		if err != nil {
-			return uuid.Nil, err
-		}
-		for _, o := range p.Items {
-			if strings.EqualFold(o.Name, name) {
-				return o.ID, nil
-			}
-		}
-		if p.Next == nil {
-			break
-		}
-		req.Cursor = p.Next
+	o, err := w.rels.OrganizationNamed(ctx, name)
+	if err == nil {
+		return o.ID, nil
 	}
-	o, err := w.rels.CreateOrganization(ctx, relations.NewOrganization{Name: name})
+	if !errs.Is(err, errs.NotFound) {
+		return uuid.Nil, err
+	}
+	o, err = w.rels.CreateOrganization(ctx, relations.NewOrganization{Name: name})
 	if e, ok := errs.As(err); ok && len(e.Fields) > 0 {
 		return uuid.Nil, errs.Field("organization", e.Fields[0].Message)
 	}

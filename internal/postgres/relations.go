@@ -309,6 +309,16 @@ func (r *Relations) OrganizationByExternalID(ctx context.Context, externalID str
 	return row.domain(), nil
 }
 
+// OrganizationNamed implements relations.Store (organizations_ws_lower_name).
+func (r *Relations) OrganizationNamed(ctx context.Context, name string) (relations.Organization, error) {
+	var row organizationRow
+	err := r.db.conn(ctx).Where("lower(name) = lower(?)", name).Order("created_at, id").Take(&row).Error
+	if err != nil {
+		return relations.Organization{}, translate(err)
+	}
+	return row.domain(), nil
+}
+
 // PersonByExternalID implements relations.Store.
 func (r *Relations) PersonByExternalID(ctx context.Context, externalID string) (relations.Person, error) {
 	var row personRow

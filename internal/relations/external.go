@@ -13,3 +13,9 @@ func (s *Service) OrganizationByExternalID(ctx context.Context, externalID strin
 func (s *Service) PersonByExternalID(ctx context.Context, externalID string) (Person, error) {
 	return s.store.PersonByExternalID(ctx, externalID)
 }
+
+// OrganizationNamed answers the oldest organization with the name, case
+// ignored; errs.NotFound when none has it.
+func (s *Service) OrganizationNamed(ctx context.Context, name string) (Organization, error) {
+	return s.store.OrganizationNamed(ctx, name)
+}

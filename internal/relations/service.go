@@ -59,6 +59,9 @@ type Store interface {
 	// naming external_id.
 	OrganizationByExternalID(ctx context.Context, externalID string) (Organization, error)
 	PersonByExternalID(ctx context.Context, externalID string) (Person, error)
+	// OrganizationNamed reads the oldest organization with the name, case
+	// ignored, or errs.NotFound.
+	OrganizationNamed(ctx context.Context, name string) (Organization, error)
 }
 
 // Service implements organizations and persons. Every method works in the
