@@ -155,9 +155,16 @@ func toWebhookMessage(m webhooks.Message) WebhookMessage {
 	return WebhookMessage{ID: m.ID, EventID: m.EventID, Status: m.Status, Attempts: m.Attempts}
 }
 
+// exampleNow is the moment the event types' examples are shown at.
+var exampleNow = time.Date(2026, 3, 12, 9, 0, 0, 0, time.UTC)
+
 func toWebhookEventType(d events.Definition) WebhookEventType {
-	raw, _ := json.Marshal(d.Example)
-	return WebhookEventType{Type: string(d.Type), Description: d.Description, Example: raw}
+	payload, _ := json.Marshal(d.Example)
+	var object []byte
+	if obj, ok := EventObject(d.Subject, exampleNow, "Europe/Stockholm"); ok {
+		object, _ = json.Marshal(obj)
+	}
+	return WebhookEventType{Type: string(d.Type), Description: d.Description, Example: webhooks.Data(object, payload)}
 }
 
 // listWebhookEventTypes godoc

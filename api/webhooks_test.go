@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -234,6 +235,45 @@ func TestWebhookDeliversEveryTypeOnceSigned(t *testing.T) {
 	}
 	if !found {
 		t.Error("no opportunity.updated with estimated_amount 2500 and only the changed fields' previous values (1000)")
+	}
+	// Each delivery's data is the record as the API returns it: it matches
+	// the type's schema in openapi.yaml, and where the record has not
+	// changed since, it is exactly what GET answers now.
+	for i, rq := range r.requests() {
+		var raw struct{ Data json.RawMessage }
+		if err := json.Unmarshal(rq.body, &raw); err != nil {
+			t.Fatal(err)
+		}
+		testenv.CheckSchema(t, "WebhookData_"+strings.ReplaceAll(bodies[i].Type, ".", "_"), raw.Data)
+	}
+	last := func(typ string) json.RawMessage {
+		for i := len(bodies) - 1; i >= 0; i-- {
+			if bodies[i].Type == typ {
+				var raw struct{ Data json.RawMessage }
+				_ = json.Unmarshal(r.requests()[i].body, &raw)
+				return raw.Data
+			}
+		}
+		t.Fatalf("no %s delivered", typ)
+		return nil
+	}
+	for typ, path := range map[string]string{"quote.signed": "/api/v1/quotes/", "invoice.issued": "/api/v1/invoices/",
+		"task.completed": "/api/v1/tasks/", "person.created": "/api/v1/persons/", "opportunity.won": "/api/v1/opportunities/"} {
+		data := last(typ)
+		var id struct{ ID string }
+		_ = json.Unmarshal(data, &id)
+		got := env.OK(testenv.Request{Method: "GET", Path: path + id.ID, Token: a.Token})
+		if !jsonEqual(t, data, got.Body, "previous") {
+			t.Errorf("%s data is not the record as GET %s%s answers it:\n data %s\n GET  %s", typ, path, id.ID, data, got.Body)
+		}
+	}
+	var won struct {
+		Totals   json.RawMessage
+		Previous map[string]any
+	}
+	_ = json.Unmarshal(last("opportunity.won"), &won)
+	if won.Previous["phase_id"] == nil || len(won.Totals) == 0 {
+		t.Errorf("opportunity.won: want totals and previous.phase_id, got %s", last("opportunity.won"))
 	}
 	if d := deliveries(t, env, a, w.ID); len(d) != len(bodies) || !d[0].Succeeded || d[0].StatusCode == nil || *d[0].StatusCode != 200 || d[0].Response != `{"ok":true}` {
 		t.Errorf("deliveries: got %d (%+v), want %d succeeded with the answer", len(d), d[0], len(bodies))
@@ -568,4 +608,21 @@ func TestWebhookPruneEvents(t *testing.T) {
 	if n := count(t, env, `SELECT count(*) FROM webhook_messages`) + count(t, env, `SELECT count(*) FROM webhook_deliveries`); n != 0 {
 		t.Errorf("%d old messages and attempts left", n)
 	}
+}
+
+// jsonEqual reports whether two JSON objects hold the same value, leaving
+// out a's fields named in except.
+func jsonEqual(t *testing.T, a, b []byte, except ...string) bool {
+	t.Helper()
+	var va, vb map[string]any
+	if err := json.Unmarshal(a, &va); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &vb); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range except {
+		delete(va, k)
+	}
+	return reflect.DeepEqual(va, vb)
 }

@@ -47,7 +47,7 @@ func (s *Tasks) publish(ctx context.Context, t ev.Type, task Task) error {
 		return nil
 	}
 	return s.events.PublishJSON(ctx, ev.Event{Type: t, SubjectType: "task", SubjectID: task.ID,
-		OpportunityID: task.OpportunityID}, taskPayload(task))
+		OpportunityID: task.OpportunityID, Subject: task}, taskPayload(task))
 }
 
 // EventDefinitions documents the task events with examples of their
@@ -62,8 +62,12 @@ func EventDefinitions() []ev.Definition {
 		CreatedAt: at, UpdatedAt: at}
 	done := t
 	done.Status, done.CompletedAt, done.Version = StatusDone, &due, 2
+	task := Task{ID: t.ID, Title: t.Title, DueAt: t.DueAt, AssigneeID: user, OpportunityID: &opp, Status: StatusOpen,
+		CreatedBy: user, Version: 1, CreatedAt: at, UpdatedAt: at}
+	completed := task
+	completed.Status, completed.CompletedAt, completed.Version, completed.UpdatedAt = StatusDone, &due, 2, due
 	return []ev.Definition{
-		{Type: ev.TaskCreated, Description: "A task was created (follow-ups of new opportunities included).", Example: t},
-		{Type: ev.TaskCompleted, Description: "A task was completed.", Example: done},
+		{Type: ev.TaskCreated, Description: "A task was created (follow-ups of new opportunities included).", Example: t, Subject: task},
+		{Type: ev.TaskCompleted, Description: "A task was completed.", Example: done, Subject: completed},
 	}
 }

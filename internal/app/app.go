@@ -183,6 +183,7 @@ func New(cfg Config, db *postgres.DB, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	bus := events.NewBus(postgres.NewEvents(db), txQueue{db: db, q: queue}, cfg.Now)
+	bus.SetObjects(eventObjects{ids: ids, now: cfg.Now})
 	rels := relations.NewService(postgres.NewRelations(db), cfg.Now)
 	products := catalog.NewService(postgres.NewCatalog(db), ids, cfg.Now)
 	var invoices *invoicing.Service

@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/netip"
 	"slices"
@@ -10,6 +12,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/riverqueue/river"
 
+	"github.com/acme/crm/api"
 	"github.com/acme/crm/internal/activity"
 	"github.com/acme/crm/internal/events"
 	"github.com/acme/crm/internal/identity"
@@ -99,6 +102,33 @@ func eventTypes() []events.Definition {
 	return slices.Concat(sales.EventDefinitions(), activity.EventDefinitions(), relations.EventDefinitions(),
 		quoting.EventDefinitions(), invoicing.EventDefinitions(),
 		webhooks.EventDefinitions())
+}
+
+// eventObjects renders the records events are about with the API's own
+// mapping, in the event's transaction.
+type eventObjects struct {
+	ids *identity.Service
+	now func() time.Time
+}
+
+func (o eventObjects) Object(ctx context.Context, record any) (json.RawMessage, error) {
+	now := time.Now()
+	if o.now != nil {
+		now = o.now()
+	}
+	zone := ""
+	if _, ok := record.(invoicing.Invoice); ok { // overdue is judged on the workspace's day
+		ws, err := o.ids.Workspace(ctx)
+		if err != nil {
+			return nil, err
+		}
+		zone = ws.TimeZone
+	}
+	obj, ok := api.EventObject(record, now, zone)
+	if !ok {
+		return nil, fmt.Errorf("event object: no API object for %T", record)
+	}
+	return json.Marshal(obj)
 }
 
 // webhookOpportunities answers an opportunity's pipeline and owner for the

@@ -55,13 +55,18 @@ func Types() []Type {
 		TaskCreated, TaskCompleted, OrganizationCreated, PersonCreated, InvoiceIssued, InvoiceSent, InvoicePaid, InvoiceCredited, InvoiceOverdue}
 }
 
-// Definition documents one event type: what it means, and an example of
-// its payload as a value of the very Go type its publisher marshals, so
-// that documentation and deliveries cannot drift apart.
+// Definition documents one event type: what it means, an example of its
+// payload as a value of the very Go type its publisher marshals, and, for
+// an event about a record, an example of that record as its publisher
+// passes it (Event.Subject), so that documentation and deliveries cannot
+// drift apart.
 type Definition struct {
 	Type        Type
 	Description string
 	Example     any
+	// Subject is an example of the record the event is about (a
+	// sales.Opportunity, a quoting.Quote…); nil for events about none.
+	Subject any
 }
 
 // Event is one fact: what happened to which subject, by whom, when, with a
@@ -79,6 +84,15 @@ type Event struct {
 	Actor         Actor
 	OccurredAt    time.Time
 	Payload       json.RawMessage
+	// Subject is the record the event is about, as its publisher holds it
+	// right after the change (a sales.Opportunity, a quoting.Quote…). It
+	// is not stored: Publish renders it with the bus's Objects into
+	// Object.
+	Subject any
+	// Object is the subject as the API returns it, at the moment of the
+	// event (what a webhook's data carries); empty for events about no
+	// record, or published before objects were kept.
+	Object json.RawMessage
 }
 
 // Decode unmarshals the payload into v.
@@ -186,10 +200,17 @@ type Interest interface {
 	Interested(ctx context.Context, e Event) (bool, error)
 }
 
+// Objects renders the record an event is about as the API returns it. It
+// runs in the event's transaction, so it sees the change it reports.
+type Objects interface {
+	Object(ctx context.Context, subject any) (json.RawMessage, error)
+}
+
 // Bus publishes events and dispatches them to reactors.
 type Bus struct {
 	store    Store
 	queue    Queue
+	objects  Objects
 	reactors map[string]Reactor
 	order    []string
 	now      func() time.Time
@@ -202,6 +223,10 @@ func NewBus(store Store, q Queue, now func() time.Time) *Bus {
 	}
 	return &Bus{store: store, queue: q, reactors: map[string]Reactor{}, now: now}
 }
+
+// SetObjects makes Publish keep, with each event about a record, that
+// record as the API returns it; call it while wiring.
+func (b *Bus) SetObjects(o Objects) { b.objects = o }
 
 // Subscribe adds a reactor; call it while wiring, before any Publish.
 // Names must be unique: they key the reactions' jobs.
@@ -216,7 +241,8 @@ func (b *Bus) Subscribe(r Reactor) {
 // Publish records e in the transaction of ctx (one is opened when there is
 // none) and enqueues a reaction job for every reactor that handles its
 // type. It fills the id, the workspace (from ctx), the time (now, to the
-// microsecond) and the actor (ActorFrom) when they are zero.
+// microsecond) and the actor (ActorFrom) when they are zero, and keeps its
+// Subject as the API's object (see SetObjects).
 func (b *Bus) Publish(ctx context.Context, e Event) error {
 	if e.WorkspaceID == uuid.Nil {
 		ws, ok := tenant.From(ctx)
@@ -238,6 +264,13 @@ func (b *Bus) Publish(ctx context.Context, e Event) error {
 		e.Payload = json.RawMessage(`{}`)
 	}
 	return b.store.WithTx(ctx, func(ctx context.Context) error {
+		if e.Subject != nil && b.objects != nil && len(e.Object) == 0 {
+			obj, err := b.objects.Object(ctx, e.Subject)
+			if err != nil {
+				return fmt.Errorf("render the subject of %s: %w", e.Type, err)
+			}
+			e.Object = obj
+		}
 		if err := b.store.InsertEvent(ctx, e); err != nil {
 			return fmt.Errorf("record %s: %w", e.Type, err)
 		}

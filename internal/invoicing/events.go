@@ -48,6 +48,11 @@ func (s *Service) publish(ctx context.Context, t events.Type, inv Invoice, edit 
 	if edit != nil {
 		edit(&p)
 	}
+	// The event carries the invoice as saved in this transaction.
+	saved, err := s.store.Invoice(ctx, inv.ID)
+	if err != nil {
+		return err
+	}
 	opp := inv.OpportunityID
-	return s.events.PublishJSON(ctx, events.Event{Type: t, SubjectType: "invoice", SubjectID: inv.ID, OpportunityID: &opp}, p)
+	return s.events.PublishJSON(ctx, events.Event{Type: t, SubjectType: "invoice", SubjectID: inv.ID, OpportunityID: &opp, Subject: saved}, p)
 }

@@ -28,6 +28,7 @@ type eventRow struct {
 	ActorEmail    string
 	OccurredAt    time.Time
 	Payload       []byte
+	Object        []byte
 }
 
 func (eventRow) TableName() string { return "events" }
@@ -41,7 +42,7 @@ func (r *Events) WithTx(ctx context.Context, fn func(ctx context.Context) error)
 func (r *Events) InsertEvent(ctx context.Context, e events.Event) error {
 	row := eventRow{ID: e.ID, WorkspaceID: e.WorkspaceID, Type: string(e.Type), SubjectType: e.SubjectType,
 		SubjectID: e.SubjectID, OpportunityID: e.OpportunityID, ActorKind: string(e.Actor.Kind), ActorID: e.Actor.ID,
-		ActorName: e.Actor.Name, ActorEmail: e.Actor.Email, OccurredAt: e.OccurredAt, Payload: e.Payload}
+		ActorName: e.Actor.Name, ActorEmail: e.Actor.Email, OccurredAt: e.OccurredAt, Payload: e.Payload, Object: e.Object}
 	return translate(r.db.conn(ctx).Create(&row).Error)
 }
 
@@ -58,5 +59,5 @@ func (row eventRow) domain() events.Event {
 	return events.Event{ID: row.ID, WorkspaceID: row.WorkspaceID, Type: events.Type(row.Type),
 		SubjectType: row.SubjectType, SubjectID: row.SubjectID, OpportunityID: row.OpportunityID,
 		Actor: events.Actor{Kind: events.ActorKind(row.ActorKind), ID: row.ActorID, Name: row.ActorName,
-			Email: row.ActorEmail}, OccurredAt: row.OccurredAt, Payload: row.Payload}
+			Email: row.ActorEmail}, OccurredAt: row.OccurredAt, Payload: row.Payload, Object: row.Object}
 }

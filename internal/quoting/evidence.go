@@ -70,8 +70,13 @@ func (s *Service) publish(ctx context.Context, t events.Type, q Quote, edit func
 	if edit != nil {
 		edit(&p)
 	}
+	// The event carries the quote as saved in this transaction.
+	saved, err := s.Quote(ctx, q.ID)
+	if err != nil {
+		return err
+	}
 	opp := q.OpportunityID
-	return s.events.PublishJSON(ctx, events.Event{Type: t, SubjectType: "quote", SubjectID: q.ID, OpportunityID: &opp}, p)
+	return s.events.PublishJSON(ctx, events.Event{Type: t, SubjectType: "quote", SubjectID: q.ID, OpportunityID: &opp, Subject: saved}, p)
 }
 
 // Evidence returns a quote version's evidence records, oldest first, and

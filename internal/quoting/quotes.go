@@ -154,7 +154,8 @@ func (s *Service) Quote(ctx context.Context, id uuid.UUID) (Quote, error) {
 	return s.withURL(q), err
 }
 
-// Quotes lists quote versions, newest first by default.
+// Quotes lists quote versions in the order req asks for (the API defaults
+// to created_at, oldest first, like every list).
 func (s *Service) Quotes(ctx context.Context, f QuoteFilter, req page.Request) (page.Page[Quote], error) {
 	p, err := s.store.Quotes(ctx, f, req)
 	for i := range p.Items {

@@ -71,11 +71,11 @@ func personPayload(p Person) PersonPayload {
 		JobTitle: p.JobTitle, OrganizationID: p.OrganizationID, Version: p.Version, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
 }
 
-func (s *Service) publish(ctx context.Context, t events.Type, subject string, id uuid.UUID, payload any) error {
+func (s *Service) publish(ctx context.Context, t events.Type, subject string, id uuid.UUID, record, payload any) error {
 	if s.events == nil {
 		return nil
 	}
-	return s.events.PublishJSON(ctx, events.Event{Type: t, SubjectType: subject, SubjectID: id}, payload)
+	return s.events.PublishJSON(ctx, events.Event{Type: t, SubjectType: subject, SubjectID: id, Subject: record}, payload)
 }
 
 // EventDefinitions documents the organization and person events with
@@ -83,14 +83,18 @@ func (s *Service) publish(ctx context.Context, t events.Type, subject string, id
 func EventDefinitions() []events.Definition {
 	at := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
 	org := uuid.MustParse("0190d0c4-5e2a-7cc0-8000-0000000000d1")
+	o := OrganizationPayload{ID: org, Name: "Nordic Widgets AB", RegistrationNumber: "556677-8899",
+		VATNumber: "SE556677889901", Email: "info@nordicwidgets.example", Address: AddressPayload{Street: "Storgatan 1",
+			PostalCode: "111 22", City: "Stockholm", Country: "SE"}, Version: 1, CreatedAt: at, UpdatedAt: at}
+	p := PersonPayload{ID: uuid.MustParse("0190d0c4-5e2a-7cc0-8000-0000000000d2"), FirstName: "Åsa",
+		LastName: "Ström", Name: "Åsa Ström", Email: "asa@nordicwidgets.example", JobTitle: "CFO", OrganizationID: &org, Version: 1,
+		CreatedAt: at, UpdatedAt: at}
 	return []events.Definition{
 		{Type: events.OrganizationCreated, Description: "An organization was created (inline with an opportunity included).",
-			Example: OrganizationPayload{ID: org, Name: "Nordic Widgets AB", RegistrationNumber: "556677-8899",
-				VATNumber: "SE556677889901", Email: "info@nordicwidgets.example", Address: AddressPayload{Street: "Storgatan 1",
-					PostalCode: "111 22", City: "Stockholm", Country: "SE"}, Version: 1, CreatedAt: at, UpdatedAt: at}},
+			Example: o, Subject: Organization{ID: o.ID, Name: o.Name, RegistrationNumber: o.RegistrationNumber, VATNumber: o.VATNumber,
+				Email: o.Email, Address: Address(o.Address), Version: 1, CreatedAt: at, UpdatedAt: at}},
 		{Type: events.PersonCreated, Description: "A person was created (inline with an opportunity included).",
-			Example: PersonPayload{ID: uuid.MustParse("0190d0c4-5e2a-7cc0-8000-0000000000d2"), FirstName: "Åsa",
-				LastName: "Ström", Name: "Åsa Ström", Email: "asa@nordicwidgets.example", JobTitle: "CFO", OrganizationID: &org, Version: 1,
-				CreatedAt: at, UpdatedAt: at}},
+			Example: p, Subject: Person{ID: p.ID, FirstName: p.FirstName, LastName: p.LastName, Email: p.Email, JobTitle: p.JobTitle,
+				OrganizationID: &org, Version: 1, CreatedAt: at, UpdatedAt: at}},
 	}
 }

@@ -100,7 +100,7 @@ func (s *Service) CreateOrganization(ctx context.Context, in NewOrganization) (O
 		if err := s.store.CreateOrganization(ctx, o); err != nil {
 			return err
 		}
-		return s.publish(ctx, events.OrganizationCreated, "organization", o.ID, organizationPayload(o))
+		return s.publish(ctx, events.OrganizationCreated, "organization", o.ID, o, organizationPayload(o))
 	})
 	if err != nil {
 		return Organization{}, err
@@ -181,7 +181,7 @@ func (s *Service) CreatePerson(ctx context.Context, in NewPerson) (Person, error
 		if err := s.store.CreatePerson(ctx, p); err != nil {
 			return err
 		}
-		return s.publish(ctx, events.PersonCreated, "person", p.ID, personPayload(p))
+		return s.publish(ctx, events.PersonCreated, "person", p.ID, p, personPayload(p))
 	})
 	if err != nil {
 		return Person{}, err

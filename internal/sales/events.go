@@ -31,6 +31,9 @@ type PhaseChangedPayload struct {
 	Probability   int        `json:"probability"`
 	Amount        int64      `json:"estimated_amount"`
 	Currency      string     `json:"currency"`
+	// Previous is the phase and probability the opportunity left (a
+	// webhook's data adds it to the opportunity).
+	Previous map[string]any `json:"previous,omitempty"`
 }
 
 // publishPhaseChange publishes opportunity.phase_changed for a recorded
@@ -41,9 +44,13 @@ func (s *Service) publishPhaseChange(ctx context.Context, o Opportunity, pc Phas
 	}
 	p := PhaseChangedPayload{PipelineID: o.PipelineID, OwnerID: o.OwnerID, FromPhaseID: pc.FromPhaseID,
 		FromPhaseName: pc.FromPhaseName, ToPhaseID: pc.ToPhaseID, ToPhaseName: pc.ToPhaseName, ToPhaseKind: kind,
-		Status: kind.Status(), Probability: pc.ToProbability, Amount: o.EstimatedAmount, Currency: o.Currency}
+		Status: kind.Status(), Probability: pc.ToProbability, Amount: o.EstimatedAmount, Currency: o.Currency,
+		Previous: map[string]any{"phase_id": pc.FromPhaseID}}
+	if pc.FromProbability != nil && *pc.FromProbability != pc.ToProbability {
+		p.Previous["probability"] = *pc.FromProbability
+	}
 	e := events.Event{Type: events.OpportunityPhaseChanged, SubjectType: "opportunity", SubjectID: o.ID,
-		OpportunityID: &o.ID, OccurredAt: pc.ChangedAt}
+		OpportunityID: &o.ID, OccurredAt: pc.ChangedAt, Subject: o}
 	if err := s.events.PublishJSON(ctx, e, p); err != nil {
 		return err
 	}
@@ -127,12 +134,12 @@ func changed(before, after OpportunityPayload) map[string]any {
 }
 
 // publishOpportunity publishes t about o with its payload.
-func (s *Service) publishOpportunity(ctx context.Context, t events.Type, p OpportunityPayload) error {
+func (s *Service) publishOpportunity(ctx context.Context, t events.Type, o Opportunity, p OpportunityPayload) error {
 	if s.events == nil {
 		return nil
 	}
-	id := p.ID
-	return s.events.PublishJSON(ctx, events.Event{Type: t, SubjectType: "opportunity", SubjectID: id, OpportunityID: &id}, p)
+	id := o.ID
+	return s.events.PublishJSON(ctx, events.Event{Type: t, SubjectType: "opportunity", SubjectID: id, OpportunityID: &id, Subject: o}, p)
 }
 
 // EventDefinitions documents the opportunity events with examples of
@@ -152,16 +159,30 @@ func EventDefinitions() []events.Definition {
 	move := PhaseChangedPayload{PipelineID: pipe, OwnerID: owner, FromPhaseID: &from, FromPhaseName: &fromName,
 		ToPhaseID: uuid.MustParse("0190d0c4-5e2a-7cc0-8000-0000000000c3"), ToPhaseName: "Proposal", ToPhaseKind: KindOpen,
 		Status: StatusOpen, Probability: 50, Amount: 12500000, Currency: "SEK"}
+	move.Previous = map[string]any{"phase_id": from, "probability": 20}
 	won := move
 	won.ToPhaseName, won.ToPhaseKind, won.Status, won.Probability = "Won", KindWon, StatusWon, 100
 	lost := move
 	lost.ToPhaseName, lost.ToPhaseKind, lost.Status, lost.Probability = "Lost", KindLost, StatusLost, 0
+	// The records the events carry, as the API shows them.
+	rec := Opportunity{ID: id, Title: opp.Title, OrganizationID: &org, OwnerID: owner, PipelineID: pipe, PhaseID: phase,
+		Probability: 20, EstimatedAmount: 12500000, Currency: "SEK", Status: StatusOpen, CreatedBy: owner, Version: 1,
+		CreatedAt: at, UpdatedAt: at}
+	recUpdated := rec
+	recUpdated.EstimatedAmount, recUpdated.Version, recUpdated.UpdatedAt = 15000000, 2, at.Add(time.Hour)
+	recMoved := rec
+	recMoved.PhaseID, recMoved.Probability, recMoved.Version, recMoved.UpdatedAt = move.ToPhaseID, 50, 2, at.Add(time.Hour)
+	closedAt := at.Add(time.Hour)
+	recWon := recMoved
+	recWon.Probability, recWon.Status, recWon.ClosedAt = 100, StatusWon, &closedAt
+	recLost := recMoved
+	recLost.Probability, recLost.Status, recLost.ClosedAt = 0, StatusLost, &closedAt
 	return []events.Definition{
-		{Type: events.OpportunityCreated, Description: "An opportunity was created.", Example: opp},
-		{Type: events.OpportunityUpdated, Description: "An opportunity's fields changed; previous holds the earlier value of each changed field.", Example: updated},
-		{Type: events.OpportunityPhaseChanged, Description: "An opportunity moved to another phase (also on creation, from none).", Example: move},
-		{Type: events.OpportunityWon, Description: "An opportunity entered a won phase (after its opportunity.phase_changed).", Example: won},
-		{Type: events.OpportunityLost, Description: "An opportunity entered a lost phase (after its opportunity.phase_changed).", Example: lost},
-		{Type: events.OpportunityDeleted, Description: "An opportunity was deleted; the payload is its last state.", Example: opp},
+		{Type: events.OpportunityCreated, Description: "An opportunity was created.", Example: opp, Subject: rec},
+		{Type: events.OpportunityUpdated, Description: "An opportunity's fields changed; previous holds the earlier value of each changed field.", Example: updated, Subject: recUpdated},
+		{Type: events.OpportunityPhaseChanged, Description: "An opportunity moved to another phase (not on creation); previous holds the phase (and probability) it left.", Example: move, Subject: recMoved},
+		{Type: events.OpportunityWon, Description: "An opportunity entered a won phase (after its opportunity.phase_changed).", Example: won, Subject: recWon},
+		{Type: events.OpportunityLost, Description: "An opportunity entered a lost phase (after its opportunity.phase_changed).", Example: lost, Subject: recLost},
+		{Type: events.OpportunityDeleted, Description: "An opportunity was deleted; data is its last state.", Example: opp, Subject: rec},
 	}
 }

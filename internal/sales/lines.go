@@ -207,7 +207,7 @@ func (s *Service) changeLines(ctx context.Context, opportunityID uuid.UUID, fn f
 		if after.Previous = changed(before, after); len(after.Previous) == 0 {
 			return nil
 		}
-		return s.publishOpportunity(ctx, events.OpportunityUpdated, after)
+		return s.publishOpportunity(ctx, events.OpportunityUpdated, o, after)
 	})
 }
 

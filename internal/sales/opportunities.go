@@ -60,17 +60,17 @@ func (s *Service) CreateOpportunity(ctx context.Context, in NewOpportunity) (Opp
 		if err := s.store.CreateOpportunity(ctx, o); err != nil {
 			return err
 		}
-		if err := s.recordPhase(ctx, o, nil, phase); err != nil {
+		if _, err := s.recordPhase(ctx, o, nil, phase); err != nil {
 			return err
 		}
 		due := s.now().AddDate(0, 0, ws.FollowUpDays)
 		if err := s.followUps.CreateFollowUp(ctx, o.ID, "Follow up: "+o.Title, p.UserID, due); err != nil {
 			return err
 		}
-		if out, err = s.store.Opportunity(ctx, o.ID); err != nil {
+		if out, err = s.saved(ctx, o.ID); err != nil {
 			return err
 		}
-		return s.publishOpportunity(ctx, events.OpportunityCreated, payloadOf(out))
+		return s.publishOpportunity(ctx, events.OpportunityCreated, out, payloadOf(out))
 	})
 	return out, err
 }
@@ -173,7 +173,17 @@ func (s *Service) checkOwner(ctx context.Context, id uuid.UUID) error {
 	return nil
 }
 
-func (s *Service) recordPhase(ctx context.Context, o Opportunity, from *Phase, to Phase) error {
+// phaseMove is a recorded phase change whose events wait until the
+// opportunity is saved, so that they carry it as saved.
+type phaseMove struct {
+	pc   PhaseChange
+	kind PhaseKind
+}
+
+// recordPhase records o's entry into phase to (from nil: its first phase)
+// and answers the move to publish once o is saved (nil for a first phase,
+// which is not a change).
+func (s *Service) recordPhase(ctx context.Context, o Opportunity, from *Phase, to Phase) (*phaseMove, error) {
 	actor := events.ActorFrom(ctx)
 	pc := PhaseChange{ID: newID(), OpportunityID: o.ID, ToPhaseID: to.ID, ToPhaseName: to.Name,
 		ToProbability: o.Probability, ChangedBy: events.UserID(ctx), ActorKind: string(actor.Kind),
@@ -184,16 +194,26 @@ func (s *Service) recordPhase(ctx context.Context, o Opportunity, from *Phase, t
 		pc.FromProbability = &prob
 	}
 	if err := s.store.RecordPhaseChange(ctx, pc); err != nil {
-		return err
+		return nil, err
 	}
 	if from == nil {
-		return nil // a new opportunity's first phase is not a change
+		return nil, nil
 	}
-	return s.publishPhaseChange(ctx, o, pc, to.Kind)
+	return &phaseMove{pc: pc, kind: to.Kind}, nil
 }
 
-// Opportunity returns one opportunity with the totals of its lines.
-func (s *Service) Opportunity(ctx context.Context, id uuid.UUID) (Opportunity, error) {
+// publishMove publishes m's events about o as saved; a nil m publishes
+// nothing.
+func (s *Service) publishMove(ctx context.Context, o Opportunity, m *phaseMove) error {
+	if m == nil {
+		return nil
+	}
+	return s.publishPhaseChange(ctx, o, m.pc, m.kind)
+}
+
+// saved reads an opportunity as the transaction has it now, with its
+// totals: what its events carry.
+func (s *Service) saved(ctx context.Context, id uuid.UUID) (Opportunity, error) {
 	o, err := s.store.Opportunity(ctx, id)
 	if err != nil {
 		return Opportunity{}, err
@@ -201,6 +221,11 @@ func (s *Service) Opportunity(ctx context.Context, id uuid.UUID) (Opportunity, e
 	one := []Opportunity{o}
 	err = s.withTotals(ctx, one)
 	return one[0], err
+}
+
+// Opportunity returns one opportunity with the totals of its lines.
+func (s *Service) Opportunity(ctx context.Context, id uuid.UUID) (Opportunity, error) {
+	return s.saved(ctx, id)
 }
 
 // OpportunityFilter narrows a list of opportunities; zero fields do not filter.
@@ -247,6 +272,6 @@ func (s *Service) DeleteOpportunity(ctx context.Context, id uuid.UUID, ifVersion
 		if err := s.store.DeleteOpportunity(ctx, id, ifVersion); err != nil {
 			return err
 		}
-		return s.publishOpportunity(ctx, events.OpportunityDeleted, payloadOf(o))
+		return s.publishOpportunity(ctx, events.OpportunityDeleted, o, payloadOf(o))
 	})
 }

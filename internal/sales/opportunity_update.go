@@ -59,7 +59,8 @@ func (s *Service) UpdateOpportunity(ctx context.Context, id uuid.UUID, patch Opp
 		if err := applyLineRules(&o, before, patch, lines); err != nil {
 			return err
 		}
-		if err := s.applyPhase(ctx, &o, patch); err != nil {
+		move, err := s.applyPhase(ctx, &o, patch)
+		if err != nil {
 			return err
 		}
 		if o.OrganizationID == nil && o.PersonID == nil {
@@ -72,20 +73,17 @@ func (s *Service) UpdateOpportunity(ctx context.Context, id uuid.UUID, patch Opp
 		if err := s.store.SaveOpportunity(ctx, o); err != nil {
 			return err
 		}
-		out, err = s.store.Opportunity(ctx, id)
-		if err != nil {
+		if out, err = s.saved(ctx, id); err != nil {
 			return err
 		}
-		one := []Opportunity{out}
-		if err := s.withTotals(ctx, one); err != nil {
+		if err := s.publishMove(ctx, out, move); err != nil {
 			return err
 		}
-		out = one[0]
 		after := payloadOf(out)
 		if after.Previous = changed(payloadOf(before), after); len(after.Previous) == 0 {
 			return nil
 		}
-		return s.publishOpportunity(ctx, events.OpportunityUpdated, after)
+		return s.publishOpportunity(ctx, events.OpportunityUpdated, out, after)
 	})
 	if err != nil {
 		return Opportunity{}, err
@@ -133,32 +131,34 @@ func (s *Service) applyFields(ctx context.Context, o *Opportunity, p Opportunity
 
 // applyPhase moves the opportunity to a new pipeline and/or phase and then
 // applies a probability override, in that order, so that one request can
-// move an opportunity and override the new phase's probability.
-func (s *Service) applyPhase(ctx context.Context, o *Opportunity, p OpportunityPatch) error {
+// move an opportunity and override the new phase's probability. It answers
+// the recorded move, to publish once the opportunity is saved.
+func (s *Service) applyPhase(ctx context.Context, o *Opportunity, p OpportunityPatch) (*phaseMove, error) {
+	var move *phaseMove
 	pipelineID := o.PipelineID
 	if p.PipelineID != nil && *p.PipelineID != o.PipelineID {
 		var phase *Phase
 		if p.PhaseID != nil {
 			ph, _, err := s.store.PhaseByID(ctx, *p.PhaseID)
 			if errs.Is(err, errs.NotFound) {
-				return errs.Field("phase_id", "no such phase")
+				return nil, errs.Field("phase_id", "no such phase")
 			}
 			if err != nil {
-				return err
+				return nil, err
 			}
 			phase = &ph
 		}
 		if err := CheckPipelineChange(o.PipelineID, *p.PipelineID, phase); err != nil {
-			return err
+			return nil, err
 		}
 		pipelineID = *p.PipelineID
 	}
 	pl, err := s.store.Pipeline(ctx, pipelineID)
 	if errs.Is(err, errs.NotFound) {
-		return errs.Field("pipeline_id", "no such pipeline")
+		return nil, errs.Field("pipeline_id", "no such pipeline")
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	cur, _ := pl.Phase(o.PhaseID)
 	target := cur
@@ -166,16 +166,16 @@ func (s *Service) applyPhase(ctx context.Context, o *Opportunity, p OpportunityP
 		ph, ok := pl.Phase(*p.PhaseID)
 		if !ok {
 			if _, _, err := s.store.PhaseByID(ctx, *p.PhaseID); errs.Is(err, errs.NotFound) {
-				return errs.Field("phase_id", "no such phase")
+				return nil, errs.Field("phase_id", "no such phase")
 			}
-			return ruleField(RulePhaseInPipeline, "phase_id", "phase belongs to another pipeline")
+			return nil, ruleField(RulePhaseInPipeline, "phase_id", "phase belongs to another pipeline")
 		}
 		target = ph
 	}
 	if target.ID != o.PhaseID {
 		from, _, err := s.store.PhaseByID(ctx, o.PhaseID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		wasClosed := o.Status != StatusOpen
 		o.PipelineID = pl.ID
@@ -183,16 +183,16 @@ func (s *Service) applyPhase(ctx context.Context, o *Opportunity, p OpportunityP
 		if wasClosed && o.Status == StatusOpen {
 			o.LostReason = nil
 		}
-		if err := s.recordPhase(ctx, *o, &from, target); err != nil {
-			return err
+		if move, err = s.recordPhase(ctx, *o, &from, target); err != nil {
+			return nil, err
 		}
 	}
 	if p.ProbabilityOverride.Set {
 		st, err := SetOverride(o.State(), target, p.ProbabilityOverride.Value)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		o.withState(st)
 	}
-	return nil
+	return move, nil
 }

@@ -36,12 +36,19 @@ func (s *Service) MoveToPhase(ctx context.Context, opportunityID, phaseID uuid.U
 			return nil
 		}
 		o.withState(EnterPhase(o.State(), target, s.now()))
-		if err := s.recordPhase(ctx, o, &cur, target); err != nil {
+		move, err := s.recordPhase(ctx, o, &cur, target)
+		if err != nil {
 			return err
 		}
 		o.UpdatedAt = s.now()
+		if err := s.store.SaveOpportunity(ctx, o); err != nil {
+			return err
+		}
 		moved = true
-		return s.store.SaveOpportunity(ctx, o)
+		if o, err = s.saved(ctx, o.ID); err != nil {
+			return err
+		}
+		return s.publishMove(ctx, o, move)
 	})
 	return moved, err
 }

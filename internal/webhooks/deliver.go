@@ -163,17 +163,41 @@ func (s *Service) matches(ctx context.Context, sub Subscription, e events.Event)
 }
 
 // Body is what a receiver gets: the event's type, when it occurred, and
-// its data.
+// its data (see Data).
 func Body(e events.Event) ([]byte, error) {
-	data := e.Payload
-	if len(data) == 0 {
-		data = json.RawMessage(`{}`)
-	}
 	return json.Marshal(struct {
 		Type      events.Type     `json:"type"`
 		Timestamp time.Time       `json:"timestamp"`
 		Data      json.RawMessage `json:"data"`
-	}{e.Type, e.OccurredAt.UTC(), data})
+	}{e.Type, e.OccurredAt.UTC(), Data(e.Object, e.Payload)})
+}
+
+// Data is a delivery's data: the record the event is about as the API
+// returned it at the moment of the event, with "previous" (the earlier
+// values of the fields an update changed) from the payload when it has
+// one. An event about no record, or one kept from before events kept
+// their records, is delivered with its own payload.
+func Data(object, payload json.RawMessage) json.RawMessage {
+	if len(object) < 2 || object[0] != '{' {
+		if len(payload) == 0 {
+			return json.RawMessage(`{}`)
+		}
+		return payload
+	}
+	var p struct {
+		Previous json.RawMessage `json:"previous"`
+	}
+	if json.Unmarshal(payload, &p) != nil || len(p.Previous) == 0 || string(p.Previous) == "null" {
+		return object
+	}
+	body := bytes.TrimSpace(object[1 : len(object)-1])
+	out := make([]byte, 0, len(object)+len(p.Previous)+16)
+	out = append(out, '{')
+	if len(body) > 0 {
+		out = append(append(out, body...), ',')
+	}
+	out = append(append(append(out, `"previous":`...), p.Previous...), '}')
+	return out
 }
 
 // Sign answers the webhook-signature header for one message: a
