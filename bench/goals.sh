@@ -21,7 +21,7 @@ goal_line() {
 }
 
 # goal_ratio TEXT NAME OTHER FACTOR: NAME's req/s ≥ FACTOR × OTHER's at
-# every size. OTHER is "pgbench" (pgbench -S), "raw" (NAME's own raw SQL)
+# every size, without errors. OTHER is "pgbench" (pgbench -S), "raw" (NAME's own raw SQL)
 # or a row name at POCKETBASE_RECORDS (the PocketBase rows).
 goal_ratio() {
 	local text=$1 name=$2 other=$3 factor=$4 size a b e r pass figures="" ok=""
@@ -37,7 +37,8 @@ goal_ratio() {
 		read -r r pass < <(awk -v a="$a" -v b="$b" -v f="$factor" 'BEGIN {
 			r = b > 0 ? a / b : 0; printf "%.2f %d\n", r, r >= f }')
 		figures+="${figures:+, }$r at $size"
-		[ "${e:-0}" = 0 ] || figures+=" (errors: not comparable)"
+		# A row with errors proves nothing: the goal is not met.
+		[ "${e:-0}" = 0 ] || { figures+=" (errors: not comparable)"; pass=0; }
 		[ "$ok" = 0 ] || ok=$pass
 	done
 	goal_line "$ok" "$text" "$figures"
@@ -45,7 +46,7 @@ goal_ratio() {
 
 # goal_flat NAME: req/s at the smallest size ÷ req/s at the largest ≤ 1.3.
 goal_flat() {
-	local name=$1 sizes small large a b r pass
+	local name=$1 sizes small large a b r pass figures
 	read -ra sizes <<<"$SIZES"
 	small=${sizes[0]} large=${sizes[${#sizes[@]} - 1]}
 	a=$(row_field "$small" "$name" 4)
@@ -55,7 +56,11 @@ goal_flat() {
 		return
 	fi
 	read -r r pass < <(awk -v a="$a" -v b="$b" 'BEGIN { r = b > 0 ? a / b : 99; printf "%.2f %d\n", r, r <= 1.3 }')
-	goal_line "$pass" "$name flat (req/s at $small ÷ at $large ≤ 1.3)" "$r ($a ÷ $b req/s)"
+	figures="$r ($a ÷ $b req/s)"
+	if [ "$(row_field "$small" "$name" 7)" != 0 ] || [ "$(row_field "$large" "$name" 7)" != 0 ]; then
+		figures+=" (errors: not comparable)" pass=0
+	fi
+	goal_line "$pass" "$name flat (req/s at $small ÷ at $large ≤ 1.3)" "$figures"
 }
 
 # goals prints the goals block. The forecast and dashboard goal is read as
