@@ -35,7 +35,7 @@ goal_ratio() {
 		[ -n "$a" ] && [ -n "$b" ] || continue
 		e=$(row_field "$size" "$name" 7)
 		read -r r pass < <(awk -v a="$a" -v b="$b" -v f="$factor" 'BEGIN {
-			r = b > 0 ? a / b : 0; printf "%.2f %d\n", r, r >= f }')
+			r = b > 0 ? a / b : 0; printf "%.3f %d\n", r, r >= f }')
 		figures+="${figures:+, }$r at $size"
 		# A row with errors proves nothing: the goal is not met.
 		[ "${e:-0}" = 0 ] || { figures+=" (errors: not comparable)"; pass=0; }
@@ -75,7 +75,7 @@ goals() {
 		goal_ratio "$name ≥ 0.5 × its raw SQL tps" "$name" raw 0.5
 	done
 	for name in forecast dashboard; do
-		goal_ratio "$name ≥ its raw SQL tps ÷ 1.2" "$name" raw 0.8333
+		goal_ratio "$name ≥ its raw SQL tps ÷ 1.2" "$name" raw 0.833333
 	done
 	if [ "$(wc -w <<<"$SIZES")" -lt 2 ]; then
 		goal_line "" "every endpoint flat (req/s at the smallest size ÷ at the largest ≤ 1.3)" "needs two sizes in BENCH_SIZES"
