@@ -68,7 +68,7 @@ func TestBenchCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	start = time.Now()
-	if _, err := postgres.SeedBenchOpportunities(context.Background(), env.DB, ws, exportRows); err != nil {
+	if _, err := postgres.SeedBenchOpportunities(context.Background(), env.DB, ws, exportRows, nil); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("seeded %d opportunities in %s", exportRows, time.Since(start).Round(time.Millisecond))

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # bench/run.sh: load the API with wrk and PostgreSQL with pgbench on this
 # machine, one after the other, and report requests/s, p50 and p99 latency
-# and how the API's rate compares with the database's own select-only rate.
+# and how the API's rate compares with the database's own select-only rate
+# and with each endpoint's own statements run raw; then the goals of issue 14
+# (bench/goals.sh) from the same numbers.
 #
 # Everything runs on loopback: a fresh database, a freshly built server on a
 # free 127.0.0.1 port, wrk and pgbench with bounded durations. The trap at the
@@ -21,8 +23,11 @@
 #   BENCH_RATE_LIMIT    CRM_RATE_LIMIT_PER_MINUTE of the server (default 100000000: wrk is one user at full speed)
 #   BENCH_SIZES         opportunity counts to measure at, in growing order (default "10000 100000 1000000");
 #                       the workspace is grown to each size with `crm seed --bench-opportunities`
+#   BENCH_POCKETBASE    a PocketBase binary (./bench/pocketbase.sh builds one): load it too, as a yardstick
+#   BENCH_POCKETBASE_RECORDS  records PocketBase is given (default 10000)
 set -euo pipefail
 
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd) # also when sourced from elsewhere
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 GO=${GO:-go}
@@ -41,9 +46,15 @@ BASE=""
 TOKEN=""
 SIZES=${BENCH_SIZES:-10000 100000 1000000}
 SIZE=0 # the current number of opportunities
+USER_ID="" WS_ID="" PIPELINE_ID="" OPPORTUNITY_ID="" # set by seed
 KEYS=""
 SECRET=""
 ROWS=() # "size|name|method path|req/s|p50 ms|p99 ms|errors|RSS MB", filled by load_endpoint, load_raw and run_pgbench
+
+# shellcheck source=bench/goals.sh
+. "$BENCH_DIR/goals.sh"
+# shellcheck source=bench/pocketbase.sh
+. "$BENCH_DIR/pocketbase.sh"
 
 log() { printf '>> %s\n' "$*" >&2; }
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
@@ -171,6 +182,7 @@ stop_server() {
 cleanup() {
 	local rc=$?
 	stop_server
+	stop_pocketbase
 	drop_databases
 	[ -z "$TMP" ] || rm -rf "$TMP"
 	exit "$rc"
@@ -245,24 +257,33 @@ seed() {
 	login
 	WS_ID=$(psql "$DB_URL" -XAtc "SELECT workspace_id FROM users WHERE email = 'bench@example.com'")
 	PIPELINE_ID=$(psql "$DB_URL" -XAtc "SELECT id FROM pipelines WHERE workspace_id = '$WS_ID' AND is_default")
+	USER_ID=$(psql "$DB_URL" -XAtc "SELECT id FROM users WHERE email = 'bench@example.com'")
+	# The seed gave this opportunity a timeline (crm seed logs it too).
 	OPPORTUNITY_ID=$(psql "$DB_URL" -XAtc "SELECT id FROM opportunities WHERE workspace_id = '$WS_ID' ORDER BY id OFFSET $((SIZE / 2)) LIMIT 1")
 	FROM=$(date -u +%Y-%m-01)
 	TO=$(date -u -d "$FROM +12 months -1 day" +%Y-%m-%d)
+	# The dashboard's moments, as the server computes them (UTC workspace).
+	NOW=$(date -u '+%Y-%m-%d %H:%M:%S+00')
+	QUARTER=$(date -u -d "$(date -u +%Y)-$(printf '%02d' $((($(date -u +%-m) - 1) / 3 * 3 + 1)))-01" +%Y-%m-%d)
+	SINCE_90D=$(date -u -d '90 days ago' '+%Y-%m-%d %H:%M:%S+00')
+	SINCE_1Y=$(date -u -d '1 year ago' '+%Y-%m-%d %H:%M:%S+00')
 }
 
 # ---- endpoints --------------------------------------------------------------------
 # endpoints prints one "name|METHOD|path|body|sql" line per endpoint, loaded in
-# this order after each seed; sql names bench/sql/<sql>.sql, the same query
-# run raw with pgbench for comparison ({{ws}}, {{pipeline}}, {{opportunity}},
-# {{from}}, {{to}} are filled in).
+# this order after each seed; sql names bench/sql/<sql>.sql, the same
+# statements run raw with pgbench for comparison (see load_raw for the
+# placeholders filled in).
 endpoints() {
 	printf '%s\n' \
 		"me|GET|/api/v1/me||" \
 		"opportunity|GET|/api/v1/opportunities/$OPPORTUNITY_ID||opportunity" \
 		"opportunities-list|GET|/api/v1/opportunities?pipeline_id=$PIPELINE_ID&status=open&sort=-updated_at&limit=50||opportunities-list" \
 		"board|GET|/api/v1/pipelines/$PIPELINE_ID/board||board" \
+		"timeline|GET|/api/v1/opportunities/$OPPORTUNITY_ID/timeline||timeline" \
+		"quotes-list|GET|/api/v1/quotes?limit=50||quotes-list" \
 		"forecast|GET|/api/v1/forecast?group_by=month||forecast" \
-		"dashboard|GET|/api/v1/dashboard||"
+		"dashboard|GET|/api/v1/dashboard||dashboard"
 }
 
 # ---- load --------------------------------------------------------------------------
@@ -308,11 +329,18 @@ load_endpoint() {
 }
 
 # load_raw runs an endpoint's SQL with pgbench against the API's database,
-# with the same connections and duration.
+# with the same connections and duration. A file of several statements is
+# one transaction per iteration, as the endpoint runs them one per request.
+# Placeholders: {{ws}}, {{user}} (the bench admin), {{pipeline}},
+# {{opportunity}}, {{from}} and {{to}} (this month and eleven more),
+# {{to_month}} (the first day of the last), {{now}}, {{month}} and
+# {{quarter}} (their first days), {{since_90d}} and {{since_1y}}.
 load_raw() {
 	local name=$1 sql=$2
-	sed -e "s/{{ws}}/$WS_ID/g" -e "s/{{pipeline}}/$PIPELINE_ID/g" -e "s/{{opportunity}}/$OPPORTUNITY_ID/g" \
-		-e "s/{{from}}/$FROM/g" -e "s/{{to}}/$TO/g" -e "s/{{to_month}}/${TO%-*}-01/g" "$ROOT/bench/sql/$sql.sql" >"$TMP/$sql.sql"
+	sed -e "s/{{ws}}/$WS_ID/g" -e "s/{{user}}/$USER_ID/g" -e "s/{{pipeline}}/$PIPELINE_ID/g" \
+		-e "s/{{opportunity}}/$OPPORTUNITY_ID/g" -e "s/{{from}}/$FROM/g" -e "s/{{to}}/$TO/g" \
+		-e "s/{{to_month}}/${TO%-*}-01/g" -e "s/{{now}}/$NOW/g" -e "s/{{month}}/$FROM 00:00:00+00/g" -e "s/{{quarter}}/$QUARTER 00:00:00+00/g" \
+		-e "s/{{since_90d}}/$SINCE_90D/g" -e "s/{{since_1y}}/$SINCE_1Y/g" "$ROOT/bench/sql/$sql.sql" >"$TMP/$sql.sql"
 	log "raw SQL of $name with pgbench"
 	rm -rf "$TMP/rawlog" && mkdir -p "$TMP/rawlog"
 	timeout $((SECONDS_PER_RUN + 60)) pgbench -n -M prepared -c "$CONNS" -j "$THREADS" -T "$SECONDS_PER_RUN" \
@@ -406,7 +434,7 @@ report() {
 	when=$(date -u '+%Y-%m-%d %H:%M UTC')
 	commit=$(git describe --always --dirty 2>/dev/null || echo unknown)
 	[ -z "${BENCH_BIN:-}" ] || commit="$commit (binary: $BENCH_BIN)"
-	out=$(printf '## %s, commit %s\n\n%s\n\n%s\n' "$when" "$commit" "$(machine)" "$(table)")
+	out=$(printf '## %s, commit %s\n\n%s\n\n%s\n\n%s\n' "$when" "$commit" "$(machine)" "$(table)" "$(goals)")
 	printf '\n%s\n\n' "$out"
 	mkdir -p "$(dirname "$RESULTS")"
 	printf '%s\n\n' "$out" >>"$RESULTS"
@@ -432,6 +460,7 @@ main() {
 	done
 	stop_server # the server's background jobs must not share the CPU with pgbench
 	run_pgbench
+	load_pocketbase
 	report
 	for row in "${ROWS[@]}"; do
 		[[ $(cut -d'|' -f7 <<<"$row") == 0 ]] || log "warning: ${row%%|*} had errors; its numbers are not comparable"

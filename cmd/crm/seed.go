@@ -14,6 +14,7 @@ import (
 	"github.com/acme/crm/internal/errs"
 	"github.com/acme/crm/internal/identity"
 	"github.com/acme/crm/internal/postgres"
+	"github.com/acme/crm/internal/quoting"
 )
 
 // seed loads the demo workspace (--demo) or grows a load-test workspace
@@ -58,13 +59,28 @@ func seed(ctx context.Context, args []string, getenv func(string) string, stderr
 		}
 	}
 	if *benchN > 0 {
-		return seedBench(ctx, a, log, *benchEmail, *benchN)
+		keys, err := c.keyring(log)
+		if err != nil {
+			return err
+		}
+		// The server's own links: the quote list unseals each sent quote's.
+		links, err := quoting.NewLinks(c.PublicURL, keys.Derive("quote-links"))
+		if err != nil {
+			return err
+		}
+		return seedBench(ctx, a, log, *benchEmail, *benchN, links)
 	}
 	return nil
 }
 
-// seedBench gives the bench workspace ten users and benchN opportunities.
-func seedBench(ctx context.Context, a *app.App, log *slog.Logger, email string, n int) error {
+// benchTimelineEvents is the length of the bench opportunity's history:
+// one page of its timeline and a little more.
+const benchTimelineEvents = 60
+
+// seedBench gives the bench workspace ten users, n opportunities with one
+// quote per 20 (their links made by links) and, on the opportunity the
+// load test reads, a timeline.
+func seedBench(ctx context.Context, a *app.App, log *slog.Logger, email string, n int, links *quoting.Links) error {
 	ws, admin, err := postgres.BenchAccount(ctx, a.DB, email)
 	if err != nil {
 		return err
@@ -77,11 +93,19 @@ func seedBench(ctx context.Context, a *app.App, log *slog.Logger, email string, 
 			return err
 		}
 	}
-	added, err := postgres.SeedBenchOpportunities(ctx, a.DB, ws, n)
+	link := func() ([]byte, []byte, error) {
+		_, hash, sealed, err := links.New()
+		return hash, sealed, err
+	}
+	added, err := postgres.SeedBenchOpportunities(ctx, a.DB, ws, n, link)
 	if err != nil {
 		return err
 	}
-	log.Info("bench workspace seeded", "opportunities", n, "added", added)
+	opp, events, err := postgres.SeedBenchTimeline(ctx, a.DB, ws, n, benchTimelineEvents)
+	if err != nil {
+		return err
+	}
+	log.Info("bench workspace seeded", "opportunities", n, "added", added, "timeline_opportunity", opp, "timeline_events_added", events)
 	return nil
 }
 

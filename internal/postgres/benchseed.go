@@ -14,10 +14,13 @@ import (
 // for load tests, with COPY: organizations (one per ten opportunities),
 // phases spread over the workspace's pipelines (about a third closed),
 // owners over its users, amounts, currencies, sources and expected order
-// dates (a fifth without) spread as a real sales team's would be. The board
-// and forecast totals are rebuilt once at the end. It returns how many rows it added.
-// Seeded opportunities have no phase history or follow-up tasks.
-func SeedBenchOpportunities(ctx context.Context, db *DB, workspaceID uuid.UUID, total int) (int, error) {
+// dates (a fifth without) spread as a real sales team's would be, and one
+// quote for every 20 opportunities added (see copyQuotes; link makes their
+// customer links, nil leaves them without). The board and forecast totals
+// are rebuilt once at the end. It returns how many opportunities it added.
+// Seeded opportunities have no phase history or follow-up tasks (see
+// SeedBenchTimeline for one that has).
+func SeedBenchOpportunities(ctx context.Context, db *DB, workspaceID uuid.UUID, total int, link QuoteLink) (int, error) {
 	conn, err := db.pool.Acquire(ctx)
 	if err != nil {
 		return 0, err
@@ -45,20 +48,26 @@ func SeedBenchOpportunities(ctx context.Context, db *DB, workspaceID uuid.UUID, 
 	if _, err := tx.Exec(ctx, `ALTER TABLE opportunities DISABLE TRIGGER opportunities_board_totals;
 		ALTER TABLE opportunities DISABLE TRIGGER opportunities_forecast_totals;
 		ALTER TABLE opportunities DISABLE TRIGGER opportunities_changes_write;
-		ALTER TABLE organizations DISABLE TRIGGER organizations_changes_write`); err != nil {
+		ALTER TABLE organizations DISABLE TRIGGER organizations_changes_write;
+		ALTER TABLE quotes DISABLE TRIGGER quotes_changes_write`); err != nil {
 		return 0, err
 	}
 	orgs, err := copyOrganizations(ctx, tx, workspaceID, (add+9)/10, have)
 	if err != nil {
 		return 0, err
 	}
-	if err := copyOpportunities(ctx, tx, workspaceID, ref, orgs, add, have); err != nil {
+	quoted, err := copyOpportunities(ctx, tx, workspaceID, ref, orgs, add, have)
+	if err != nil {
+		return 0, err
+	}
+	if err := copyQuotes(ctx, tx, workspaceID, quoted, link, have); err != nil {
 		return 0, err
 	}
 	if _, err := tx.Exec(ctx, `ALTER TABLE opportunities ENABLE TRIGGER opportunities_board_totals;
 		ALTER TABLE opportunities ENABLE TRIGGER opportunities_forecast_totals;
 		ALTER TABLE opportunities ENABLE TRIGGER opportunities_changes_write;
-		ALTER TABLE organizations ENABLE TRIGGER organizations_changes_write`); err != nil {
+		ALTER TABLE organizations ENABLE TRIGGER organizations_changes_write;
+		ALTER TABLE quotes ENABLE TRIGGER quotes_changes_write`); err != nil {
 		return 0, err
 	}
 	if _, err := tx.Exec(ctx, `SELECT board_totals_rebuild($1), forecast_totals_rebuild($1)`, workspaceID); err != nil {
@@ -67,14 +76,14 @@ func SeedBenchOpportunities(ctx context.Context, db *DB, workspaceID uuid.UUID, 
 	if err := tx.Commit(ctx); err != nil {
 		return 0, err
 	}
-	_, err = conn.Exec(ctx, `ANALYZE opportunities; ANALYZE organizations; ANALYZE board_totals; ANALYZE forecast_totals`)
+	_, err = conn.Exec(ctx, `ANALYZE opportunities; ANALYZE organizations; ANALYZE quotes; ANALYZE board_totals; ANALYZE forecast_totals`)
 	return add, err
 }
 
 type seedPhase struct {
 	id, pipeline uuid.UUID
 	prob         int
-	kind         string
+	kind, name   string
 }
 
 type seedRefs struct {
@@ -85,13 +94,13 @@ type seedRefs struct {
 
 func loadSeedRefs(ctx context.Context, conn *pgx.Conn, ws uuid.UUID) (seedRefs, error) {
 	var r seedRefs
-	rows, err := conn.Query(ctx, `SELECT id, pipeline_id, probability, kind FROM phases WHERE workspace_id = $1 ORDER BY position`, ws)
+	rows, err := conn.Query(ctx, `SELECT id, pipeline_id, probability, kind, name FROM phases WHERE workspace_id = $1 ORDER BY position`, ws)
 	if err != nil {
 		return r, err
 	}
 	for rows.Next() {
 		var p seedPhase
-		if err := rows.Scan(&p.id, &p.pipeline, &p.prob, &p.kind); err != nil {
+		if err := rows.Scan(&p.id, &p.pipeline, &p.prob, &p.kind, &p.name); err != nil {
 			return r, err
 		}
 		r.phases = append(r.phases, p)
@@ -134,7 +143,10 @@ func copyOrganizations(ctx context.Context, tx pgx.Tx, ws uuid.UUID, n, offset i
 	return ids, nil
 }
 
-func copyOpportunities(ctx context.Context, tx pgx.Tx, ws uuid.UUID, ref seedRefs, orgs []uuid.UUID, n, offset int) error {
+// copyOpportunities writes n opportunities and returns every
+// benchQuoteEvery-th of them, to be quoted.
+func copyOpportunities(ctx context.Context, tx pgx.Tx, ws uuid.UUID, ref seedRefs, orgs []uuid.UUID, n, offset int) ([]seedQuoted, error) {
+	quoted := make([]seedQuoted, 0, n/benchQuoteEvery)
 	rnd := rand.New(rand.NewPCG(uint64(offset), 42))
 	now := time.Now().UTC()
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
@@ -162,14 +174,19 @@ func copyOpportunities(ctx context.Context, tx pgx.Tx, ws uuid.UUID, ref seedRef
 		if rnd.IntN(10) == 0 {
 			currency = "EUR"
 		}
-		return []any{uuid.Must(uuid.NewV7()), ws, fmt.Sprintf("Bench deal %d", offset+i), orgs[i/10], owner,
+		id := uuid.Must(uuid.NewV7())
+		if (offset+i)%benchQuoteEvery == benchQuoteEvery-1 {
+			quoted = append(quoted, seedQuoted{id: id, owner: owner, customer: fmt.Sprintf("Bench Company %d AB", offset/10+i/10),
+				currency: currency, status: status, created: created})
+		}
+		return []any{id, ws, fmt.Sprintf("Bench deal %d", offset+i), orgs[i/10], owner,
 			ph.pipeline, ph.id, int32(ph.prob), int64(1000 + rnd.IntN(10_000_000)), currency, expected, source, "",
 			status, closed, owner, int64(1), created, created}, nil
 	}))
 	if err != nil {
-		return fmt.Errorf("copy opportunities: %w", err)
+		return nil, fmt.Errorf("copy opportunities: %w", err)
 	}
-	return nil
+	return quoted, nil
 }
 
 // BenchAccount returns the workspace and user id of the account with the
