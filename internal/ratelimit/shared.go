@@ -19,6 +19,14 @@ type Counter interface {
 	Forget(ctx context.Context, key string) error
 }
 
+// Decider is what a Counter may add to decide an attempt by itself with a
+// smoother rule than fixed windows (rediscount: GCRA, which lets Max
+// attempts through at once and then one every Period/Max, so no burst of
+// 2 × Max straddles a window's end). Reset must then forget its state too.
+type Decider interface {
+	Allow(ctx context.Context, key string, max int, period time.Duration) (ok bool, retryAfter time.Duration, err error)
+}
+
 // Shared allows Max attempts per key in each Period, counted in a Counter
 // shared by all replicas: N replicas together allow Max, not N × Max.
 // When the counter fails (database unreachable), it counts in memory
@@ -50,6 +58,17 @@ func NewShared(c Counter, name string, max int, period time.Duration, log *slog.
 func (s *Shared) Allow(key string) (bool, time.Duration) {
 	ctx, cancel := context.WithTimeout(context.Background(), s.Timeout)
 	defer cancel()
+	if l, ok := s.counter.(Decider); ok {
+		allowed, wait, err := l.Allow(ctx, s.Name+"\x00"+key, s.Max, s.Period)
+		if err != nil {
+			s.log.Warn("shared rate limit unavailable, counting in memory", "err", err)
+			return s.local.Allow(key)
+		}
+		if !allowed {
+			return false, max(wait, time.Second)
+		}
+		return true, 0
+	}
 	hits, left, err := s.counter.Hit(ctx, s.Name+"\x00"+key, s.Period)
 	if err != nil {
 		s.log.Warn("shared rate limit unavailable, counting in memory", "err", err)

@@ -1,8 +1,10 @@
-// Package rediscount counts rate-limit attempts in Redis
-// (ratelimit.Counter) for deployments that set REDIS_URL: fixed windows
-// like the PostgreSQL counter, one atomic script per hit, so that every
-// replica sees the same counts and the database is spared a write per
-// attempt.
+// Package rediscount keeps rate limits in Redis for deployments that set
+// REDIS_URL, so that every replica sees the same counts and the database
+// is spared a write per attempt. Attempt limits (log-in, the customer's
+// quote links: ratelimit.Shared) are decided by GCRA
+// (github.com/go-redis/redis_rate), one atomic script per attempt; the
+// per-caller request quota, whose RateLimit headers speak of windows,
+// counts fixed windows like the PostgreSQL counter (ratelimit.Counter).
 package rediscount
 
 import (
@@ -12,11 +14,15 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/go-redis/redis_rate/v10"
 	"github.com/redis/go-redis/v9"
 )
 
-// Counter is a ratelimit.Counter on Redis.
-type Counter struct{ c *redis.Client }
+// Counter is a ratelimit.Counter and ratelimit.Decider on Redis.
+type Counter struct {
+	c    *redis.Client
+	gcra *redis_rate.Limiter
+}
 
 // Open connects to the Redis at url (redis://[user:pass@]host:port/db or
 // rediss://) and checks that it answers.
@@ -30,7 +36,7 @@ func Open(ctx context.Context, url string) (*Counter, error) {
 		_ = c.Close()
 		return nil, fmt.Errorf("redis: %w", err)
 	}
-	return &Counter{c: c}, nil
+	return &Counter{c: c, gcra: redis_rate.NewLimiter(c)}, nil
 }
 
 // Close closes the connections.
@@ -61,9 +67,22 @@ func (r *Counter) Add(ctx context.Context, key string, n int, period time.Durati
 	return int(res[0]), time.Duration(res[1]) * time.Millisecond, nil
 }
 
-// Forget implements ratelimit.Counter.
+// Allow implements ratelimit.Decider: GCRA with a burst of max and max
+// attempts per period.
+func (r *Counter) Allow(ctx context.Context, key string, max int, period time.Duration) (bool, time.Duration, error) {
+	res, err := r.gcra.Allow(ctx, redisKey(key), redis_rate.Limit{Rate: max, Burst: max, Period: period})
+	if err != nil {
+		return false, 0, fmt.Errorf("rate limit in redis: %w", err)
+	}
+	return res.Allowed > 0, res.RetryAfter, nil
+}
+
+// Forget implements ratelimit.Counter: both the window and the GCRA state.
 func (r *Counter) Forget(ctx context.Context, key string) error {
 	if err := r.c.Del(ctx, redisKey(key)).Err(); err != nil {
+		return fmt.Errorf("forget attempts in redis: %w", err)
+	}
+	if err := r.gcra.Reset(ctx, redisKey(key)); err != nil {
 		return fmt.Errorf("forget attempts in redis: %w", err)
 	}
 	return nil

@@ -70,3 +70,43 @@ func TestSharedWindowAcrossReplicas(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// GCRA across two replicas: a burst of max passes, the next attempt on
+// either waits about period/max, Forget lets the key start again, and one
+// attempt comes back after period/max.
+func TestGCRAAcrossReplicas(t *testing.T) {
+	a, b := open(t), open(t)
+	ctx := context.Background()
+	key := "login:" + uuid.NewString()
+	for i := 1; i <= 10; i++ {
+		c := a
+		if i%2 == 0 {
+			c = b
+		}
+		ok, _, err := c.Allow(ctx, key, 10, time.Minute)
+		if err != nil || !ok {
+			t.Fatalf("attempt %d refused (%v)", i, err)
+		}
+	}
+	ok, wait, err := b.Allow(ctx, key, 10, time.Minute)
+	if err != nil || ok || wait <= 0 || wait > 6*time.Second+time.Second/2 {
+		t.Fatalf("11th attempt: ok %v, wait %v (%v); want refused for about 6s", ok, wait, err)
+	}
+	if err := a.Forget(ctx, key); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _, _ := b.Allow(ctx, key, 10, time.Minute); !ok {
+		t.Error("after Forget: refused")
+	}
+	fast := "ip:" + uuid.NewString()
+	for i := 0; i < 2; i++ {
+		a.Allow(ctx, fast, 2, 200*time.Millisecond)
+	}
+	if ok, _, _ := b.Allow(ctx, fast, 2, 200*time.Millisecond); ok {
+		t.Fatal("third attempt of 2 allowed at once")
+	}
+	time.Sleep(150 * time.Millisecond) // one emission interval (100 ms) has passed
+	if ok, _, _ := b.Allow(ctx, fast, 2, 200*time.Millisecond); !ok {
+		t.Error("no attempt allowed after period/max")
+	}
+}
