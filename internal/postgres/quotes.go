@@ -59,7 +59,9 @@ func (q quoteRow) domain() (quoting.Quote, error) {
 	if q.SentChannel != nil {
 		out.SentChannel = *q.SentChannel
 	}
-	if err := json.Unmarshal(q.Snapshot, &out.Snapshot); err != nil {
+	// Snapshot decodes itself; calling it directly spares encoding/json's
+	// validating the document once more before handing it over.
+	if err := out.Snapshot.UnmarshalJSON(q.Snapshot); err != nil {
 		return quoting.Quote{}, fmt.Errorf("quote %s: %w", q.ID, err)
 	}
 	out.Snapshot.EnsureLineIDs(q.ID)
