@@ -89,7 +89,7 @@ func (s *Server) listQuotes(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, QuoteList{Data: mapSlice(p.Items, toQuote), NextCursor: s.nextCursor(req, p.Next)})
+	return s.quoteList(c, p.Items, s.nextCursor(req, p.Next)) // QuoteList, as its quotes' JSON was kept
 }
 
 // getQuote godoc

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -503,5 +504,53 @@ func quoteOfAUnchanged(t *testing.T, env *testenv.Env, a testenv.Account, fx fix
 	res.Decode(t, &q)
 	if res.Status != 200 || q.Status != "draft" || q.IntroText == "Hijacked" || len(q.Lines) != 2 || res.Header.Get("ETag") != `"1"` {
 		t.Errorf("A's quote changed: got %s", res)
+	}
+}
+
+// A list keeps each quote version's snapshot and JSON, and never shows a
+// kept one after the quote changed: the list answers what GET does, before
+// and after a draft's change and a send, byte for byte.
+func TestQuoteListKeptVersions(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	a := env.Signup()
+	o, _ := quotedOpportunity(t, env, a)
+	q := createQuote(t, env, a, o.ID, nil)
+	o2, _ := quotedOpportunity(t, env, a)
+	other := createQuote(t, env, a, o2.ID, nil)
+	listed := func() map[string]string {
+		var list struct{ Data []json.RawMessage }
+		env.OK(testenv.Request{Method: "GET", Path: "/api/v1/quotes?limit=50", Token: a.Token}).Decode(t, &list)
+		out := map[string]string{}
+		for _, raw := range list.Data {
+			var id struct{ ID string }
+			_ = json.Unmarshal(raw, &id)
+			out[id.ID] = string(raw)
+		}
+		return out
+	}
+	same := func(when string) {
+		t.Helper()
+		got := listed()
+		for _, id := range []string{q.ID, other.ID} {
+			one := env.OK(testenv.Request{Method: "GET", Path: "/api/v1/quotes/" + id, Token: a.Token})
+			if want := strings.TrimSpace(string(one.Body)); got[id] != want {
+				t.Errorf("%s: the list shows quote %s as\n%s\nGET answers\n%s", when, id, got[id], want)
+			}
+		}
+	}
+	same("first read")
+	same("read again (kept)")
+	quoteDo(t, env, a, "PATCH", "/api/v1/quotes/"+q.ID, map[string]any{"intro_text": "Changed words"}, 200)
+	if !strings.Contains(listed()[q.ID], "Changed words") {
+		t.Error("the list still shows the draft's earlier text")
+	}
+	same("after a change")
+	quoteDo(t, env, a, "POST", "/api/v1/quotes/"+q.ID+"/send", map[string]any{"channel": "link"}, 200)
+	same("after sending")
+	var raw struct{ Data []json.RawMessage }
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/quotes?limit=50", Token: a.Token}).Decode(t, &raw)
+	if len(raw.Data) != 2 {
+		t.Fatalf("got %d quotes, want 2", len(raw.Data))
 	}
 }

@@ -129,6 +129,7 @@ type Server struct {
 	changes       *changes.Feed
 	imports       *imports.Service
 	streams       *streamSlots
+	quoteJSONs    *quoteJSONCache
 }
 
 // New builds the router with every route and middleware.
@@ -182,6 +183,7 @@ func newServer(cfg Config, d Deps) *Server {
 		s.registry = prometheus.NewRegistry()
 	}
 	s.streams = newStreamSlots(&s.cfg)
+	s.quoteJSONs = newQuoteJSONCache()
 	s.metrics = newHTTPMetrics(s.registry)
 	s.public = newPublicLimits(cfg.PublicPerToken, cfg.PublicPerIP, d.Limit)
 	return s

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	lru "github.com/hashicorp/golang-lru/v2"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
@@ -14,10 +15,29 @@ import (
 )
 
 // Quoting is the repository of quote templates and quotes.
-type Quoting struct{ db *DB }
+type Quoting struct {
+	db *DB
+	// snapshots keeps the decoded snapshots the quote list read last (see
+	// listSnapshot).
+	snapshots *lru.Cache[quoteVersion, quoting.Snapshot]
+}
+
+// quoteVersion names a quote row's content: any change to a quote bumps
+// its row version.
+type quoteVersion struct {
+	id      uuid.UUID
+	version int64
+}
+
+// listedSnapshots is how many decoded snapshots the quote list keeps: a
+// few pages for each of many users, a few MiB.
+const listedSnapshots = 2048
 
 // NewQuoting returns the quoting repository.
-func NewQuoting(db *DB) *Quoting { return &Quoting{db: db} }
+func NewQuoting(db *DB) *Quoting {
+	c, _ := lru.New[quoteVersion, quoting.Snapshot](listedSnapshots) // only a size below 1 fails
+	return &Quoting{db: db, snapshots: c}
+}
 
 // WithTx implements quoting.Store.
 func (r *Quoting) WithTx(ctx context.Context, fn func(context.Context) error) error {
