@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -191,12 +192,19 @@ var opportunitySorts = map[string]sortCol{
 	"expected_order_date": {"COALESCE(opportunities.expected_order_date, 'infinity'::date)", "date"},
 }
 
-// ListOpportunities implements sales.Store.
+// ListOpportunities implements sales.Store: one statement, natively on pgx
+// (readQuery) and scanned by hand like GET by id, since lists are the
+// hottest reads after it.
 func (r *Sales) ListOpportunities(ctx context.Context, f sales.OpportunityFilter, req page.Request) (page.Page[sales.Opportunity], error) {
-	q := r.db.reader(ctx).Model(&opportunityRow{})
+	ws, err := wsID(ctx)
+	if err != nil {
+		return page.Page[sales.Opportunity]{}, err
+	}
+	var a sqlArgs
+	where := []string{"opportunities.workspace_id = " + a.add(ws)}
 	eq := func(col string, v *uuid.UUID) {
 		if v != nil {
-			q = q.Where(col+" = ?", *v)
+			where = append(where, "opportunities."+col+" = "+a.add(*v))
 		}
 	}
 	eq("pipeline_id", f.PipelineID)
@@ -205,28 +213,33 @@ func (r *Sales) ListOpportunities(ctx context.Context, f sales.OpportunityFilter
 	eq("source_id", f.SourceID)
 	eq("organization_id", f.OrganizationID)
 	if f.PersonID != nil {
-		q = q.Where("(person_id = ? OR contact_person_id = ?)", *f.PersonID, *f.PersonID)
+		p := a.add(*f.PersonID)
+		where = append(where, "(opportunities.person_id = "+p+" OR opportunities.contact_person_id = "+p+")")
 	}
 	if f.Status != nil {
-		q = q.Where("status = ?", string(*f.Status))
+		where = append(where, "opportunities.status = "+a.add(string(*f.Status)))
 	}
 	if f.ExpectedFrom != nil {
-		q = q.Where("expected_order_date >= CAST(? AS date)", f.ExpectedFrom.Format(time.DateOnly))
+		where = append(where, "opportunities.expected_order_date >= CAST("+a.add(f.ExpectedFrom.Format(time.DateOnly))+" AS date)")
 	}
 	if f.ExpectedTo != nil {
-		q = q.Where("expected_order_date <= CAST(? AS date)", f.ExpectedTo.Format(time.DateOnly))
+		where = append(where, "opportunities.expected_order_date <= CAST("+a.add(f.ExpectedTo.Format(time.DateOnly))+" AS date)")
 	}
 	if f.Query != "" {
-		q = q.Where("lower(title) LIKE ?", "%"+escapeLike(f.Query)+"%")
+		where = append(where, "lower(opportunities.title) LIKE "+a.add("%"+escapeLike(f.Query)+"%"))
 	}
 	if f.ExternalID != "" {
-		q = q.Where("opportunities.external_id = ?", f.ExternalID)
+		where = append(where, "opportunities.external_id = "+a.add(f.ExternalID))
 	}
-	q, err := keyset(q, req, opportunitySorts)
+	cursor, tail, err := keysetSQL("opportunities", req, opportunitySorts, &a)
 	if err != nil {
 		return page.Page[sales.Opportunity]{}, err
 	}
-	rows, err := q.Select(opportunityColumns).Rows()
+	if cursor != "" {
+		where = append(where, cursor)
+	}
+	rows, err := r.db.readQuery(ctx, "SELECT "+opportunityColumns+" FROM opportunities WHERE "+
+		strings.Join(where, " AND ")+tail, a...)
 	if err != nil {
 		return page.Page[sales.Opportunity]{}, translate(err)
 	}

@@ -41,6 +41,36 @@ func keyset(q *gorm.DB, req page.Request, sorts map[string]sortCol) (*gorm.DB, e
 	return q.Order(fmt.Sprintf("%s %s, %s.id %s", col.expr, dir, tableOf(q), dir)).Limit(req.Limit + 1), nil
 }
 
+// sqlArgs collects the arguments of a hand-built statement.
+type sqlArgs []any
+
+// add appends v and returns its placeholder.
+func (a *sqlArgs) add(v any) string {
+	*a = append(*a, v)
+	return "$" + strconv.Itoa(len(*a))
+}
+
+// keysetSQL is keyset for a hand-built statement on table: the cursor's
+// condition (empty without a cursor) and the ORDER BY and LIMIT clauses.
+func keysetSQL(table string, req page.Request, sorts map[string]sortCol, a *sqlArgs) (cond, tail string, err error) {
+	col, ok := sorts[req.Sort]
+	if !ok {
+		return "", "", errs.Field("sort", fmt.Sprintf("cannot sort by %q", req.Sort))
+	}
+	dir, op := "ASC", ">"
+	if req.Desc {
+		dir, op = "DESC", "<"
+	}
+	if c := req.Cursor; c != nil {
+		if c.Value == nil {
+			return "", "", errs.New(errs.BadRequest, "invalid cursor")
+		}
+		cond = fmt.Sprintf("(%s, %s.id) %s (CAST(%s AS %s), %s)", col.expr, table, op, a.add(*c.Value), col.cast, a.add(c.ID))
+	}
+	tail = fmt.Sprintf(" ORDER BY %s %s, %s.id %s LIMIT %d", col.expr, dir, table, dir, req.Limit+1)
+	return cond, tail, nil
+}
+
 func tableOf(q *gorm.DB) string {
 	if q.Statement.Table != "" {
 		return q.Statement.Table
