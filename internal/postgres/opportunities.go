@@ -114,20 +114,42 @@ const opportunityColumns = `opportunities.id, opportunities.title, opportunities
 // scanOpportunity reads one row of opportunityColumns without reflection:
 // reads of opportunities are the hottest path of the API.
 func scanOpportunity(rows interface{ Scan(dest ...any) error }) (sales.Opportunity, error) {
-	var o sales.Opportunity
-	var discount int
-	var status string
-	var expected *time.Time
-	var t totalsCols
-	err := rows.Scan(&o.ID, &o.Title, &o.OrganizationID, &o.PersonID, &o.ContactPersonID, &o.OwnerID, &o.PipelineID,
-		&o.PhaseID, &o.Probability, &o.ProbabilityOverride, &o.EstimatedAmount, &o.Currency, &discount, &expected,
-		&o.SourceID, &o.Description, &status, &o.ClosedAt, &o.LostReason, &o.CreatedBy, &o.LineCount, &t.Subtotal,
-		&t.OfferDiscount, &t.VAT, &t.VATTotal, &t.Total, &o.ExternalID, &o.Version, &o.CreatedAt, &o.UpdatedAt)
-	if err != nil {
+	return newOpportunityScan().scan(rows)
+}
+
+// opportunityScan holds the destinations of one row of opportunityColumns;
+// a list reuses one for all its rows, so that a row costs only the
+// allocations of its strings and non-null pointers.
+type opportunityScan struct {
+	o        sales.Opportunity
+	discount int
+	status   string
+	expected *time.Time
+	t        totalsCols
+	dest     []any
+}
+
+func newOpportunityScan() *opportunityScan {
+	s := &opportunityScan{}
+	o, t := &s.o, &s.t
+	s.dest = []any{uuidDst{&o.ID}, &o.Title, nullUUIDDst{&o.OrganizationID}, nullUUIDDst{&o.PersonID},
+		nullUUIDDst{&o.ContactPersonID}, uuidDst{&o.OwnerID}, uuidDst{&o.PipelineID}, uuidDst{&o.PhaseID},
+		&o.Probability, &o.ProbabilityOverride, &o.EstimatedAmount, &o.Currency, &s.discount, &s.expected,
+		nullUUIDDst{&o.SourceID}, &o.Description, &s.status, &o.ClosedAt, &o.LostReason, uuidDst{&o.CreatedBy},
+		&o.LineCount, &t.Subtotal, &t.OfferDiscount, &t.VAT, &t.VATTotal, &t.Total, &o.ExternalID, &o.Version,
+		&o.CreatedAt, &o.UpdatedAt}
+	return s
+}
+
+// scan reads the current row. Every destination is written on every row
+// (pointers are set anew or to nil), so nothing leaks from a previous row.
+func (s *opportunityScan) scan(rows interface{ Scan(dest ...any) error }) (sales.Opportunity, error) {
+	if err := rows.Scan(s.dest...); err != nil {
 		return sales.Opportunity{}, err
 	}
-	o.OfferDiscount, o.Status, o.ExpectedOrderDate = money.BasisPoints(discount), sales.Status(status), dateOf(expected)
-	o.Totals = t.decode(o.EstimatedAmount, o.Currency)
+	o := s.o
+	o.OfferDiscount, o.Status, o.ExpectedOrderDate = money.BasisPoints(s.discount), sales.Status(s.status), dateOf(s.expected)
+	o.Totals = s.t.decode(o.EstimatedAmount, o.Currency)
 	return o, nil
 }
 
@@ -245,8 +267,9 @@ func (r *Sales) ListOpportunities(ctx context.Context, f sales.OpportunityFilter
 	}
 	defer rows.Close()
 	opps := make([]sales.Opportunity, 0, req.Limit+1)
+	scan := newOpportunityScan()
 	for rows.Next() {
-		o, err := scanOpportunity(rows)
+		o, err := scan.scan(rows)
 		if err != nil {
 			return page.Page[sales.Opportunity]{}, translate(err)
 		}

@@ -65,8 +65,9 @@ func (r *Sales) Board(ctx context.Context, p sales.Pipeline, perPhase int) ([]sa
 		return nil, translate(err)
 	}
 	defer rows.Close()
+	scan := newOpportunityScan()
 	for rows.Next() {
-		o, err := scanOpportunity(rows)
+		o, err := scan.scan(rows)
 		if err != nil {
 			return nil, translate(err)
 		}
