@@ -158,7 +158,8 @@ func (s *Server) board(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toBoard(p, cols))
+	b := toBoard(p, cols)
+	return writeJSON(c, http.StatusOK, &b)
 }
 
 // forecast godoc
