@@ -124,7 +124,6 @@ type opportunityScan struct {
 	o        sales.Opportunity
 	discount int
 	status   string
-	expected *time.Time
 	t        totalsCols
 	dest     []any
 }
@@ -134,10 +133,11 @@ func newOpportunityScan() *opportunityScan {
 	o, t := &s.o, &s.t
 	s.dest = []any{uuidDst{&o.ID}, &o.Title, nullUUIDDst{&o.OrganizationID}, nullUUIDDst{&o.PersonID},
 		nullUUIDDst{&o.ContactPersonID}, uuidDst{&o.OwnerID}, uuidDst{&o.PipelineID}, uuidDst{&o.PhaseID},
-		&o.Probability, &o.ProbabilityOverride, &o.EstimatedAmount, &o.Currency, &s.discount, &s.expected,
-		nullUUIDDst{&o.SourceID}, &o.Description, &s.status, &o.ClosedAt, &o.LostReason, uuidDst{&o.CreatedBy},
-		&o.LineCount, &t.Subtotal, &t.OfferDiscount, &t.VAT, &t.VATTotal, &t.Total, &o.ExternalID, &o.Version,
-		&o.CreatedAt, &o.UpdatedAt}
+		&o.Probability, nullIntDst{&o.ProbabilityOverride}, &o.EstimatedAmount, &o.Currency, &s.discount,
+		nullDateDst{&o.ExpectedOrderDate}, nullUUIDDst{&o.SourceID}, &o.Description, &s.status,
+		nullTimeDst{&o.ClosedAt}, nullStringDst{&o.LostReason}, uuidDst{&o.CreatedBy}, &o.LineCount,
+		nullInt64Dst{&t.Subtotal}, nullInt64Dst{&t.OfferDiscount}, nullStringDst{&t.VAT}, nullInt64Dst{&t.VATTotal},
+		nullInt64Dst{&t.Total}, nullStringDst{&o.ExternalID}, &o.Version, &o.CreatedAt, &o.UpdatedAt}
 	return s
 }
 
@@ -148,7 +148,7 @@ func (s *opportunityScan) scan(rows interface{ Scan(dest ...any) error }) (sales
 		return sales.Opportunity{}, err
 	}
 	o := s.o
-	o.OfferDiscount, o.Status, o.ExpectedOrderDate = money.BasisPoints(s.discount), sales.Status(s.status), dateOf(s.expected)
+	o.OfferDiscount, o.Status = money.BasisPoints(s.discount), sales.Status(s.status)
 	o.Totals = s.t.decode(o.EstimatedAmount, o.Currency)
 	return o, nil
 }
@@ -278,7 +278,7 @@ func (r *Sales) ListOpportunities(ctx context.Context, f sales.OpportunityFilter
 	if err := rows.Err(); err != nil {
 		return page.Page[sales.Opportunity]{}, translate(err)
 	}
-	return pageOf(opps, req, func(o sales.Opportunity) sales.Opportunity { return o }, func(o sales.Opportunity) (uuid.UUID, string) {
+	return cutPage(opps, req, func(o sales.Opportunity) (uuid.UUID, string) {
 		switch req.Sort {
 		case "updated_at":
 			return o.ID, cursorText(o.UpdatedAt)

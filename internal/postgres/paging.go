@@ -84,17 +84,24 @@ func tableOf(q *gorm.DB) string {
 // pageOf cuts rows to the page size and builds the next cursor from the last
 // row kept; key returns a row's id and its sort value as cursor text.
 func pageOf[R, T any](rows []R, req page.Request, conv func(R) T, key func(R) (uuid.UUID, string)) page.Page[T] {
+	cut := cutPage(rows, req, key)
+	items := make([]T, len(cut.Items))
+	for i, r := range cut.Items {
+		items[i] = conv(r)
+	}
+	return page.Page[T]{Items: items, Next: cut.Next}
+}
+
+// cutPage is pageOf for rows that are already the items: the page keeps
+// rows' array instead of copying it.
+func cutPage[T any](rows []T, req page.Request, key func(T) (uuid.UUID, string)) page.Page[T] {
 	var next *page.Cursor
 	if len(rows) > req.Limit {
 		rows = rows[:req.Limit]
 		id, v := key(rows[len(rows)-1])
 		next = &page.Cursor{Sort: req.Sort, Value: &v, ID: id}
 	}
-	items := make([]T, len(rows))
-	for i, r := range rows {
-		items[i] = conv(r)
-	}
-	return page.Page[T]{Items: items, Next: next}
+	return page.Page[T]{Items: rows, Next: next}
 }
 
 // cursorText renders a sort value as text that PostgreSQL casts back exactly.

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -59,4 +60,115 @@ func (d nullUUIDDst) Scan(src any) error {
 		return err
 	}
 	return d.ScanUUID(v)
+}
+
+// The destinations below scan a nullable column into a pointer field
+// through pgx's typed scanner interfaces, without the reflection of pgx's
+// pointer-to-pointer plan: nil for NULL, else a fresh value. Scan is for
+// database/sql (reads inside a transaction).
+
+type nullIntDst struct{ p **int }
+
+func (d nullIntDst) ScanInt64(v pgtype.Int8) error {
+	if !v.Valid {
+		*d.p = nil
+		return nil
+	}
+	n := int(v.Int64)
+	*d.p = &n
+	return nil
+}
+
+func (d nullIntDst) Scan(src any) error {
+	var v pgtype.Int8
+	if err := v.Scan(src); err != nil {
+		return err
+	}
+	return d.ScanInt64(v)
+}
+
+type nullInt64Dst struct{ p **int64 }
+
+func (d nullInt64Dst) ScanInt64(v pgtype.Int8) error {
+	if !v.Valid {
+		*d.p = nil
+		return nil
+	}
+	n := v.Int64
+	*d.p = &n
+	return nil
+}
+
+func (d nullInt64Dst) Scan(src any) error {
+	var v pgtype.Int8
+	if err := v.Scan(src); err != nil {
+		return err
+	}
+	return d.ScanInt64(v)
+}
+
+type nullStringDst struct{ p **string }
+
+func (d nullStringDst) ScanText(v pgtype.Text) error {
+	if !v.Valid {
+		*d.p = nil
+		return nil
+	}
+	s := v.String
+	*d.p = &s
+	return nil
+}
+
+func (d nullStringDst) Scan(src any) error {
+	var v pgtype.Text
+	if err := v.Scan(src); err != nil {
+		return err
+	}
+	return d.ScanText(v)
+}
+
+type nullTimeDst struct{ p **time.Time }
+
+func (d nullTimeDst) ScanTimestamptz(v pgtype.Timestamptz) error {
+	if !v.Valid {
+		*d.p = nil
+		return nil
+	}
+	if v.InfinityModifier != pgtype.Finite {
+		return fmt.Errorf("cannot scan an infinite timestamp into time.Time")
+	}
+	t := v.Time
+	*d.p = &t
+	return nil
+}
+
+func (d nullTimeDst) Scan(src any) error {
+	var v pgtype.Timestamptz
+	if err := v.Scan(src); err != nil {
+		return err
+	}
+	return d.ScanTimestamptz(v)
+}
+
+// nullDateDst scans a nullable date as dateOf returns it: midnight UTC.
+type nullDateDst struct{ p **time.Time }
+
+func (d nullDateDst) ScanDate(v pgtype.Date) error {
+	if !v.Valid {
+		*d.p = nil
+		return nil
+	}
+	if v.InfinityModifier != pgtype.Finite {
+		return fmt.Errorf("cannot scan an infinite date into time.Time")
+	}
+	*d.p = dateOf(&v.Time)
+	return nil
+}
+
+func (d nullDateDst) Scan(src any) error {
+	var v pgtype.Date
+	if err := v.Scan(src); err != nil {
+		return err
+	}
+	return d.ScanDate(v)
 }
