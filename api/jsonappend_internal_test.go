@@ -13,6 +13,9 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
+
+	"github.com/acme/crm/internal/money"
+	"github.com/acme/crm/internal/sales"
 )
 
 // jsonPieces are the parts random strings are made of: what encoding/json
@@ -111,44 +114,67 @@ func randOpportunity(r *rand.Rand) Opportunity {
 	return o
 }
 
-func randOpportunities(r *rand.Rand) []Opportunity {
+// randSalesOpportunity is an opportunity as the store returns it.
+func randSalesOpportunity(r *rand.Rand) sales.Opportunity {
+	d := randOpportunity(r)
+	o := sales.Opportunity{ID: d.ID, Title: d.Title, OrganizationID: d.OrganizationID, PersonID: d.PersonID,
+		ContactPersonID: d.ContactPersonID, OwnerID: d.OwnerID, PipelineID: d.PipelineID, PhaseID: d.PhaseID,
+		Probability: d.Probability, ProbabilityOverride: d.ProbabilityOverride, EstimatedAmount: d.EstimatedAmount,
+		Currency: d.Currency, OfferDiscount: money.BasisPoints(d.OfferDiscount), SourceID: d.SourceID,
+		Description: d.Description, Status: sales.Status(d.Status), ClosedAt: d.ClosedAt, LostReason: d.LostReason,
+		CreatedBy: d.CreatedBy, ExternalID: d.ExternalID, Version: d.Version, CreatedAt: d.CreatedAt,
+		UpdatedAt: d.UpdatedAt, LineCount: r.IntN(5)}
+	if d.ExpectedOrderDate != nil {
+		o.ExpectedOrderDate = &d.ExpectedOrderDate.Time
+	}
+	if t := d.Totals; t != nil {
+		o.Totals = &money.Totals{Subtotal: t.Subtotal, OfferDiscountAmount: t.OfferDiscountAmount, Net: t.Net,
+			VATTotal: t.VATTotal, Total: t.Total, Currency: money.Currency(t.Currency)}
+		for _, v := range t.VAT {
+			o.Totals.VAT = append(o.Totals.VAT, money.VATAmount{Rate: money.BasisPoints(v.Rate), Base: v.Base, Amount: v.Amount})
+		}
+	}
+	return o
+}
+
+func randSalesOpportunities(r *rand.Rand) []sales.Opportunity {
 	if r.IntN(5) == 0 {
 		return nil
 	}
-	os := make([]Opportunity, r.IntN(4))
+	os := make([]sales.Opportunity, r.IntN(4))
 	for i := range os {
-		os[i] = randOpportunity(r)
+		os[i] = randSalesOpportunity(r)
 	}
 	return os
 }
 
-func randBoard(r *rand.Rand) Board {
-	b := Board{PipelineID: randUUID(r), Name: randString(r)}
+func randBoardPage(r *rand.Rand) boardPage {
+	bp := boardPage{pipeline: sales.Pipeline{ID: randUUID(r), Name: randString(r)}}
 	if r.IntN(5) == 0 {
-		return b
+		return bp
 	}
-	b.Phases = make([]BoardColumn, r.IntN(4))
-	for i := range b.Phases {
-		col := BoardColumn{Phase: Phase{ID: randUUID(r), PipelineID: randUUID(r), Name: randString(r),
-			Probability: randInt(r), Kind: randString(r), Color: randString(r), Position: randInt(r)},
-			Opportunities: randOpportunities(r), HasMore: r.IntN(2) == 0}
+	bp.cols = make([]sales.BoardColumn, r.IntN(4))
+	for i := range bp.cols {
+		col := sales.BoardColumn{Phase: sales.Phase{ID: randUUID(r), PipelineID: randUUID(r), Name: randString(r),
+			Probability: randInt(r), Kind: sales.PhaseKind(randString(r)), Color: randString(r), Position: randInt(r)},
+			Opportunities: randSalesOpportunities(r), HasMore: r.IntN(2) == 0}
 		if r.IntN(4) > 0 {
-			col.Totals = make([]Figures, r.IntN(3))
+			col.Totals = make([]sales.Figures, r.IntN(3))
 			for j := range col.Totals {
-				col.Totals[j] = Figures{Currency: randString(r), Count: randInt(r), Amount: randInt64(r), WeightedAmount: randInt64(r)}
+				col.Totals[j] = sales.Figures{Currency: randString(r), Count: randInt(r), Amount: randInt64(r), Weighted: randInt64(r)}
 			}
 		}
-		b.Phases[i] = col
+		bp.cols[i] = col
 	}
-	return b
+	return bp
 }
 
-// sameAsEncodingJSON fails unless v writes exactly what json.Marshal
-// writes, or fails where it fails.
-func sameAsEncodingJSON(t *testing.T, v jsonAppender) {
+// sameAsEncodingJSON fails unless fast writes exactly what json.Marshal
+// writes of v, or fails where it fails.
+func sameAsEncodingJSON(t *testing.T, v any, fast func([]byte) ([]byte, error)) {
 	t.Helper()
 	want, wantErr := json.Marshal(v)
-	got, err := v.appendJSON(nil)
+	got, err := fast(nil)
 	switch {
 	case wantErr != nil && err == nil:
 		t.Fatalf("appendJSON: got %s, want an error like json.Marshal's %v", got, wantErr)
@@ -159,16 +185,19 @@ func sameAsEncodingJSON(t *testing.T, v jsonAppender) {
 	}
 }
 
-// TestAppendJSONIsEncodingJSON compares the hand-written JSON of lists and
-// boards with encoding/json's for many random values.
+// TestAppendJSONIsEncodingJSON compares the hand-written JSON with
+// encoding/json's for many random values: the opportunity DTO itself (any
+// time zone), and the list and the board as the handlers build them.
 func TestAppendJSONIsEncodingJSON(t *testing.T) {
 	t.Parallel()
 	r := rand.New(rand.NewPCG(14, 2026))
 	for range 3000 {
-		l := OpportunityList{Data: randOpportunities(r), NextCursor: maybe(r, randString(r))}
-		sameAsEncodingJSON(t, &l)
-		bd := randBoard(r)
-		sameAsEncodingJSON(t, &bd)
+		o := randOpportunity(r)
+		sameAsEncodingJSON(t, o, o.appendJSON)
+		p := opportunityPage{items: randSalesOpportunities(r), next: maybe(r, randString(r))}
+		sameAsEncodingJSON(t, p.list(), p.appendJSON)
+		bp := randBoardPage(r)
+		sameAsEncodingJSON(t, toBoard(bp.pipeline, bp.cols), bp.appendJSON)
 	}
 }
 
@@ -198,27 +227,46 @@ func FuzzAppendJSON(f *testing.F) {
 			Probability: int(amount), ProbabilityOverride: new(int(version)), ClosedAt: &at, CreatedAt: at,
 			UpdatedAt: at.UTC(), ExpectedOrderDate: &Date{at}, Totals: &Totals{Currency: title, Net: amount,
 				VAT: []VATAmount{{Rate: int(version), Base: amount, Amount: unix}}}}
-		sameAsEncodingJSON(t, &OpportunityList{Data: []Opportunity{o}, NextCursor: &desc})
-		sameAsEncodingJSON(t, &Board{Name: title, Phases: []BoardColumn{{Phase: Phase{Name: desc, Kind: title},
-			Totals: []Figures{{Currency: currency, Amount: amount}}, Opportunities: []Opportunity{o}}}})
+		sameAsEncodingJSON(t, o, o.appendJSON)
+		so := sales.Opportunity{Title: title, Currency: currency, Description: desc, Status: sales.Status(desc),
+			EstimatedAmount: amount, Probability: int(version), ExternalID: &desc, ClosedAt: &at, CreatedAt: at,
+			UpdatedAt: at, ExpectedOrderDate: &at, Totals: &money.Totals{Currency: money.Currency(currency),
+				VAT: []money.VATAmount{{Rate: money.BasisPoints(version), Base: amount}}}}
+		p := opportunityPage{items: []sales.Opportunity{so}, next: &desc}
+		sameAsEncodingJSON(t, p.list(), p.appendJSON)
+		bp := boardPage{pipeline: sales.Pipeline{Name: title}, cols: []sales.BoardColumn{{
+			Phase:  sales.Phase{Name: desc, Kind: sales.PhaseKind(title)},
+			Totals: []sales.Figures{{Currency: currency, Amount: amount}}, Opportunities: []sales.Opportunity{so}}}}
+		sameAsEncodingJSON(t, toBoard(bp.pipeline, bp.cols), bp.appendJSON)
 	})
 }
 
-// TestWriteJSONIsCJSON: the same status, headers and body as c.JSON, and
-// c.JSON's own answer with ?pretty and where encoding/json fails.
+// TestWriteJSONIsCJSON: writeJSON answers as c.JSON did with the DTOs:
+// the same status, headers and body, with ?pretty too and where
+// encoding/json fails.
 func TestWriteJSONIsCJSON(t *testing.T) {
 	t.Parallel()
 	r := rand.New(rand.NewPCG(1, 2))
 	e := echo.New()
-	bad := OpportunityList{Data: []Opportunity{{CreatedAt: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}}}
 	if !fastJSON(e.NewContext(httptest.NewRequest(http.MethodGet, "/x", nil), httptest.NewRecorder())) {
 		t.Fatal("fastJSON: got false for Echo's defaults, want true")
 	}
-	for i, v := range []jsonAppender{&OpportunityList{Data: randOpportunities(r)}, &OpportunityList{}, &bad} {
+	page := opportunityPage{items: randSalesOpportunities(r), next: new("next")}
+	bad := opportunityPage{items: []sales.Opportunity{{CreatedAt: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}}}
+	board := randBoardPage(r)
+	for i, c := range []struct {
+		fast jsonAppender
+		dto  any
+	}{
+		{&page, page.list()},
+		{&opportunityPage{}, (&opportunityPage{}).list()},
+		{&bad, bad.list()},
+		{&board, toBoard(board.pipeline, board.cols)},
+	} {
 		for _, target := range []string{"/x", "/x?pretty"} {
 			want, got := httptest.NewRecorder(), httptest.NewRecorder()
-			wantErr := e.NewContext(httptest.NewRequest(http.MethodGet, target, nil), want).JSON(http.StatusOK, v)
-			gotErr := writeJSON(e.NewContext(httptest.NewRequest(http.MethodGet, target, nil), got), http.StatusOK, v)
+			wantErr := e.NewContext(httptest.NewRequest(http.MethodGet, target, nil), want).JSON(http.StatusOK, c.dto)
+			gotErr := writeJSON(e.NewContext(httptest.NewRequest(http.MethodGet, target, nil), got), http.StatusOK, c.fast)
 			if (gotErr == nil) != (wantErr == nil) {
 				t.Errorf("%d %s: got error %v, want %v", i, target, gotErr, wantErr)
 			}

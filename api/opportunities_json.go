@@ -1,31 +1,49 @@
 package api
 
-import "strconv"
+import (
+	"encoding/json"
+	"strconv"
 
-// appendJSON writes l as encoding/json does (see writeJSON).
-func (l *OpportunityList) appendJSON(b []byte) ([]byte, error) {
+	"github.com/acme/crm/internal/sales"
+)
+
+// opportunityPage is the OpportunityList of a page of opportunities,
+// written (see writeJSON) without building the list: each item becomes
+// its DTO only while it is written.
+type opportunityPage struct {
+	items []sales.Opportunity
+	next  *string
+}
+
+func (p *opportunityPage) list() OpportunityList {
+	return OpportunityList{Data: mapSlice(p.items, toOpportunity), NextCursor: p.next}
+}
+
+// MarshalJSON is encoding/json's view of p, for c.JSON's fallback.
+func (p *opportunityPage) MarshalJSON() ([]byte, error) { return json.Marshal(p.list()) }
+
+func (p *opportunityPage) appendJSON(b []byte) ([]byte, error) {
 	b = append(b, `{"data":`...)
-	b, err := appendOpportunities(b, l.Data)
+	b, err := appendOpportunitiesOf(b, p.items)
 	if err != nil {
 		return b, err
 	}
 	b = append(b, `,"next_cursor":`...)
-	b = appendJSONStringPtr(b, l.NextCursor)
+	b = appendJSONStringPtr(b, p.next)
 	return append(b, '}'), nil
 }
 
-// appendOpportunities writes os as a JSON array, null when nil.
-func appendOpportunities(b []byte, os []Opportunity) ([]byte, error) {
-	if os == nil {
-		return append(b, "null"...), nil
-	}
+// appendOpportunitiesOf writes os as mapSlice(os, toOpportunity) is
+// written: an array, never null.
+func appendOpportunitiesOf(b []byte, os []sales.Opportunity) ([]byte, error) {
 	b = append(b, '[')
 	for i := range os {
 		if i > 0 {
 			b = append(b, ',')
 		}
+		o := toOpportunity(os[i])
 		var err error
-		if b, err = os[i].appendJSON(b); err != nil {
+		if b, err = o.appendJSON(b); err != nil {
 			return b, err
 		}
 	}

@@ -158,8 +158,7 @@ func (s *Server) board(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	b := toBoard(p, cols)
-	return writeJSON(c, http.StatusOK, &b)
+	return writeJSON(c, http.StatusOK, &boardPage{pipeline: p, cols: cols})
 }
 
 // forecast godoc

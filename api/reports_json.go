@@ -1,44 +1,56 @@
 package api
 
-import "strconv"
+import (
+	"encoding/json"
+	"strconv"
 
-// appendJSON writes bd as encoding/json does (see writeJSON).
-func (bd *Board) appendJSON(b []byte) ([]byte, error) {
+	"github.com/acme/crm/internal/sales"
+)
+
+// boardPage is the Board of a pipeline, written (see writeJSON) without
+// building it: each card becomes its DTO only while it is written.
+type boardPage struct {
+	pipeline sales.Pipeline
+	cols     []sales.BoardColumn
+}
+
+// MarshalJSON is encoding/json's view of bp, for c.JSON's fallback.
+func (bp *boardPage) MarshalJSON() ([]byte, error) {
+	return json.Marshal(toBoard(bp.pipeline, bp.cols))
+}
+
+// appendJSON writes toBoard(bp.pipeline, bp.cols) as encoding/json does;
+// toBoard's lists (mapSlice) are never null.
+func (bp *boardPage) appendJSON(b []byte) ([]byte, error) {
 	b = append(b, `{"pipeline_id":`...)
-	b = appendJSONUUID(b, bd.PipelineID)
+	b = appendJSONUUID(b, bp.pipeline.ID)
 	b = append(b, `,"name":`...)
-	b = appendJSONString(b, bd.Name)
-	b = append(b, `,"phases":`...)
-	if bd.Phases == nil {
-		b = append(b, "null"...)
-		return append(b, '}'), nil
-	}
-	b = append(b, '[')
-	for i := range bd.Phases {
+	b = appendJSONString(b, bp.pipeline.Name)
+	b = append(b, `,"phases":[`...)
+	for i, c := range bp.cols {
 		if i > 0 {
 			b = append(b, ',')
 		}
+		ph := toPhase(c.Phase)
+		b = append(b, `{"phase":`...)
+		b = ph.appendJSON(b)
+		b = append(b, `,"totals":[`...)
+		for j, f := range c.Totals {
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b = toFigures(f).appendJSON(b)
+		}
+		b = append(b, `],"opportunities":`...)
 		var err error
-		if b, err = bd.Phases[i].appendJSON(b); err != nil {
+		if b, err = appendOpportunitiesOf(b, c.Opportunities); err != nil {
 			return b, err
 		}
+		b = append(b, `,"has_more":`...)
+		b = appendJSONBool(b, c.HasMore)
+		b = append(b, '}')
 	}
 	return append(b, "]}"...), nil
-}
-
-func (col *BoardColumn) appendJSON(b []byte) ([]byte, error) {
-	b = append(b, `{"phase":`...)
-	b = col.Phase.appendJSON(b)
-	b = append(b, `,"totals":`...)
-	b = appendFigures(b, col.Totals)
-	b = append(b, `,"opportunities":`...)
-	b, err := appendOpportunities(b, col.Opportunities)
-	if err != nil {
-		return b, err
-	}
-	b = append(b, `,"has_more":`...)
-	b = appendJSONBool(b, col.HasMore)
-	return append(b, '}'), nil
 }
 
 func (p *Phase) appendJSON(b []byte) []byte {
@@ -59,25 +71,14 @@ func (p *Phase) appendJSON(b []byte) []byte {
 	return append(b, '}')
 }
 
-// appendFigures writes fs as a JSON array, null when nil.
-func appendFigures(b []byte, fs []Figures) []byte {
-	if fs == nil {
-		return append(b, "null"...)
-	}
-	b = append(b, '[')
-	for i, f := range fs {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, `{"currency":`...)
-		b = appendJSONString(b, f.Currency)
-		b = append(b, `,"count":`...)
-		b = strconv.AppendInt(b, int64(f.Count), 10)
-		b = append(b, `,"amount":`...)
-		b = strconv.AppendInt(b, f.Amount, 10)
-		b = append(b, `,"weighted_amount":`...)
-		b = strconv.AppendInt(b, f.WeightedAmount, 10)
-		b = append(b, '}')
-	}
-	return append(b, ']')
+func (f Figures) appendJSON(b []byte) []byte {
+	b = append(b, `{"currency":`...)
+	b = appendJSONString(b, f.Currency)
+	b = append(b, `,"count":`...)
+	b = strconv.AppendInt(b, int64(f.Count), 10)
+	b = append(b, `,"amount":`...)
+	b = strconv.AppendInt(b, f.Amount, 10)
+	b = append(b, `,"weighted_amount":`...)
+	b = strconv.AppendInt(b, f.WeightedAmount, 10)
+	return append(b, '}')
 }
