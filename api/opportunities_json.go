@@ -34,14 +34,33 @@ func (p *opportunityPage) appendJSON(b []byte) ([]byte, error) {
 }
 
 // appendOpportunitiesOf writes os as mapSlice(os, toOpportunity) is
-// written: an array, never null.
+// written: an array, never null. Each DTO lives only while it is written,
+// with its totals and date in variables reused for every item, so that
+// writing allocates nothing per item.
 func appendOpportunitiesOf(b []byte, os []sales.Opportunity) ([]byte, error) {
+	var (
+		totals Totals
+		date   Date
+		vat    [8]VATAmount
+	)
 	b = append(b, '[')
 	for i := range os {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		o := toOpportunity(os[i])
+		o := opportunityFields(os[i])
+		if t := os[i].Totals; t != nil {
+			totals = Totals{Subtotal: t.Subtotal, OfferDiscountAmount: t.OfferDiscountAmount, Net: t.Net,
+				VAT: vat[:0], VATTotal: t.VATTotal, Total: t.Total, Currency: string(t.Currency)}
+			for _, v := range t.VAT {
+				totals.VAT = append(totals.VAT, VATAmount{Rate: int(v.Rate), Base: v.Base, Amount: v.Amount})
+			}
+			o.Totals = &totals
+		}
+		if d := os[i].ExpectedOrderDate; d != nil {
+			date = Date{*d}
+			o.ExpectedOrderDate = &date
+		}
 		var err error
 		if b, err = o.appendJSON(b); err != nil {
 			return b, err

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
@@ -124,20 +125,22 @@ type opportunityScan struct {
 	o        sales.Opportunity
 	discount int
 	status   string
-	t        totalsCols
-	dest     []any
+	// the totals' columns, read into values rather than fresh pointers
+	subtotal, offerDiscount, vatTotal, total pgtype.Int8
+	vat                                      pgtype.Text
+	dest                                     []any
 }
 
 func newOpportunityScan() *opportunityScan {
 	s := &opportunityScan{}
-	o, t := &s.o, &s.t
+	o := &s.o
 	s.dest = []any{uuidDst{&o.ID}, &o.Title, nullUUIDDst{&o.OrganizationID}, nullUUIDDst{&o.PersonID},
 		nullUUIDDst{&o.ContactPersonID}, uuidDst{&o.OwnerID}, uuidDst{&o.PipelineID}, uuidDst{&o.PhaseID},
 		&o.Probability, nullIntDst{&o.ProbabilityOverride}, &o.EstimatedAmount, &o.Currency, &s.discount,
 		nullDateDst{&o.ExpectedOrderDate}, nullUUIDDst{&o.SourceID}, &o.Description, &s.status,
 		nullTimeDst{&o.ClosedAt}, nullStringDst{&o.LostReason}, uuidDst{&o.CreatedBy}, &o.LineCount,
-		nullInt64Dst{&t.Subtotal}, nullInt64Dst{&t.OfferDiscount}, nullStringDst{&t.VAT}, nullInt64Dst{&t.VATTotal},
-		nullInt64Dst{&t.Total}, nullStringDst{&o.ExternalID}, &o.Version, &o.CreatedAt, &o.UpdatedAt}
+		&s.subtotal, &s.offerDiscount, &s.vat, &s.vatTotal, &s.total, nullStringDst{&o.ExternalID}, &o.Version,
+		&o.CreatedAt, &o.UpdatedAt}
 	return s
 }
 
@@ -149,7 +152,12 @@ func (s *opportunityScan) scan(rows interface{ Scan(dest ...any) error }) (sales
 	}
 	o := s.o
 	o.OfferDiscount, o.Status = money.BasisPoints(s.discount), sales.Status(s.status)
-	o.Totals = s.t.decode(o.EstimatedAmount, o.Currency)
+	var t totalsCols
+	if s.subtotal.Valid && s.offerDiscount.Valid && s.vat.Valid && s.vatTotal.Valid && s.total.Valid {
+		t = totalsCols{Subtotal: &s.subtotal.Int64, OfferDiscount: &s.offerDiscount.Int64, VAT: &s.vat.String,
+			VATTotal: &s.vatTotal.Int64, Total: &s.total.Int64}
+	}
+	o.Totals = t.decode(o.EstimatedAmount, o.Currency)
 	return o, nil
 }
 

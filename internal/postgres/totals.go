@@ -47,13 +47,14 @@ func (c totalsCols) decode(net int64, currency string) *money.Totals {
 		if part == "" {
 			continue
 		}
-		f := strings.SplitN(part, ":", 3)
-		if len(f) != 3 {
+		f0, rest, ok1 := strings.Cut(part, ":")
+		f1, f2, ok2 := strings.Cut(rest, ":")
+		if !ok1 || !ok2 {
 			return nil
 		}
-		rate, err1 := strconv.ParseInt(f[0], 10, 64)
-		base, err2 := strconv.ParseInt(f[1], 10, 64)
-		amount, err3 := strconv.ParseInt(f[2], 10, 64)
+		rate, err1 := strconv.ParseInt(f0, 10, 64)
+		base, err2 := strconv.ParseInt(f1, 10, 64)
+		amount, err3 := strconv.ParseInt(f2, 10, 64)
 		if err1 != nil || err2 != nil || err3 != nil {
 			return nil
 		}
