@@ -231,10 +231,10 @@ func (r *Sales) ListOpportunities(ctx context.Context, f sales.OpportunityFilter
 		return page.Page[sales.Opportunity]{}, err
 	}
 	var a sqlArgs
-	where := []string{"opportunities.workspace_id = " + a.add(ws)}
+	where := []string{"opportunities.workspace_id = " + a.add(pgUUID(ws))}
 	eq := func(col string, v *uuid.UUID) {
 		if v != nil {
-			where = append(where, "opportunities."+col+" = "+a.add(*v))
+			where = append(where, "opportunities."+col+" = "+a.add(pgUUID(*v)))
 		}
 	}
 	eq("pipeline_id", f.PipelineID)
@@ -243,7 +243,7 @@ func (r *Sales) ListOpportunities(ctx context.Context, f sales.OpportunityFilter
 	eq("source_id", f.SourceID)
 	eq("organization_id", f.OrganizationID)
 	if f.PersonID != nil {
-		p := a.add(*f.PersonID)
+		p := a.add(pgUUID(*f.PersonID))
 		where = append(where, "(opportunities.person_id = "+p+" OR opportunities.contact_person_id = "+p+")")
 	}
 	if f.Status != nil {

@@ -65,7 +65,7 @@ func keysetSQL(table string, req page.Request, sorts map[string]sortCol, a *sqlA
 		if c.Value == nil {
 			return "", "", errs.New(errs.BadRequest, "invalid cursor")
 		}
-		cond = fmt.Sprintf("(%s, %s.id) %s (CAST(%s AS %s), %s)", col.expr, table, op, a.add(*c.Value), col.cast, a.add(c.ID))
+		cond = fmt.Sprintf("(%s, %s.id) %s (CAST(%s AS %s), %s)", col.expr, table, op, a.add(*c.Value), col.cast, a.add(pgUUID(c.ID)))
 	}
 	tail = fmt.Sprintf(" ORDER BY %s %s, %s.id %s LIMIT %d", col.expr, dir, table, dir, req.Limit+1)
 	return cond, tail, nil

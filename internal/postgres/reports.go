@@ -60,7 +60,7 @@ func (r *Sales) Board(ctx context.Context, p sales.Pipeline, perPhase int) ([]sa
 			WHERE o.workspace_id = $1 AND o.phase_id = ph.id AND `+inForecast+`
 			ORDER BY o.expected_order_date, o.id LIMIT $2) opportunities
 		WHERE ph.workspace_id = $1 AND ph.pipeline_id = $3
-		ORDER BY ph.position, opportunities.expected_order_date, opportunities.id`, ws, perPhase+1, p.ID)
+		ORDER BY ph.position, opportunities.expected_order_date, opportunities.id`, pgUUID(ws), perPhase+1, pgUUID(p.ID))
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -87,7 +87,8 @@ func (r *Sales) Board(ctx context.Context, p sales.Pipeline, perPhase int) ([]sa
 // boardTotals reads a pipeline's totals per phase and currency.
 func (r *Sales) boardTotals(ctx context.Context, ws, pipelineID uuid.UUID) ([]figuresDoc, error) {
 	rows, err := r.db.readQuery(ctx, `SELECT phase_id, currency, count, amount::bigint, round(weighted / 100)::bigint
-		FROM board_totals WHERE workspace_id = $1 AND pipeline_id = $2 AND count > 0 ORDER BY currency`, ws, pipelineID)
+		FROM board_totals WHERE workspace_id = $1 AND pipeline_id = $2 AND count > 0 ORDER BY currency`,
+		pgUUID(ws), pgUUID(pipelineID))
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -95,7 +96,7 @@ func (r *Sales) boardTotals(ctx context.Context, ws, pipelineID uuid.UUID) ([]fi
 	var sums []figuresDoc
 	for rows.Next() {
 		var f figuresDoc
-		if err := rows.Scan(&f.PhaseID, &f.Currency, &f.Count, &f.Amount, &f.Weighted); err != nil {
+		if err := rows.Scan(uuidDst{&f.PhaseID}, &f.Currency, &f.Count, &f.Amount, &f.Weighted); err != nil {
 			return nil, translate(err)
 		}
 		sums = append(sums, f)

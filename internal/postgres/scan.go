@@ -172,3 +172,8 @@ func (d nullDateDst) Scan(src any) error {
 	}
 	return d.ScanDate(v)
 }
+
+// pgUUID is a uuid argument that pgx encodes as it is (pgtype.UUIDValuer):
+// a uuid.UUID goes through its driver.Valuer as text, after a failed try
+// at the binary plan.
+func pgUUID(id uuid.UUID) pgtype.UUID { return pgtype.UUID{Bytes: id, Valid: true} }
