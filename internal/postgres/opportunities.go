@@ -129,6 +129,7 @@ type opportunityScan struct {
 	subtotal, offerDiscount, vatTotal, total pgtype.Int8
 	vat                                      pgtype.Text
 	dest                                     []any
+	raw                                      int8 // 1: read the rows' binary values (rawReadable), -1: Scan; 0: not known yet
 }
 
 func newOpportunityScan() *opportunityScan {
@@ -147,6 +148,17 @@ func newOpportunityScan() *opportunityScan {
 // scan reads the current row. Every destination is written on every row
 // (pointers are set anew or to nil), so nothing leaks from a previous row.
 func (s *opportunityScan) scan(rows interface{ Scan(dest ...any) error }) (sales.Opportunity, error) {
+	if raw, ok := rows.(rawRows); ok {
+		if s.raw == 0 {
+			s.raw = -1
+			if rawReadable(raw.FieldDescriptions(), opportunityKinds) {
+				s.raw = 1
+			}
+		}
+		if s.raw == 1 {
+			return decodeOpportunity(raw.RawValues())
+		}
+	}
 	if err := rows.Scan(s.dest...); err != nil {
 		return sales.Opportunity{}, err
 	}
@@ -158,6 +170,36 @@ func (s *opportunityScan) scan(rows interface{ Scan(dest ...any) error }) (sales
 			VATTotal: &s.vatTotal.Int64, Total: &s.total.Int64}
 	}
 	o.Totals = t.decode(o.EstimatedAmount, o.Currency)
+	return o, nil
+}
+
+// decodeOpportunity reads one row of opportunityColumns from its binary
+// values (see rawReadable), as scan's destinations would.
+func decodeOpportunity(v [][]byte) (sales.Opportunity, error) {
+	r := rawValues{v: v}
+	o := sales.Opportunity{ID: r.uuid(0), Title: r.text(1), OrganizationID: r.nullUUID(2), PersonID: r.nullUUID(3),
+		ContactPersonID: r.nullUUID(4), OwnerID: r.uuid(5), PipelineID: r.uuid(6), PhaseID: r.uuid(7),
+		Probability: int(r.int(8)), EstimatedAmount: r.int(10), Currency: r.text(11),
+		OfferDiscount: money.BasisPoints(r.int(12)), ExpectedOrderDate: r.nullDate(13), SourceID: r.nullUUID(14),
+		Description: r.text(15), Status: sales.Status(r.text(16)), ClosedAt: r.nullTime(17), LostReason: r.nullText(18),
+		CreatedBy: r.uuid(19), LineCount: int(r.int(20)), ExternalID: r.nullText(26), Version: r.int(27),
+		CreatedAt: r.time(28), UpdatedAt: r.time(29)}
+	if n, ok := r.nullInt(9); ok {
+		p := int(n)
+		o.ProbabilityOverride = &p
+	}
+	sub, ok1 := r.nullInt(21)
+	disc, ok2 := r.nullInt(22)
+	vat := r.nullText(23)
+	vatTotal, ok3 := r.nullInt(24)
+	total, ok4 := r.nullInt(25)
+	if r.err != nil {
+		return sales.Opportunity{}, r.err
+	}
+	if ok1 && ok2 && vat != nil && ok3 && ok4 {
+		o.Totals = totalsCols{Subtotal: &sub, OfferDiscount: &disc, VAT: vat, VATTotal: &vatTotal, Total: &total}.
+			decode(o.EstimatedAmount, o.Currency)
+	}
 	return o, nil
 }
 
