@@ -202,6 +202,10 @@ func appendJSONTimePtr(b []byte, t *time.Time) ([]byte, error) {
 
 // appendJSON writes d as Date.MarshalJSON does.
 func (d Date) appendJSON(b []byte) []byte {
+	if y, m, day := d.Date(); y >= 0 && y <= 9999 {
+		return append(b, '"', byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+			byte('0'+m/10), byte('0'+m%10), '-', byte('0'+day/10), byte('0'+day%10), '"')
+	}
 	var buf [len("-2006-01-02") + 8]byte
 	return appendJSONString(b, d.AppendFormat(buf[:0], time.DateOnly))
 }

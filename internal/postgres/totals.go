@@ -42,8 +42,10 @@ func (c totalsCols) decode(net int64, currency string) *money.Totals {
 		return nil
 	}
 	t := money.Totals{Subtotal: *c.Subtotal, OfferDiscountAmount: *c.OfferDiscount, Net: net, VATTotal: *c.VATTotal,
-		Total: *c.Total, Currency: money.Currency(currency), VAT: []money.VATAmount{}}
-	for part := range strings.SplitSeq(*c.VAT, ";") {
+		Total: *c.Total, Currency: money.Currency(currency), VAT: make([]money.VATAmount, 0, strings.Count(*c.VAT, ";")+1)}
+	for rest := *c.VAT; rest != ""; {
+		var part string
+		part, rest, _ = strings.Cut(rest, ";")
 		if part == "" {
 			continue
 		}
