@@ -266,7 +266,14 @@ func (db *DB) readQuery(ctx context.Context, query string, args ...any) (rowScan
 		if r := db.replicas.pick(ctx); r != nil && r.up.Load() {
 			rows, err := r.pool.Query(ctx, query, args...)
 			if err == nil {
-				return pgxRows{rows}, nil
+				// pgx reports a failed statement (a connection the replica
+				// closed when it stopped, a conflict with recovery) only with
+				// the rows: read the first one here, as database/sql does.
+				more := rows.Next()
+				if err = rows.Err(); err == nil {
+					return &peekedRows{pgxRows: pgxRows{rows}, pending: true, more: more}, nil
+				}
+				rows.Close()
 			}
 			if !replicaFault(ctx, err) {
 				return nil, err
