@@ -273,36 +273,7 @@ func (r *Sales) ListOpportunities(ctx context.Context, f sales.OpportunityFilter
 		return page.Page[sales.Opportunity]{}, err
 	}
 	var a sqlArgs
-	where := []string{"opportunities.workspace_id = " + a.add(pgUUID(ws))}
-	eq := func(col string, v *uuid.UUID) {
-		if v != nil {
-			where = append(where, "opportunities."+col+" = "+a.add(pgUUID(*v)))
-		}
-	}
-	eq("pipeline_id", f.PipelineID)
-	eq("phase_id", f.PhaseID)
-	eq("owner_id", f.OwnerID)
-	eq("source_id", f.SourceID)
-	eq("organization_id", f.OrganizationID)
-	if f.PersonID != nil {
-		p := a.add(pgUUID(*f.PersonID))
-		where = append(where, "(opportunities.person_id = "+p+" OR opportunities.contact_person_id = "+p+")")
-	}
-	if f.Status != nil {
-		where = append(where, "opportunities.status = "+a.add(string(*f.Status)))
-	}
-	if f.ExpectedFrom != nil {
-		where = append(where, "opportunities.expected_order_date >= CAST("+a.add(f.ExpectedFrom.Format(time.DateOnly))+" AS date)")
-	}
-	if f.ExpectedTo != nil {
-		where = append(where, "opportunities.expected_order_date <= CAST("+a.add(f.ExpectedTo.Format(time.DateOnly))+" AS date)")
-	}
-	if f.Query != "" {
-		where = append(where, "lower(opportunities.title) LIKE "+a.add("%"+escapeLike(f.Query)+"%"))
-	}
-	if f.ExternalID != "" {
-		where = append(where, "opportunities.external_id = "+a.add(f.ExternalID))
-	}
+	where := opportunityWhere(ws, f, &a)
 	cursor, tail, err := keysetSQL("opportunities", req, opportunitySorts, &a)
 	if err != nil {
 		return page.Page[sales.Opportunity]{}, err
@@ -342,6 +313,42 @@ func (r *Sales) ListOpportunities(ctx context.Context, f sales.OpportunityFilter
 		}
 		return o.ID, cursorText(o.CreatedAt)
 	}), nil
+}
+
+// opportunityWhere is the WHERE of a list of ws's opportunities matching f,
+// its arguments added to a.
+func opportunityWhere(ws uuid.UUID, f sales.OpportunityFilter, a *sqlArgs) []string {
+	where := []string{"opportunities.workspace_id = " + a.add(pgUUID(ws))}
+	eq := func(col string, v *uuid.UUID) {
+		if v != nil {
+			where = append(where, "opportunities."+col+" = "+a.add(pgUUID(*v)))
+		}
+	}
+	eq("pipeline_id", f.PipelineID)
+	eq("phase_id", f.PhaseID)
+	eq("owner_id", f.OwnerID)
+	eq("source_id", f.SourceID)
+	eq("organization_id", f.OrganizationID)
+	if f.PersonID != nil {
+		p := a.add(pgUUID(*f.PersonID))
+		where = append(where, "(opportunities.person_id = "+p+" OR opportunities.contact_person_id = "+p+")")
+	}
+	if f.Status != nil {
+		where = append(where, "opportunities.status = "+a.add(string(*f.Status)))
+	}
+	if f.ExpectedFrom != nil {
+		where = append(where, "opportunities.expected_order_date >= CAST("+a.add(f.ExpectedFrom.Format(time.DateOnly))+" AS date)")
+	}
+	if f.ExpectedTo != nil {
+		where = append(where, "opportunities.expected_order_date <= CAST("+a.add(f.ExpectedTo.Format(time.DateOnly))+" AS date)")
+	}
+	if f.Query != "" {
+		where = append(where, "lower(opportunities.title) LIKE "+a.add("%"+escapeLike(f.Query)+"%"))
+	}
+	if f.ExternalID != "" {
+		where = append(where, "opportunities.external_id = "+a.add(f.ExternalID))
+	}
+	return where
 }
 
 type phaseChangeRow struct {
