@@ -55,7 +55,7 @@ func (s *Server) listOpportunities(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, OpportunityList{Data: mapSlice(p.Items, toOpportunity), NextCursor: s.nextCursor(req, p.Next)})
+	return writeJSON(c, http.StatusOK, &opportunityPage{items: p.Items, next: s.nextCursor(req, p.Next)})
 }
 
 func opportunityFilter(c echo.Context) (sales.OpportunityFilter, error) {

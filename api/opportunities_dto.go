@@ -136,11 +136,18 @@ type PhaseChangeList struct {
 } // @name PhaseChangeList
 
 func toOpportunity(o sales.Opportunity) Opportunity {
+	out := opportunityFields(o)
+	out.Totals, out.ExpectedOrderDate = toTotalsPtr(o.Totals), datePtr(o.ExpectedOrderDate)
+	return out
+}
+
+// opportunityFields is toOpportunity without Totals and ExpectedOrderDate,
+// the two fields it allocates for (see appendOpportunitiesOf).
+func opportunityFields(o sales.Opportunity) Opportunity {
 	return Opportunity{ID: o.ID, Title: o.Title, OrganizationID: o.OrganizationID, PersonID: o.PersonID,
 		ContactPersonID: o.ContactPersonID, OwnerID: o.OwnerID, PipelineID: o.PipelineID, PhaseID: o.PhaseID,
 		Probability: o.Probability, ProbabilityOverride: o.ProbabilityOverride, EstimatedAmount: o.EstimatedAmount,
 		WeightedAmount: o.WeightedAmount(), Currency: o.Currency, OfferDiscount: int(o.OfferDiscount),
-		Totals: toTotalsPtr(o.Totals), ExpectedOrderDate: datePtr(o.ExpectedOrderDate),
 		SourceID: o.SourceID, Description: o.Description, Status: string(o.Status), ClosedAt: utcp(o.ClosedAt),
 		LostReason: o.LostReason, CreatedBy: o.CreatedBy, ExternalID: o.ExternalID, Version: o.Version, CreatedAt: utc(o.CreatedAt),
 		UpdatedAt: utc(o.UpdatedAt)}

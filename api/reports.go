@@ -158,7 +158,7 @@ func (s *Server) board(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toBoard(p, cols))
+	return writeJSON(c, http.StatusOK, &boardPage{pipeline: p, cols: cols})
 }
 
 // forecast godoc

@@ -147,6 +147,15 @@ func TestPgBouncer(t *testing.T) {
 			body: map[string]any{"title": fmt.Sprintf("Bounced %d", i), "estimated_amount": 5000, "expected_order_date": "2030-03-01",
 				"organization": map[string]any{"name": fmt.Sprintf("Bounce %d AB", i)}}}))
 		c.must(t, http.StatusOK, call{method: "GET", path: "/api/v1/opportunities?limit=10", token: token})
+		var page struct {
+			NextCursor *string `json:"next_cursor"`
+		}
+		c.must(t, http.StatusOK, call{method: "GET", path: "/api/v1/opportunities?status=open&sort=-updated_at&limit=2", token: token}).decode(t, &page)
+		if page.NextCursor != nil {
+			c.must(t, http.StatusOK, call{method: "GET", token: token,
+				path: "/api/v1/opportunities?status=open&sort=-updated_at&limit=2&cursor=" + url.QueryEscape(*page.NextCursor)})
+		}
+		c.must(t, http.StatusOK, call{method: "GET", path: "/api/v1/pipelines/" + opportunityPipeline(t, c, token, opp) + "/board", token: token})
 		c.must(t, http.StatusOK, call{method: "GET", path: "/api/v1/forecast?group_by=month", token: token})
 		c.must(t, http.StatusOK, call{method: "GET", path: "/api/v1/products?q=li", token: token}).decode(t, &products)
 		c.must(t, http.StatusOK, call{method: "GET", path: "/api/v1/dashboard", token: token})
@@ -198,4 +207,14 @@ func quoteRound(t *testing.T, c *cluster, token, opp string) string {
 		t.Fatalf("sent quote: public_url %q has no /q/ link", sent.PublicURL)
 	}
 	return link
+}
+
+// opportunityPipeline returns the pipeline id of opportunity opp.
+func opportunityPipeline(t *testing.T, c *cluster, token, opp string) string {
+	t.Helper()
+	var o struct {
+		PipelineID string `json:"pipeline_id"`
+	}
+	c.must(t, http.StatusOK, call{method: "GET", path: "/api/v1/opportunities/" + opp, token: token}).decode(t, &o)
+	return o.PipelineID
 }

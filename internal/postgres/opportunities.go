@@ -2,9 +2,11 @@ package postgres
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
@@ -113,20 +115,91 @@ const opportunityColumns = `opportunities.id, opportunities.title, opportunities
 // scanOpportunity reads one row of opportunityColumns without reflection:
 // reads of opportunities are the hottest path of the API.
 func scanOpportunity(rows interface{ Scan(dest ...any) error }) (sales.Opportunity, error) {
-	var o sales.Opportunity
-	var discount int
-	var status string
-	var expected *time.Time
-	var t totalsCols
-	err := rows.Scan(&o.ID, &o.Title, &o.OrganizationID, &o.PersonID, &o.ContactPersonID, &o.OwnerID, &o.PipelineID,
-		&o.PhaseID, &o.Probability, &o.ProbabilityOverride, &o.EstimatedAmount, &o.Currency, &discount, &expected,
-		&o.SourceID, &o.Description, &status, &o.ClosedAt, &o.LostReason, &o.CreatedBy, &o.LineCount, &t.Subtotal,
-		&t.OfferDiscount, &t.VAT, &t.VATTotal, &t.Total, &o.ExternalID, &o.Version, &o.CreatedAt, &o.UpdatedAt)
-	if err != nil {
+	return newOpportunityScan().scan(rows)
+}
+
+// opportunityScan holds the destinations of one row of opportunityColumns;
+// a list reuses one for all its rows, so that a row costs only the
+// allocations of its strings and non-null pointers.
+type opportunityScan struct {
+	o        sales.Opportunity
+	discount int
+	status   string
+	// the totals' columns, read into values rather than fresh pointers
+	subtotal, offerDiscount, vatTotal, total pgtype.Int8
+	vat                                      pgtype.Text
+	dest                                     []any
+	raw                                      int8 // 1: read the rows' binary values (rawReadable), -1: Scan; 0: not known yet
+}
+
+func newOpportunityScan() *opportunityScan {
+	s := &opportunityScan{}
+	o := &s.o
+	s.dest = []any{uuidDst{&o.ID}, &o.Title, nullUUIDDst{&o.OrganizationID}, nullUUIDDst{&o.PersonID},
+		nullUUIDDst{&o.ContactPersonID}, uuidDst{&o.OwnerID}, uuidDst{&o.PipelineID}, uuidDst{&o.PhaseID},
+		&o.Probability, nullIntDst{&o.ProbabilityOverride}, &o.EstimatedAmount, &o.Currency, &s.discount,
+		nullDateDst{&o.ExpectedOrderDate}, nullUUIDDst{&o.SourceID}, &o.Description, &s.status,
+		nullTimeDst{&o.ClosedAt}, nullStringDst{&o.LostReason}, uuidDst{&o.CreatedBy}, &o.LineCount,
+		&s.subtotal, &s.offerDiscount, &s.vat, &s.vatTotal, &s.total, nullStringDst{&o.ExternalID}, &o.Version,
+		&o.CreatedAt, &o.UpdatedAt}
+	return s
+}
+
+// scan reads the current row. Every destination is written on every row
+// (pointers are set anew or to nil), so nothing leaks from a previous row.
+func (s *opportunityScan) scan(rows interface{ Scan(dest ...any) error }) (sales.Opportunity, error) {
+	if raw, ok := rows.(rawRows); ok {
+		if s.raw == 0 {
+			s.raw = -1
+			if rawReadable(raw.FieldDescriptions(), opportunityKinds) {
+				s.raw = 1
+			}
+		}
+		if s.raw == 1 {
+			return decodeOpportunity(raw.RawValues())
+		}
+	}
+	if err := rows.Scan(s.dest...); err != nil {
 		return sales.Opportunity{}, err
 	}
-	o.OfferDiscount, o.Status, o.ExpectedOrderDate = money.BasisPoints(discount), sales.Status(status), dateOf(expected)
+	o := s.o
+	o.OfferDiscount, o.Status = money.BasisPoints(s.discount), sales.Status(s.status)
+	var t totalsCols
+	if s.subtotal.Valid && s.offerDiscount.Valid && s.vat.Valid && s.vatTotal.Valid && s.total.Valid {
+		t = totalsCols{Subtotal: &s.subtotal.Int64, OfferDiscount: &s.offerDiscount.Int64, VAT: &s.vat.String,
+			VATTotal: &s.vatTotal.Int64, Total: &s.total.Int64}
+	}
 	o.Totals = t.decode(o.EstimatedAmount, o.Currency)
+	return o, nil
+}
+
+// decodeOpportunity reads one row of opportunityColumns from its binary
+// values (see rawReadable), as scan's destinations would.
+func decodeOpportunity(v [][]byte) (sales.Opportunity, error) {
+	r := rawValues{v: v}
+	o := sales.Opportunity{ID: r.uuid(0), Title: r.text(1), OrganizationID: r.nullUUID(2), PersonID: r.nullUUID(3),
+		ContactPersonID: r.nullUUID(4), OwnerID: r.uuid(5), PipelineID: r.uuid(6), PhaseID: r.uuid(7),
+		Probability: int(r.int(8)), EstimatedAmount: r.int(10), Currency: r.text(11),
+		OfferDiscount: money.BasisPoints(r.int(12)), ExpectedOrderDate: r.nullDate(13), SourceID: r.nullUUID(14),
+		Description: r.text(15), Status: sales.Status(r.text(16)), ClosedAt: r.nullTime(17), LostReason: r.nullText(18),
+		CreatedBy: r.uuid(19), LineCount: int(r.int(20)), ExternalID: r.nullText(26), Version: r.int(27),
+		CreatedAt: r.time(28), UpdatedAt: r.time(29)}
+	if n, ok := r.nullInt(9); ok {
+		p := int(n)
+		o.ProbabilityOverride = &p
+	}
+	sub, ok1 := r.nullInt(21)
+	disc, ok2 := r.nullInt(22)
+	vat := r.nullText(23)
+	vatTotal, ok3 := r.nullInt(24)
+	total, ok4 := r.nullInt(25)
+	if r.err != nil {
+		return sales.Opportunity{}, r.err
+	}
+	if ok1 && ok2 && vat != nil && ok3 && ok4 {
+		o.Totals = totalsCols{Subtotal: &sub, OfferDiscount: &disc, VAT: vat, VATTotal: &vatTotal, Total: &total}.
+			decode(o.EstimatedAmount, o.Currency)
+	}
 	return o, nil
 }
 
@@ -191,49 +264,33 @@ var opportunitySorts = map[string]sortCol{
 	"expected_order_date": {"COALESCE(opportunities.expected_order_date, 'infinity'::date)", "date"},
 }
 
-// ListOpportunities implements sales.Store.
+// ListOpportunities implements sales.Store: one statement, natively on pgx
+// (readQuery) and scanned by hand like GET by id, since lists are the
+// hottest reads after it.
 func (r *Sales) ListOpportunities(ctx context.Context, f sales.OpportunityFilter, req page.Request) (page.Page[sales.Opportunity], error) {
-	q := r.db.reader(ctx).Model(&opportunityRow{})
-	eq := func(col string, v *uuid.UUID) {
-		if v != nil {
-			q = q.Where(col+" = ?", *v)
-		}
-	}
-	eq("pipeline_id", f.PipelineID)
-	eq("phase_id", f.PhaseID)
-	eq("owner_id", f.OwnerID)
-	eq("source_id", f.SourceID)
-	eq("organization_id", f.OrganizationID)
-	if f.PersonID != nil {
-		q = q.Where("(person_id = ? OR contact_person_id = ?)", *f.PersonID, *f.PersonID)
-	}
-	if f.Status != nil {
-		q = q.Where("status = ?", string(*f.Status))
-	}
-	if f.ExpectedFrom != nil {
-		q = q.Where("expected_order_date >= CAST(? AS date)", f.ExpectedFrom.Format(time.DateOnly))
-	}
-	if f.ExpectedTo != nil {
-		q = q.Where("expected_order_date <= CAST(? AS date)", f.ExpectedTo.Format(time.DateOnly))
-	}
-	if f.Query != "" {
-		q = q.Where("lower(title) LIKE ?", "%"+escapeLike(f.Query)+"%")
-	}
-	if f.ExternalID != "" {
-		q = q.Where("opportunities.external_id = ?", f.ExternalID)
-	}
-	q, err := keyset(q, req, opportunitySorts)
+	ws, err := wsID(ctx)
 	if err != nil {
 		return page.Page[sales.Opportunity]{}, err
 	}
-	rows, err := q.Select(opportunityColumns).Rows()
+	var a sqlArgs
+	where := opportunityWhere(ws, f, &a)
+	cursor, tail, err := keysetSQL("opportunities", req, opportunitySorts, &a)
+	if err != nil {
+		return page.Page[sales.Opportunity]{}, err
+	}
+	if cursor != "" {
+		where = append(where, cursor)
+	}
+	rows, err := r.db.readQuery(ctx, "SELECT "+opportunityColumns+" FROM opportunities WHERE "+
+		strings.Join(where, " AND ")+tail, a...)
 	if err != nil {
 		return page.Page[sales.Opportunity]{}, translate(err)
 	}
 	defer rows.Close()
 	opps := make([]sales.Opportunity, 0, req.Limit+1)
+	scan := newOpportunityScan()
 	for rows.Next() {
-		o, err := scanOpportunity(rows)
+		o, err := scan.scan(rows)
 		if err != nil {
 			return page.Page[sales.Opportunity]{}, translate(err)
 		}
@@ -242,7 +299,7 @@ func (r *Sales) ListOpportunities(ctx context.Context, f sales.OpportunityFilter
 	if err := rows.Err(); err != nil {
 		return page.Page[sales.Opportunity]{}, translate(err)
 	}
-	return pageOf(opps, req, func(o sales.Opportunity) sales.Opportunity { return o }, func(o sales.Opportunity) (uuid.UUID, string) {
+	return cutPage(opps, req, func(o sales.Opportunity) (uuid.UUID, string) {
 		switch req.Sort {
 		case "updated_at":
 			return o.ID, cursorText(o.UpdatedAt)
@@ -256,6 +313,42 @@ func (r *Sales) ListOpportunities(ctx context.Context, f sales.OpportunityFilter
 		}
 		return o.ID, cursorText(o.CreatedAt)
 	}), nil
+}
+
+// opportunityWhere is the WHERE of a list of ws's opportunities matching f,
+// its arguments added to a.
+func opportunityWhere(ws uuid.UUID, f sales.OpportunityFilter, a *sqlArgs) []string {
+	where := []string{"opportunities.workspace_id = " + a.add(pgUUID(ws))}
+	eq := func(col string, v *uuid.UUID) {
+		if v != nil {
+			where = append(where, "opportunities."+col+" = "+a.add(pgUUID(*v)))
+		}
+	}
+	eq("pipeline_id", f.PipelineID)
+	eq("phase_id", f.PhaseID)
+	eq("owner_id", f.OwnerID)
+	eq("source_id", f.SourceID)
+	eq("organization_id", f.OrganizationID)
+	if f.PersonID != nil {
+		p := a.add(pgUUID(*f.PersonID))
+		where = append(where, "(opportunities.person_id = "+p+" OR opportunities.contact_person_id = "+p+")")
+	}
+	if f.Status != nil {
+		where = append(where, "opportunities.status = "+a.add(string(*f.Status)))
+	}
+	if f.ExpectedFrom != nil {
+		where = append(where, "opportunities.expected_order_date >= CAST("+a.add(f.ExpectedFrom.Format(time.DateOnly))+" AS date)")
+	}
+	if f.ExpectedTo != nil {
+		where = append(where, "opportunities.expected_order_date <= CAST("+a.add(f.ExpectedTo.Format(time.DateOnly))+" AS date)")
+	}
+	if f.Query != "" {
+		where = append(where, "lower(opportunities.title) LIKE "+a.add("%"+escapeLike(f.Query)+"%"))
+	}
+	if f.ExternalID != "" {
+		where = append(where, "opportunities.external_id = "+a.add(f.ExternalID))
+	}
+	return where
 }
 
 type phaseChangeRow struct {

@@ -111,7 +111,7 @@ func (r *Sales) phasesOf(ctx context.Context, pipelineIDs ...uuid.UUID) (map[uui
 
 // Pipeline implements sales.Store.
 func (r *Sales) Pipeline(ctx context.Context, id uuid.UUID) (sales.Pipeline, error) {
-	return r.loadPipeline(ctx, "p.id = $2", false, id)
+	return r.loadPipeline(ctx, "p.id = $2", false, pgUUID(id))
 }
 
 // LockPipeline implements sales.Store.
@@ -138,7 +138,7 @@ func (r *Sales) loadPipeline(ctx context.Context, where string, lock bool, args 
 	if lock {
 		query += " FOR UPDATE OF p"
 	}
-	rows, err := r.db.query(ctx, query, append([]any{ws}, args...)...)
+	rows, err := r.db.query(ctx, query, append([]any{pgUUID(ws)}, args...)...)
 	if err != nil {
 		return sales.Pipeline{}, translate(err)
 	}
@@ -148,8 +148,9 @@ func (r *Sales) loadPipeline(ctx context.Context, where string, lock bool, args 
 	for rows.Next() {
 		var ph sales.Phase
 		var kind string
-		if err := rows.Scan(&p.ID, &p.WorkspaceID, &p.Name, &p.IsDefault, &p.QuoteSentPhaseID, &p.QuoteSignedPhaseID,
-			&p.Version, &p.CreatedAt, &p.UpdatedAt, &ph.ID, &ph.Name, &ph.Probability, &kind, &ph.Color, &ph.Position); err != nil {
+		if err := rows.Scan(uuidDst{&p.ID}, uuidDst{&p.WorkspaceID}, &p.Name, &p.IsDefault, nullUUIDDst{&p.QuoteSentPhaseID},
+			nullUUIDDst{&p.QuoteSignedPhaseID}, &p.Version, &p.CreatedAt, &p.UpdatedAt, uuidDst{&ph.ID}, &ph.Name,
+			&ph.Probability, &kind, &ph.Color, &ph.Position); err != nil {
 			return sales.Pipeline{}, translate(err)
 		}
 		ph.PipelineID, ph.Kind = p.ID, sales.PhaseKind(kind)

@@ -42,6 +42,21 @@ type pgxRows struct{ pgx.Rows }
 
 func (r pgxRows) Scan(dest ...any) error { return r.Rows.Scan(dest...) }
 
+// peekedRows are pgx rows whose first Next has been called already.
+type peekedRows struct {
+	pgxRows
+	pending bool // more is the answer of the Next called ahead
+	more    bool
+}
+
+func (r *peekedRows) Next() bool {
+	if r.pending {
+		r.pending = false
+		return r.more
+	}
+	return r.pgxRows.Next()
+}
+
 // one reads the single row of query with scan; errs.NotFound when there is
 // none.
 func (db *DB) one(ctx context.Context, scan func(rowScanner) error, query string, args ...any) error {

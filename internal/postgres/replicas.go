@@ -248,6 +248,46 @@ func (db *DB) reader(ctx context.Context) *gorm.DB {
 	return g
 }
 
+// readQuery runs a heavy read with $n placeholders natively on pgx, as
+// query does for the primary: on the transaction in ctx if any, else on a
+// replica (see pick) or the primary's pool. A replica that fails for
+// reasons of its own (replicaFault) is taken out until its next good poll
+// and the read runs on the primary, as reader's replicaConns do. Raw SQL is
+// not tenant-scoped: the query must name the workspace itself.
+func (db *DB) readQuery(ctx context.Context, query string, args ...any) (rowScanner, error) {
+	if tx, ok := db.SQLTx(ctx); ok {
+		rows, err := tx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return nil, err
+		}
+		return sqlRows{rows}, nil
+	}
+	if db.replicas != nil {
+		if r := db.replicas.pick(ctx); r != nil && r.up.Load() {
+			rows, err := r.pool.Query(ctx, query, args...)
+			if err == nil {
+				// pgx reports a failed statement (a connection the replica
+				// closed when it stopped, a conflict with recovery) only with
+				// the rows: read the first one here, as database/sql does.
+				more := rows.Next()
+				if err = rows.Err(); err == nil {
+					return &peekedRows{pgxRows: pgxRows{rows}, pending: true, more: more}, nil
+				}
+				rows.Close()
+			}
+			if !replicaFault(ctx, err) {
+				return nil, err
+			}
+			db.replicas.setUp(r, false, err.Error()) // the next successful poll brings it back
+		}
+	}
+	rows, err := db.pool.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgxRows{rows}, nil
+}
+
 // replicaConns is what GORM reads a replica through: queries go to the
 // replica and, when it fails for reasons of its own, to the primary;
 // anything else goes to the primary.

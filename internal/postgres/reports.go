@@ -36,45 +36,72 @@ func (f figuresRow) figures() sales.Figures {
 
 // Board implements sales.Store: the totals from board_totals (kept by a
 // trigger), and one query with a LATERAL join for the first cards of every
-// phase; both cost the same at any number of opportunities.
+// phase; both cost the same at any number of opportunities. Both run
+// natively on pgx (readQuery) and are scanned by hand.
 func (r *Sales) Board(ctx context.Context, p sales.Pipeline, perPhase int) ([]sales.BoardColumn, error) {
 	ws, err := wsID(ctx)
 	if err != nil {
 		return nil, err
 	}
-	conn := r.db.reader(ctx)
-	var sums []figuresDoc
-	err = conn.Raw(boardTotalsSQL+" ORDER BY currency", ws, p.ID).Scan(&sums).Error
+	sums, err := r.boardTotals(ctx, ws, p.ID)
 	if err != nil {
-		return nil, translate(err)
+		return nil, err
 	}
 	cols := boardColumns(p, sums)
-	at := map[uuid.UUID]int{}
-	for i, ph := range p.Phases {
-		at[ph.ID] = i
-	}
 	if perPhase == 0 || len(p.Phases) == 0 {
 		return cols, nil
 	}
-	var cards []opportunityRow
-	err = conn.Raw(`SELECT c.* FROM phases ph CROSS JOIN LATERAL (
+	at := make(map[uuid.UUID]int, len(p.Phases))
+	for i, ph := range p.Phases {
+		at[ph.ID] = i
+	}
+	rows, err := r.db.readQuery(ctx, `SELECT `+opportunityColumns+` FROM phases ph CROSS JOIN LATERAL (
 			SELECT o.* FROM opportunities o
-			WHERE o.workspace_id = ? AND o.phase_id = ph.id AND `+inForecast+`
-			ORDER BY o.expected_order_date, o.id LIMIT ?) c
-		WHERE ph.workspace_id = ? AND ph.pipeline_id = ?
-		ORDER BY ph.position, c.expected_order_date, c.id`, ws, perPhase+1, ws, p.ID).Scan(&cards).Error
+			WHERE o.workspace_id = $1 AND o.phase_id = ph.id AND `+inForecast+`
+			ORDER BY o.expected_order_date, o.id LIMIT $2) opportunities
+		WHERE ph.workspace_id = $1 AND ph.pipeline_id = $3
+		ORDER BY ph.position, opportunities.expected_order_date, opportunities.id`, pgUUID(ws), perPhase+1, pgUUID(p.ID))
 	if err != nil {
 		return nil, translate(err)
 	}
-	for _, c := range cards {
-		i := at[c.PhaseID]
+	defer rows.Close()
+	scan := newOpportunityScan()
+	for rows.Next() {
+		o, err := scan.scan(rows)
+		if err != nil {
+			return nil, translate(err)
+		}
+		i := at[o.PhaseID]
 		if len(cols[i].Opportunities) == perPhase {
 			cols[i].HasMore = true
 			continue
 		}
-		cols[i].Opportunities = append(cols[i].Opportunities, c.domain())
+		if cols[i].Opportunities == nil {
+			cols[i].Opportunities = make([]sales.Opportunity, 0, perPhase)
+		}
+		cols[i].Opportunities = append(cols[i].Opportunities, o)
 	}
-	return cols, nil
+	return cols, translate(rows.Err())
+}
+
+// boardTotals reads a pipeline's totals per phase and currency.
+func (r *Sales) boardTotals(ctx context.Context, ws, pipelineID uuid.UUID) ([]figuresDoc, error) {
+	rows, err := r.db.readQuery(ctx, `SELECT phase_id, currency, count, amount::bigint, round(weighted / 100)::bigint
+		FROM board_totals WHERE workspace_id = $1 AND pipeline_id = $2 AND count > 0 ORDER BY currency`,
+		pgUUID(ws), pgUUID(pipelineID))
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var sums []figuresDoc
+	for rows.Next() {
+		var f figuresDoc
+		if err := rows.Scan(uuidDst{&f.PhaseID}, &f.Currency, &f.Count, &f.Amount, &f.Weighted); err != nil {
+			return nil, translate(err)
+		}
+		sums = append(sums, f)
+	}
+	return sums, translate(rows.Err())
 }
 
 // forecastGroups are the key and label of each grouping, over the rows of

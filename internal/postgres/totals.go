@@ -42,18 +42,21 @@ func (c totalsCols) decode(net int64, currency string) *money.Totals {
 		return nil
 	}
 	t := money.Totals{Subtotal: *c.Subtotal, OfferDiscountAmount: *c.OfferDiscount, Net: net, VATTotal: *c.VATTotal,
-		Total: *c.Total, Currency: money.Currency(currency), VAT: []money.VATAmount{}}
-	for part := range strings.SplitSeq(*c.VAT, ";") {
+		Total: *c.Total, Currency: money.Currency(currency), VAT: make([]money.VATAmount, 0, strings.Count(*c.VAT, ";")+1)}
+	for rest := *c.VAT; rest != ""; {
+		var part string
+		part, rest, _ = strings.Cut(rest, ";")
 		if part == "" {
 			continue
 		}
-		f := strings.SplitN(part, ":", 3)
-		if len(f) != 3 {
+		f0, rest, ok1 := strings.Cut(part, ":")
+		f1, f2, ok2 := strings.Cut(rest, ":")
+		if !ok1 || !ok2 {
 			return nil
 		}
-		rate, err1 := strconv.ParseInt(f[0], 10, 64)
-		base, err2 := strconv.ParseInt(f[1], 10, 64)
-		amount, err3 := strconv.ParseInt(f[2], 10, 64)
+		rate, err1 := strconv.ParseInt(f0, 10, 64)
+		base, err2 := strconv.ParseInt(f1, 10, 64)
+		amount, err3 := strconv.ParseInt(f2, 10, 64)
 		if err1 != nil || err2 != nil || err3 != nil {
 			return nil
 		}

@@ -1,0 +1,292 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/acme/crm/internal/money"
+	"github.com/acme/crm/internal/sales"
+)
+
+// jsonPieces are the parts random strings are made of: what encoding/json
+// escapes or replaces, and what it leaves alone.
+var jsonPieces = []string{"", "a", "Åsa Öberg", "日本語", "😀", "<", ">", "&", "<script>&amp;</script>", `"`, `\`, "/",
+	"\u2028", "\u2029", "\u2027", "\u202a", "\x00", "\x01", "\b", "\f", "\n", "\r", "\t", "\x1f", " ", "\x7f", "\u0080",
+	"\ufffd", "\uffff", "\xff", "\xc3", "\xe2\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xf0\x9f\x98", "\xc0\xaf", "ERP-10042", "SEK"}
+
+func randString(r *rand.Rand) string {
+	var sb strings.Builder
+	for range r.IntN(6) {
+		if r.IntN(8) == 0 {
+			sb.WriteByte(byte(r.IntN(256)))
+			continue
+		}
+		sb.WriteString(jsonPieces[r.IntN(len(jsonPieces))])
+	}
+	return sb.String()
+}
+
+func randInt64(r *rand.Rand) int64 {
+	switch r.IntN(6) {
+	case 0:
+		return math.MaxInt64
+	case 1:
+		return math.MinInt64
+	case 2:
+		return 0
+	case 3:
+		return -r.Int64()
+	}
+	return r.Int64N(1 << r.IntN(63))
+}
+
+func randInt(r *rand.Rand) int { return int(randInt64(r)) }
+
+func randUUID(r *rand.Rand) uuid.UUID {
+	var id uuid.UUID
+	for i := range id {
+		id[i] = byte(r.IntN(256))
+	}
+	return id
+}
+
+func randTime(r *rand.Rand) time.Time {
+	zones := []*time.Location{time.UTC, time.FixedZone("CET", 3600), time.FixedZone("", -(9*3600 + 30*60)),
+		time.FixedZone("odd", 5*3600+17), time.FixedZone("far", 25*3600), time.FixedZone("farwest", -24*3600)}
+	var t time.Time
+	switch r.IntN(8) {
+	case 0:
+		t = time.Time{}
+	case 1:
+		t = time.Date(10000+r.IntN(100), 1, 1, 0, 0, 0, 0, time.UTC) // MarshalJSON fails
+	case 2:
+		t = time.Date(-r.IntN(100)-1, 1, 1, 0, 0, 0, 0, time.UTC) // MarshalJSON fails
+	case 3:
+		t = time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC)
+	default:
+		t = time.Unix(r.Int64N(4e9), r.Int64N(1e9))
+		if r.IntN(3) == 0 {
+			t = t.Truncate(time.Duration(math.Pow10(r.IntN(10))))
+		}
+	}
+	return t.In(zones[r.IntN(len(zones))])
+}
+
+func maybe[T any](r *rand.Rand, v T) *T {
+	if r.IntN(3) == 0 {
+		return nil
+	}
+	return &v
+}
+
+func randOpportunity(r *rand.Rand) Opportunity {
+	o := Opportunity{ID: randUUID(r), Title: randString(r), OrganizationID: maybe(r, randUUID(r)),
+		PersonID: maybe(r, randUUID(r)), ContactPersonID: maybe(r, randUUID(r)), OwnerID: randUUID(r),
+		PipelineID: randUUID(r), PhaseID: randUUID(r), Probability: randInt(r), ProbabilityOverride: maybe(r, randInt(r)),
+		EstimatedAmount: randInt64(r), WeightedAmount: randInt64(r), Currency: randString(r), OfferDiscount: randInt(r),
+		SourceID: maybe(r, randUUID(r)), Description: randString(r), Status: randString(r),
+		ClosedAt: maybe(r, randTime(r)), LostReason: maybe(r, randString(r)), CreatedBy: randUUID(r),
+		ExternalID: maybe(r, randString(r)), Version: randInt64(r), CreatedAt: randTime(r), UpdatedAt: randTime(r)}
+	if r.IntN(4) > 0 {
+		o.ExpectedOrderDate = &Date{randTime(r)}
+	}
+	if r.IntN(3) > 0 {
+		t := &Totals{Subtotal: randInt64(r), OfferDiscountAmount: randInt64(r), Net: randInt64(r),
+			VATTotal: randInt64(r), Total: randInt64(r), Currency: randString(r)}
+		if n := r.IntN(4); n > 0 {
+			t.VAT = make([]VATAmount, n-1)
+			for i := range t.VAT {
+				t.VAT[i] = VATAmount{Rate: randInt(r), Base: randInt64(r), Amount: randInt64(r)}
+			}
+		}
+		o.Totals = t
+	}
+	return o
+}
+
+// randSalesOpportunity is an opportunity as the store returns it.
+func randSalesOpportunity(r *rand.Rand) sales.Opportunity {
+	d := randOpportunity(r)
+	o := sales.Opportunity{ID: d.ID, Title: d.Title, OrganizationID: d.OrganizationID, PersonID: d.PersonID,
+		ContactPersonID: d.ContactPersonID, OwnerID: d.OwnerID, PipelineID: d.PipelineID, PhaseID: d.PhaseID,
+		Probability: d.Probability, ProbabilityOverride: d.ProbabilityOverride, EstimatedAmount: d.EstimatedAmount,
+		Currency: d.Currency, OfferDiscount: money.BasisPoints(d.OfferDiscount), SourceID: d.SourceID,
+		Description: d.Description, Status: sales.Status(d.Status), ClosedAt: d.ClosedAt, LostReason: d.LostReason,
+		CreatedBy: d.CreatedBy, ExternalID: d.ExternalID, Version: d.Version, CreatedAt: d.CreatedAt,
+		UpdatedAt: d.UpdatedAt, LineCount: r.IntN(5)}
+	if d.ExpectedOrderDate != nil {
+		o.ExpectedOrderDate = &d.ExpectedOrderDate.Time
+	}
+	if t := d.Totals; t != nil {
+		o.Totals = &money.Totals{Subtotal: t.Subtotal, OfferDiscountAmount: t.OfferDiscountAmount, Net: t.Net,
+			VATTotal: t.VATTotal, Total: t.Total, Currency: money.Currency(t.Currency)}
+		for _, v := range t.VAT {
+			o.Totals.VAT = append(o.Totals.VAT, money.VATAmount{Rate: money.BasisPoints(v.Rate), Base: v.Base, Amount: v.Amount})
+		}
+	}
+	return o
+}
+
+func randSalesOpportunities(r *rand.Rand) []sales.Opportunity {
+	if r.IntN(5) == 0 {
+		return nil
+	}
+	os := make([]sales.Opportunity, r.IntN(4))
+	for i := range os {
+		os[i] = randSalesOpportunity(r)
+	}
+	return os
+}
+
+func randBoardPage(r *rand.Rand) boardPage {
+	bp := boardPage{pipeline: sales.Pipeline{ID: randUUID(r), Name: randString(r)}}
+	if r.IntN(5) == 0 {
+		return bp
+	}
+	bp.cols = make([]sales.BoardColumn, r.IntN(4))
+	for i := range bp.cols {
+		col := sales.BoardColumn{Phase: sales.Phase{ID: randUUID(r), PipelineID: randUUID(r), Name: randString(r),
+			Probability: randInt(r), Kind: sales.PhaseKind(randString(r)), Color: randString(r), Position: randInt(r)},
+			Opportunities: randSalesOpportunities(r), HasMore: r.IntN(2) == 0}
+		if r.IntN(4) > 0 {
+			col.Totals = make([]sales.Figures, r.IntN(3))
+			for j := range col.Totals {
+				col.Totals[j] = sales.Figures{Currency: randString(r), Count: randInt(r), Amount: randInt64(r), Weighted: randInt64(r)}
+			}
+		}
+		bp.cols[i] = col
+	}
+	return bp
+}
+
+// sameAsEncodingJSON fails unless fast writes exactly what json.Marshal
+// writes of v, or fails where it fails.
+func sameAsEncodingJSON(t *testing.T, v any, fast func([]byte) ([]byte, error)) {
+	t.Helper()
+	want, wantErr := json.Marshal(v)
+	got, err := fast(nil)
+	switch {
+	case wantErr != nil && err == nil:
+		t.Fatalf("appendJSON: got %s, want an error like json.Marshal's %v", got, wantErr)
+	case wantErr == nil && err != nil:
+		t.Fatalf("appendJSON: got error %v, want %s", err, want)
+	case wantErr == nil && !bytes.Equal(got, want):
+		t.Fatalf("appendJSON:\ngot  %q\nwant %q", got, want)
+	}
+}
+
+// TestAppendJSONIsEncodingJSON compares the hand-written JSON with
+// encoding/json's for many random values: the opportunity DTO itself (any
+// time zone), and the list and the board as the handlers build them.
+func TestAppendJSONIsEncodingJSON(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(14, 2026))
+	for range 3000 {
+		o := randOpportunity(r)
+		sameAsEncodingJSON(t, o, o.appendJSON)
+		p := opportunityPage{items: randSalesOpportunities(r), next: maybe(r, randString(r))}
+		sameAsEncodingJSON(t, p.list(), p.appendJSON)
+		bp := randBoardPage(r)
+		sameAsEncodingJSON(t, toBoard(bp.pipeline, bp.cols), bp.appendJSON)
+	}
+}
+
+func TestAppendJSONString(t *testing.T) {
+	t.Parallel()
+	var all strings.Builder
+	for c := range 256 {
+		all.WriteByte(byte(c))
+	}
+	for _, s := range append(jsonPieces, all.String(), strings.Repeat("\u2028x\xff<", 100)) {
+		want, _ := json.Marshal(s)
+		if got := appendJSONString(nil, s); !bytes.Equal(got, want) {
+			t.Errorf("appendJSONString(%q): got %q, want %q", s, got, want)
+		}
+		if got := appendJSONString(nil, []byte(s)); !bytes.Equal(got, want) {
+			t.Errorf("appendJSONString([]byte(%q)): got %q, want %q", s, got, want)
+		}
+	}
+}
+
+func FuzzAppendJSON(f *testing.F) {
+	f.Add("Deal <1> & \u2028", "SEK", "\xff\x00", int64(1), int64(-1), int64(1700000000), int64(5), 60)
+	f.Fuzz(func(t *testing.T, title, currency, desc string, amount, version, unix, nanos int64, offset int) {
+		at := time.Unix(unix, nanos).In(time.FixedZone("", offset))
+		o := Opportunity{Title: title, Currency: currency, Description: desc, Status: desc, LostReason: &title,
+			ExternalID: &currency, EstimatedAmount: amount, WeightedAmount: -amount, Version: version,
+			Probability: int(amount), ProbabilityOverride: new(int(version)), ClosedAt: &at, CreatedAt: at,
+			UpdatedAt: at.UTC(), ExpectedOrderDate: &Date{at}, Totals: &Totals{Currency: title, Net: amount,
+				VAT: []VATAmount{{Rate: int(version), Base: amount, Amount: unix}}}}
+		sameAsEncodingJSON(t, o, o.appendJSON)
+		so := sales.Opportunity{Title: title, Currency: currency, Description: desc, Status: sales.Status(desc),
+			EstimatedAmount: amount, Probability: int(version), ExternalID: &desc, ClosedAt: &at, CreatedAt: at,
+			UpdatedAt: at, ExpectedOrderDate: &at, Totals: &money.Totals{Currency: money.Currency(currency),
+				VAT: []money.VATAmount{{Rate: money.BasisPoints(version), Base: amount}}}}
+		p := opportunityPage{items: []sales.Opportunity{so}, next: &desc}
+		sameAsEncodingJSON(t, p.list(), p.appendJSON)
+		bp := boardPage{pipeline: sales.Pipeline{Name: title}, cols: []sales.BoardColumn{{
+			Phase:  sales.Phase{Name: desc, Kind: sales.PhaseKind(title)},
+			Totals: []sales.Figures{{Currency: currency, Amount: amount}}, Opportunities: []sales.Opportunity{so}}}}
+		sameAsEncodingJSON(t, toBoard(bp.pipeline, bp.cols), bp.appendJSON)
+	})
+}
+
+// TestWriteJSONIsCJSON: writeJSON answers as c.JSON did with the DTOs:
+// the same status, headers and body, with ?pretty too and where
+// encoding/json fails.
+func TestWriteJSONIsCJSON(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(1, 2))
+	e := echo.New()
+	if !fastJSON(e.NewContext(httptest.NewRequest(http.MethodGet, "/x", nil), httptest.NewRecorder())) {
+		t.Fatal("fastJSON: got false for Echo's defaults, want true")
+	}
+	page := opportunityPage{items: randSalesOpportunities(r), next: new("next")}
+	bad := opportunityPage{items: []sales.Opportunity{{CreatedAt: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}}}
+	board := randBoardPage(r)
+	for i, c := range []struct {
+		fast jsonAppender
+		dto  any
+	}{
+		{&page, page.list()},
+		{&opportunityPage{}, (&opportunityPage{}).list()},
+		{&bad, bad.list()},
+		{&board, toBoard(board.pipeline, board.cols)},
+	} {
+		for _, target := range []string{"/x", "/x?pretty"} {
+			want, got := httptest.NewRecorder(), httptest.NewRecorder()
+			wantErr := e.NewContext(httptest.NewRequest(http.MethodGet, target, nil), want).JSON(http.StatusOK, c.dto)
+			gotErr := writeJSON(e.NewContext(httptest.NewRequest(http.MethodGet, target, nil), got), http.StatusOK, c.fast)
+			if (gotErr == nil) != (wantErr == nil) {
+				t.Errorf("%d %s: got error %v, want %v", i, target, gotErr, wantErr)
+			}
+			if got.Code != want.Code || !bytes.Equal(got.Body.Bytes(), want.Body.Bytes()) ||
+				!equalHeaders(got.Header(), want.Header()) {
+				t.Errorf("%d %s: got %d %v %q, want %d %v %q", i, target, got.Code, got.Header(), got.Body,
+					want.Code, want.Header(), want.Body)
+			}
+		}
+	}
+}
+
+func equalHeaders(a, b http.Header) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if strings.Join(v, "\n") != strings.Join(b[k], "\n") {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,84 @@
+package api
+
+import (
+	"encoding/json"
+	"strconv"
+
+	"github.com/acme/crm/internal/sales"
+)
+
+// boardPage is the Board of a pipeline, written (see writeJSON) without
+// building it: each card becomes its DTO only while it is written.
+type boardPage struct {
+	pipeline sales.Pipeline
+	cols     []sales.BoardColumn
+}
+
+// MarshalJSON is encoding/json's view of bp, for c.JSON's fallback.
+func (bp *boardPage) MarshalJSON() ([]byte, error) {
+	return json.Marshal(toBoard(bp.pipeline, bp.cols))
+}
+
+// appendJSON writes toBoard(bp.pipeline, bp.cols) as encoding/json does;
+// toBoard's lists (mapSlice) are never null.
+func (bp *boardPage) appendJSON(b []byte) ([]byte, error) {
+	b = append(b, `{"pipeline_id":`...)
+	b = appendJSONUUID(b, bp.pipeline.ID)
+	b = append(b, `,"name":`...)
+	b = appendJSONString(b, bp.pipeline.Name)
+	b = append(b, `,"phases":[`...)
+	for i, c := range bp.cols {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		ph := toPhase(c.Phase)
+		b = append(b, `{"phase":`...)
+		b = ph.appendJSON(b)
+		b = append(b, `,"totals":[`...)
+		for j, f := range c.Totals {
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b = toFigures(f).appendJSON(b)
+		}
+		b = append(b, `],"opportunities":`...)
+		var err error
+		if b, err = appendOpportunitiesOf(b, c.Opportunities); err != nil {
+			return b, err
+		}
+		b = append(b, `,"has_more":`...)
+		b = appendJSONBool(b, c.HasMore)
+		b = append(b, '}')
+	}
+	return append(b, "]}"...), nil
+}
+
+func (p *Phase) appendJSON(b []byte) []byte {
+	b = append(b, `{"id":`...)
+	b = appendJSONUUID(b, p.ID)
+	b = append(b, `,"pipeline_id":`...)
+	b = appendJSONUUID(b, p.PipelineID)
+	b = append(b, `,"name":`...)
+	b = appendJSONString(b, p.Name)
+	b = append(b, `,"probability":`...)
+	b = strconv.AppendInt(b, int64(p.Probability), 10)
+	b = append(b, `,"kind":`...)
+	b = appendJSONString(b, p.Kind)
+	b = append(b, `,"color":`...)
+	b = appendJSONString(b, p.Color)
+	b = append(b, `,"position":`...)
+	b = strconv.AppendInt(b, int64(p.Position), 10)
+	return append(b, '}')
+}
+
+func (f Figures) appendJSON(b []byte) []byte {
+	b = append(b, `{"currency":`...)
+	b = appendJSONString(b, f.Currency)
+	b = append(b, `,"count":`...)
+	b = strconv.AppendInt(b, int64(f.Count), 10)
+	b = append(b, `,"amount":`...)
+	b = strconv.AppendInt(b, f.Amount, 10)
+	b = append(b, `,"weighted_amount":`...)
+	b = strconv.AppendInt(b, f.WeightedAmount, 10)
+	return append(b, '}')
+}
