@@ -266,6 +266,9 @@ func TestBoardTotalsFollowEveryChange(t *testing.T) {
 		{ids[2], map[string]any{"expected_order_date": nil}},
 		{ids[1], map[string]any{"owner_id": member.UserID, "expected_order_date": "2027-06-30"}},
 		{ids[0], map[string]any{"expected_order_date": "2027-05-20", "estimated_amount": 77}},
+		{ids[2], map[string]any{"phase_id": ph("Lost")}},
+		{ids[1], map[string]any{"phase_id": ph("Won")}},
+		{ids[1], map[string]any{"estimated_amount": 8888}},
 	} {
 		if res := patchOpp(env, a, step.id, step.body); res.Status != 200 {
 			t.Fatalf("patch %v: %s", step.body, res)
@@ -309,9 +312,70 @@ func TestBoardTotalsFollowEveryChange(t *testing.T) {
 	if diff != 0 {
 		t.Fatalf("forecast_totals differ from the opportunities in %d rows", diff)
 	}
-	var total int
+	for name, sql := range map[string]string{
+		"closed_totals": `
+		WITH fresh AS (
+			SELECT (closed_at AT TIME ZONE 'UTC')::date AS day, status, currency, count(*) AS count, sum(estimated_amount) AS amount
+			FROM opportunities WHERE workspace_id = $1 AND status <> 'open' GROUP BY 1, 2, 3),
+		kept AS (SELECT day, status, currency, count, amount FROM closed_totals WHERE workspace_id = $1 AND count <> 0)
+		SELECT count(*) FROM ((SELECT * FROM fresh EXCEPT SELECT * FROM kept) UNION ALL (SELECT * FROM kept EXCEPT SELECT * FROM fresh)) d`,
+		"created_totals": `
+		WITH fresh AS (
+			SELECT (created_at AT TIME ZONE 'UTC')::date AS day, source_id, currency, count(*) AS created,
+			       count(*) FILTER (WHERE status = 'won') AS won, count(*) FILTER (WHERE status <> 'open') AS closed,
+			       COALESCE(sum(estimated_amount) FILTER (WHERE status = 'won'), 0) AS won_amount
+			FROM opportunities WHERE workspace_id = $1 GROUP BY 1, 2, 3),
+		kept AS (SELECT day, source_id, currency, created, won, closed, won_amount FROM created_totals WHERE workspace_id = $1 AND created <> 0)
+		SELECT count(*) FROM ((SELECT * FROM fresh EXCEPT SELECT * FROM kept) UNION ALL (SELECT * FROM kept EXCEPT SELECT * FROM fresh)) d`,
+	} {
+		if err := env.DB.SQL().QueryRow(sql, a.WorkspaceID).Scan(&diff); err != nil {
+			t.Fatal(err)
+		}
+		if diff != 0 {
+			t.Errorf("%s differ from the opportunities in %d rows", name, diff)
+		}
+	}
+	var total, closed, won int
 	env.DB.SQL().QueryRow(`SELECT count(*) FROM board_totals WHERE workspace_id = $1 AND count > 0`, a.WorkspaceID).Scan(&total)
-	if total == 0 {
-		t.Fatal("no totals kept at all: the comparison would pass vacuously")
+	env.DB.SQL().QueryRow(`SELECT coalesce(sum(count), 0) FROM closed_totals WHERE workspace_id = $1`, a.WorkspaceID).Scan(&closed)
+	env.DB.SQL().QueryRow(`SELECT coalesce(sum(won), 0) FROM created_totals WHERE workspace_id = $1`, a.WorkspaceID).Scan(&won)
+	if total == 0 || closed != 2 || won != 1 {
+		t.Fatalf("kept: %d board rows, %d closed, %d won; want some, 2 (one won, one lost) and 1: the comparison would pass vacuously", total, closed, won)
+	}
+}
+
+// The dashboard counts whole days from the daily totals and the start of
+// its ranges (the last 90 days' closes, the last year's new opportunities)
+// from the opportunities: one closed and created just inside each range
+// counts, one just outside does not.
+func TestDashboardRangeEdges(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	a := env.Signup()
+	p := defaultPipeline(t, env, a)
+	var ids []string
+	for i := range 3 {
+		ids = append(ids, newOpportunity(t, env, a, map[string]any{"title": "W" + itoa(i), "phase_id": phaseNamed(t, p, "Won").ID,
+			"estimated_amount": 1000 * (i + 1)}).ID)
+	}
+	for id, shift := range map[string]string{ids[0]: "+", ids[1]: "-"} {
+		if _, err := env.DB.SQL().Exec(`UPDATE opportunities SET closed_at = now() - interval '90 days' `+shift+` interval '10 minutes',
+			created_at = now() - interval '1 year' `+shift+` interval '10 minutes' WHERE id = $1`, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var d struct {
+		WinRate struct{ Won, Closed int } `json:"win_rate_90_days"`
+		Sources []struct {
+			Name         string
+			Created, Won int
+		}
+	}
+	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/dashboard", Token: a.Token}).Decode(t, &d)
+	if d.WinRate.Won != 2 || d.WinRate.Closed != 2 {
+		t.Errorf("win rate: got %+v, want 2 won of 2 closed (the one closed 90 days and 10 minutes ago left out)", d.WinRate)
+	}
+	if len(d.Sources) != 1 || d.Sources[0].Created != 2 || d.Sources[0].Won != 2 {
+		t.Errorf("sources: got %+v, want 2 created and won (the one created a year and 10 minutes ago left out)", d.Sources)
 	}
 }

@@ -267,6 +267,11 @@ seed() {
 	QUARTER=$(date -u -d "$(date -u +%Y)-$(printf '%02d' $((($(date -u +%-m) - 1) / 3 * 3 + 1)))-01" +%Y-%m-%d)
 	SINCE_90D=$(date -u -d '90 days ago' '+%Y-%m-%d %H:%M:%S+00')
 	SINCE_1Y=$(date -u -d '1 year ago' '+%Y-%m-%d %H:%M:%S+00')
+	# The days after each moment's: whole days come from the daily totals.
+	MONTH_NEXT=$(date -u -d "$FROM +1 day" +%Y-%m-%d)
+	QUARTER_NEXT=$(date -u -d "$QUARTER +1 day" +%Y-%m-%d)
+	SINCE_90D_NEXT=$(date -u -d "${SINCE_90D%% *} +1 day" +%Y-%m-%d)
+	SINCE_1Y_NEXT=$(date -u -d "${SINCE_1Y%% *} +1 day" +%Y-%m-%d)
 }
 
 # ---- endpoints --------------------------------------------------------------------
@@ -340,7 +345,9 @@ load_raw() {
 	sed -e "s/{{ws}}/$WS_ID/g" -e "s/{{user}}/$USER_ID/g" -e "s/{{pipeline}}/$PIPELINE_ID/g" \
 		-e "s/{{opportunity}}/$OPPORTUNITY_ID/g" -e "s/{{from}}/$FROM/g" -e "s/{{to}}/$TO/g" \
 		-e "s/{{to_month}}/${TO%-*}-01/g" -e "s/{{now}}/$NOW/g" -e "s/{{month}}/$FROM 00:00:00+00/g" -e "s/{{quarter}}/$QUARTER 00:00:00+00/g" \
-		-e "s/{{since_90d}}/$SINCE_90D/g" -e "s/{{since_1y}}/$SINCE_1Y/g" "$ROOT/bench/sql/$sql.sql" >"$TMP/$sql.sql"
+		-e "s/{{since_90d}}/$SINCE_90D/g" -e "s/{{since_1y}}/$SINCE_1Y/g" \
+		-e "s/{{month_next}}/$MONTH_NEXT/g" -e "s/{{quarter_next}}/$QUARTER_NEXT/g" \
+		-e "s/{{since_90d_next}}/$SINCE_90D_NEXT/g" -e "s/{{since_1y_next}}/$SINCE_1Y_NEXT/g" "$ROOT/bench/sql/$sql.sql" >"$TMP/$sql.sql"
 	log "raw SQL of $name with pgbench"
 	rm -rf "$TMP/rawlog" && mkdir -p "$TMP/rawlog"
 	timeout $((SECONDS_PER_RUN + 60)) pgbench -n -M prepared -c "$CONNS" -j "$THREADS" -T "$SECONDS_PER_RUN" \

@@ -43,10 +43,12 @@ func SeedBenchOpportunities(ctx context.Context, db *DB, workspaceID uuid.UUID, 
 		return 0, err
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // rolled back only when not committed
-	// The board totals are rebuilt once below instead of row by row.
+	// The board, forecast and outcome totals are rebuilt once below instead
+	// of row by row.
 	// Load-test rows stay out of the change feed (mobile sync) too.
 	if _, err := tx.Exec(ctx, `ALTER TABLE opportunities DISABLE TRIGGER opportunities_board_totals;
 		ALTER TABLE opportunities DISABLE TRIGGER opportunities_forecast_totals;
+		ALTER TABLE opportunities DISABLE TRIGGER opportunities_outcome_totals;
 		ALTER TABLE opportunities DISABLE TRIGGER opportunities_changes_write;
 		ALTER TABLE organizations DISABLE TRIGGER organizations_changes_write;
 		ALTER TABLE quotes DISABLE TRIGGER quotes_changes_write`); err != nil {
@@ -65,18 +67,19 @@ func SeedBenchOpportunities(ctx context.Context, db *DB, workspaceID uuid.UUID, 
 	}
 	if _, err := tx.Exec(ctx, `ALTER TABLE opportunities ENABLE TRIGGER opportunities_board_totals;
 		ALTER TABLE opportunities ENABLE TRIGGER opportunities_forecast_totals;
+		ALTER TABLE opportunities ENABLE TRIGGER opportunities_outcome_totals;
 		ALTER TABLE opportunities ENABLE TRIGGER opportunities_changes_write;
 		ALTER TABLE organizations ENABLE TRIGGER organizations_changes_write;
 		ALTER TABLE quotes ENABLE TRIGGER quotes_changes_write`); err != nil {
 		return 0, err
 	}
-	if _, err := tx.Exec(ctx, `SELECT board_totals_rebuild($1), forecast_totals_rebuild($1)`, workspaceID); err != nil {
+	if _, err := tx.Exec(ctx, `SELECT board_totals_rebuild($1), forecast_totals_rebuild($1), outcome_totals_rebuild($1)`, workspaceID); err != nil {
 		return 0, err
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return 0, err
 	}
-	_, err = conn.Exec(ctx, `ANALYZE opportunities; ANALYZE organizations; ANALYZE quotes; ANALYZE board_totals; ANALYZE forecast_totals`)
+	_, err = conn.Exec(ctx, `ANALYZE opportunities; ANALYZE organizations; ANALYZE quotes; ANALYZE board_totals; ANALYZE forecast_totals; ANALYZE closed_totals; ANALYZE created_totals`)
 	return add, err
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -221,19 +222,43 @@ func wholeMonths(from, to time.Time) (time.Time, time.Time) {
 const (
 	boardTotalsSQL = `SELECT phase_id, currency, count, amount::bigint AS amount, round(weighted / 100)::bigint AS weighted
 		FROM board_totals WHERE workspace_id = ? AND pipeline_id = ? AND count > 0`
-	wonSQL = `SELECT o.currency, count(*) AS count, sum(o.estimated_amount)::bigint AS amount,
-			sum(o.estimated_amount)::bigint AS weighted
-		FROM opportunities o WHERE o.workspace_id = ? AND o.status = 'won' AND o.closed_at >= ?
-		GROUP BY o.currency`
-	winRateSQL = `SELECT json_build_object('won', count(*) FILTER (WHERE o.status = 'won'), 'closed', count(*))
-		FROM opportunities o WHERE o.workspace_id = ? AND o.status <> 'open' AND o.closed_at >= ?`
-	sourcesSQL = `SELECT o.source_id, s.name, s.position, o.currency, count(*) AS created,
-			count(*) FILTER (WHERE o.status = 'won') AS won, count(*) FILTER (WHERE o.status <> 'open') AS closed,
-			COALESCE(sum(o.estimated_amount) FILTER (WHERE o.status = 'won'), 0)::bigint AS won_amount
-		FROM opportunities o LEFT JOIN sources s ON s.id = o.source_id
-		WHERE o.workspace_id = ? AND o.created_at >= ?
-		GROUP BY o.source_id, s.name, s.position, o.currency`
+	// The won figures, the win rate and the sources count whole days from
+	// the trigger-kept daily totals (closed_totals, created_totals) and the
+	// part of the day their range starts in from the opportunities: each
+	// takes (ws, the day after the start, ws, the start, the day after as
+	// a time); see sinceArgs.
+	wonSQL = `SELECT currency, sum(count)::bigint AS count, sum(amount)::bigint AS amount, sum(amount)::bigint AS weighted
+		FROM (SELECT currency, count, amount FROM closed_totals
+				WHERE workspace_id = ? AND status = 'won' AND day >= CAST(? AS date)
+			UNION ALL
+			SELECT o.currency, 1, o.estimated_amount FROM opportunities o
+				WHERE o.workspace_id = ? AND o.closed_at >= ? AND o.closed_at < ? AND o.status = 'won') w
+		GROUP BY currency`
+	winRateSQL = `SELECT json_build_object('won', COALESCE(sum(count) FILTER (WHERE status = 'won'), 0), 'closed', COALESCE(sum(count), 0))
+		FROM (SELECT status, count FROM closed_totals WHERE workspace_id = ? AND day >= CAST(? AS date)
+			UNION ALL
+			SELECT o.status, 1 FROM opportunities o
+				WHERE o.workspace_id = ? AND o.closed_at >= ? AND o.closed_at < ? AND o.status <> 'open') c`
+	sourcesSQL = `SELECT c.source_id, s.name, s.position, c.currency, sum(c.created)::bigint AS created,
+			sum(c.won)::bigint AS won, sum(c.closed)::bigint AS closed, sum(c.won_amount)::bigint AS won_amount
+		FROM (SELECT source_id, currency, created, won, closed, won_amount FROM created_totals
+				WHERE workspace_id = ? AND day >= CAST(? AS date)
+			UNION ALL
+			SELECT o.source_id, o.currency, 1, (o.status = 'won')::int, (o.status <> 'open')::int,
+					CASE WHEN o.status = 'won' THEN o.estimated_amount ELSE 0 END
+				FROM opportunities o WHERE o.workspace_id = ? AND o.created_at >= ? AND o.created_at < ?) c
+		LEFT JOIN sources s ON s.id = c.source_id
+		GROUP BY c.source_id, s.name, s.position, c.currency`
 )
+
+// sinceArgs are the arguments of a part counting from since: the daily
+// totals from the day after since's (UTC) day, and the opportunities from
+// since to that day's start.
+func sinceArgs(ws uuid.UUID, since time.Time) []any {
+	u := since.UTC()
+	next := time.Date(u.Year(), u.Month(), u.Day()+1, 0, 0, 0, 0, time.UTC)
+	return []any{ws, next.Format(time.DateOnly), ws, since, next}
+}
 
 // jsonRows aggregates a query's rows into a JSON array in order.
 func jsonRows(sql, order string) string {
@@ -280,7 +305,8 @@ func (r *Sales) DashboardFigures(ctx context.Context, q sales.DashboardQuery) (s
 		'win_rate', (` + winRateSQL + `),
 		'sources', ` + jsonRows(sourcesSQL, "x.position NULLS LAST, x.name, x.currency") + `,
 		'forecast', ` + jsonRows(forecast, "x.key, x.currency") + `)`
-	args := append([]any{ws, q.Pipeline.ID, ws, q.Month, ws, q.Quarter, ws, q.WinRateSince, ws, q.SourcesSince}, fargs...)
+	args := slices.Concat([]any{ws, q.Pipeline.ID}, sinceArgs(ws, q.Month), sinceArgs(ws, q.Quarter),
+		sinceArgs(ws, q.WinRateSince), sinceArgs(ws, q.SourcesSince), fargs)
 	var raw []byte
 	if err := r.db.reader(ctx).Raw(sql, args...).Row().Scan(&raw); err != nil {
 		return sales.DashboardFigures{}, translate(err)
