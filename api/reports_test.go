@@ -313,6 +313,14 @@ func TestBoardTotalsFollowEveryChange(t *testing.T) {
 		t.Fatalf("forecast_totals differ from the opportunities in %d rows", diff)
 	}
 	for name, sql := range map[string]string{
+		"forecast_month_totals": `
+		WITH fresh AS (
+			SELECT date_trunc('month', expected_order_date)::date AS month, currency,
+			       count(*) AS count, sum(estimated_amount) AS amount, sum(estimated_amount::numeric * probability) AS weighted
+			FROM opportunities WHERE workspace_id = $1 AND status = 'open' AND expected_order_date IS NOT NULL
+			GROUP BY 1, 2),
+		kept AS (SELECT month, currency, count, amount, weighted FROM forecast_month_totals WHERE workspace_id = $1 AND count <> 0)
+		SELECT count(*) FROM ((SELECT * FROM fresh EXCEPT SELECT * FROM kept) UNION ALL (SELECT * FROM kept EXCEPT SELECT * FROM fresh)) d`,
 		"closed_totals": `
 		WITH fresh AS (
 			SELECT (closed_at AT TIME ZONE 'UTC')::date AS day, status, currency, count(*) AS count, sum(estimated_amount) AS amount

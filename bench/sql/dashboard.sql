@@ -29,8 +29,9 @@ SELECT json_build_object(
 	GROUP BY c.source_id, s.name, s.position, c.currency) x), '[]'::json),
 	'forecast', COALESCE((SELECT json_agg(x ORDER BY x.key, x.currency) FROM (SELECT to_char(f.month, 'YYYY-MM') AS key, to_char(f.month, 'YYYY-MM') AS label, f.currency, sum(f.count)::bigint AS count,
 		sum(f.amount)::bigint AS amount, round(sum(f.weighted) / 100)::bigint AS weighted
-	FROM (SELECT month, pipeline_id, phase_id, owner_id, source_id, currency, count, amount, weighted
-	FROM forecast_totals WHERE workspace_id = '{{ws}}' AND month BETWEEN CAST('{{from}}' AS date) AND CAST('{{to_month}}' AS date)) f  GROUP BY 1, 2, f.currency HAVING sum(f.count) > 0 ORDER BY key, f.currency) x), '[]'::json));
+	FROM (SELECT month, NULL::uuid AS pipeline_id, NULL::uuid AS phase_id, NULL::uuid AS owner_id,
+				NULL::uuid AS source_id, currency, count, amount, weighted
+			FROM forecast_month_totals WHERE workspace_id = '{{ws}}' AND month BETWEEN CAST('{{from}}' AS date) AND CAST('{{to_month}}' AS date)) f  GROUP BY 1, 2, f.currency HAVING sum(f.count) > 0 ORDER BY key, f.currency) x), '[]'::json));
 WITH t AS (
 	  SELECT (CAST('{{now}}' AS timestamptz) AT TIME ZONE w.time_zone)::date AS today FROM workspaces w WHERE w.id = '{{ws}}'),
 	p AS (SELECT today, date_trunc('month', today)::date AS month, date_trunc('quarter', today)::date AS quarter FROM t),

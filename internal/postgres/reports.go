@@ -164,7 +164,8 @@ func forecastSQL(ws uuid.UUID, q sales.ForecastQuery, g struct{ key, label, join
 }
 
 // forecastSource is the SQL of the forecast's rows: the whole months of
-// [From, To] from forecast_totals, and the days before and after them from
+// [From, To] from forecast_totals (forecast_month_totals by month over the
+// whole workspace), and the days before and after them from
 // the opportunities (each a narrow range of the date index).
 func forecastSource(ws uuid.UUID, q sales.ForecastQuery) (string, []any) {
 	filters, fargs := "", []any{}
@@ -192,8 +193,16 @@ func forecastSource(ws uuid.UUID, q sales.ForecastQuery) (string, []any) {
 		raw(q.From, q.To)
 		return parts[0], args
 	}
-	parts = append(parts, `SELECT month, pipeline_id, phase_id, owner_id, source_id, currency, count, amount, weighted
-		FROM forecast_totals WHERE workspace_id = ? AND month BETWEEN CAST(? AS date) AND CAST(? AS date)`+filters)
+	if q.GroupBy == sales.ByMonth && filters == "" {
+		// By month over the whole workspace: month and currency are all
+		// it needs, a few rows a month instead of thousands.
+		parts = append(parts, `SELECT month, NULL::uuid AS pipeline_id, NULL::uuid AS phase_id, NULL::uuid AS owner_id,
+				NULL::uuid AS source_id, currency, count, amount, weighted
+			FROM forecast_month_totals WHERE workspace_id = ? AND month BETWEEN CAST(? AS date) AND CAST(? AS date)`)
+	} else {
+		parts = append(parts, `SELECT month, pipeline_id, phase_id, owner_id, source_id, currency, count, amount, weighted
+			FROM forecast_totals WHERE workspace_id = ? AND month BETWEEN CAST(? AS date) AND CAST(? AS date)`+filters)
+	}
 	args = append(append(args, ws, day(fullFrom), day(fullTo)), fargs...)
 	if q.From.Before(fullFrom) {
 		raw(q.From, fullFrom.AddDate(0, 0, -1))
