@@ -2,11 +2,9 @@ package api
 
 import (
 	"encoding/json"
-	"net/http"
 
 	"github.com/google/uuid"
 	lru "github.com/hashicorp/golang-lru/v2"
-	"github.com/labstack/echo/v4"
 
 	"github.com/acme/crm/internal/quoting"
 )
@@ -29,39 +27,37 @@ func newQuoteJSONCache() *quoteJSONCache {
 	return c
 }
 
-// quoteJSON is q as toQuote renders it, encoded as encoding/json would.
-func (s *Server) quoteJSON(q quoting.Quote) ([]byte, error) {
-	key := quoteJSONKey{q.ID, q.Version}
-	if b, ok := s.quoteJSONs.Get(key); ok {
-		return b, nil
-	}
-	b, err := json.Marshal(toQuote(q))
-	if err != nil {
-		return nil, err
-	}
-	s.quoteJSONs.Add(key, b)
-	return b, nil
+// quotePage is the QuoteList of a page of quotes, written (see writeJSON)
+// from the kept JSON of each version.
+type quotePage struct {
+	kept  *quoteJSONCache
+	items []quoting.Quote
+	next  *string
 }
 
-// quoteList answers a page of quotes, byte for byte what
-// c.JSON(QuoteList{…}) writes, from the kept JSON of each version.
-func (s *Server) quoteList(c echo.Context, qs []quoting.Quote, next *string) error {
-	buf := make([]byte, 0, 64+len(qs)*3072)
-	buf = append(buf, `{"data":[`...)
-	for i, q := range qs {
-		b, err := s.quoteJSON(q)
-		if err != nil {
-			return err
-		}
+// MarshalJSON is encoding/json's view of p, for c.JSON's fallback.
+func (p *quotePage) MarshalJSON() ([]byte, error) {
+	return json.Marshal(QuoteList{Data: mapSlice(p.items, toQuote), NextCursor: p.next})
+}
+
+func (p *quotePage) appendJSON(b []byte) ([]byte, error) {
+	b = append(b, `{"data":[`...)
+	for i, q := range p.items {
 		if i > 0 {
-			buf = append(buf, ',')
+			b = append(b, ',')
 		}
-		buf = append(buf, b...)
+		key := quoteJSONKey{q.ID, q.Version}
+		one, ok := p.kept.Get(key)
+		if !ok {
+			var err error
+			if one, err = json.Marshal(toQuote(q)); err != nil {
+				return b, err
+			}
+			p.kept.Add(key, one)
+		}
+		b = append(b, one...)
 	}
-	cursor, err := json.Marshal(next)
-	if err != nil {
-		return err
-	}
-	buf = append(append(append(buf, `],"next_cursor":`...), cursor...), "}\n"...)
-	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, buf)
+	b = append(b, `],"next_cursor":`...)
+	b = appendJSONStringPtr(b, p.next)
+	return append(b, '}'), nil
 }

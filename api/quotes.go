@@ -89,7 +89,7 @@ func (s *Server) listQuotes(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.quoteList(c, p.Items, s.nextCursor(req, p.Next)) // QuoteList, as its quotes' JSON was kept
+	return writeJSON(c, http.StatusOK, &quotePage{kept: s.quoteJSONs, items: p.Items, next: s.nextCursor(req, p.Next)})
 }
 
 // getQuote godoc

@@ -553,4 +553,11 @@ func TestQuoteListKeptVersions(t *testing.T) {
 	if len(raw.Data) != 2 {
 		t.Fatalf("got %d quotes, want 2", len(raw.Data))
 	}
+	// ?pretty still answers indented JSON of the same quotes.
+	pretty := env.OK(testenv.Request{Method: "GET", Path: "/api/v1/quotes?limit=50&pretty", Token: a.Token})
+	var again struct{ Data []json.RawMessage }
+	pretty.Decode(t, &again)
+	if !strings.Contains(string(pretty.Body), "\n  \"data\"") || len(again.Data) != 2 {
+		t.Errorf("?pretty: got %.200s", pretty.Body)
+	}
 }
