@@ -6,9 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/acme/crm/internal/auth"
 	"github.com/acme/crm/internal/postgres"
-	"github.com/acme/crm/internal/quoting"
 	"github.com/acme/crm/internal/testenv"
 )
 
@@ -19,18 +17,7 @@ func BenchmarkReadsSeeded(b *testing.B) {
 	env := testenv.New(b)
 	a := env.Signup()
 	ws := uuid.MustParse(a.WorkspaceID)
-	keys, err := auth.ParseKeyring(env.Keys)
-	if err != nil {
-		b.Fatal(err)
-	}
-	links, err := quoting.NewLinks("http://crm.test", keys.Derive("quote-links"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	link := func() ([]byte, []byte, error) {
-		_, hash, sealed, err := links.New()
-		return hash, sealed, err
-	}
+	link := env.QuoteLink(b)
 	ctx := context.Background()
 	if _, err := postgres.SeedBenchOpportunities(ctx, env.DB, ws, 1000, link); err != nil {
 		b.Fatal(err)

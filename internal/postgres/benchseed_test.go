@@ -7,9 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/acme/crm/internal/auth"
 	"github.com/acme/crm/internal/postgres"
-	"github.com/acme/crm/internal/quoting"
 	"github.com/acme/crm/internal/testenv"
 )
 
@@ -23,18 +21,7 @@ func TestSeedBench(t *testing.T) {
 	env := testenv.New(t)
 	acct := env.Signup()
 	ws := uuid.MustParse(acct.WorkspaceID)
-	keys, err := auth.ParseKeyring(env.Keys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	links, err := quoting.NewLinks("http://crm.test", keys.Derive("quote-links"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	link := func() ([]byte, []byte, error) {
-		_, hash, sealed, err := links.New()
-		return hash, sealed, err
-	}
+	link := env.QuoteLink(t)
 	ctx := context.Background()
 	for run, want := range []int{400, 0} {
 		added, err := postgres.SeedBenchOpportunities(ctx, env.DB, ws, 400, link)
