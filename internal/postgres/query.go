@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 // rowScanner is a result set read row by row with an explicit Scan.
@@ -27,11 +29,30 @@ func (db *DB) query(ctx context.Context, query string, args ...any) (rowScanner,
 		}
 		return sqlRows{rows}, nil
 	}
-	rows, err := db.pool.Query(ctx, query, args...)
+	rows, err := db.pool.Query(ctx, query, nativeArgs(args)...)
 	if err != nil {
 		return nil, err
 	}
 	return pgxRows{rows}, nil
+}
+
+// nativeArgs replaces, in place, the uuid.UUID arguments of a query run
+// natively on pgx by pgtype.UUID (see pgUUID), which pgx encodes without a
+// detour through text: the hot reads name the workspace and a record by id.
+func nativeArgs(args []any) []any {
+	for i, a := range args {
+		switch v := a.(type) {
+		case uuid.UUID:
+			args[i] = pgUUID(v)
+		case *uuid.UUID:
+			if v == nil {
+				args[i] = pgtype.UUID{}
+			} else {
+				args[i] = pgUUID(*v)
+			}
+		}
+	}
+	return args
 }
 
 type sqlRows struct{ *sql.Rows }

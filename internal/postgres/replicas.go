@@ -264,7 +264,7 @@ func (db *DB) readQuery(ctx context.Context, query string, args ...any) (rowScan
 	}
 	if db.replicas != nil {
 		if r := db.replicas.pick(ctx); r != nil && r.up.Load() {
-			rows, err := r.pool.Query(ctx, query, args...)
+			rows, err := r.pool.Query(ctx, query, nativeArgs(args)...)
 			if err == nil {
 				// pgx reports a failed statement (a connection the replica
 				// closed when it stopped, a conflict with recovery) only with
@@ -281,7 +281,7 @@ func (db *DB) readQuery(ctx context.Context, query string, args ...any) (rowScan
 			db.replicas.setUp(r, false, err.Error()) // the next successful poll brings it back
 		}
 	}
-	rows, err := db.pool.Query(ctx, query, args...)
+	rows, err := db.pool.Query(ctx, query, nativeArgs(args)...)
 	if err != nil {
 		return nil, err
 	}
