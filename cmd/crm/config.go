@@ -30,6 +30,7 @@ type config struct {
 	BlobStore      string // disk or database
 	Addr           string
 	MetricsAddr    string // the Prometheus listener; "off" serves none
+	Pprof          bool   // also serve /debug/pprof/ on the metrics listener
 	DataDir        string
 	PublicURL      string
 	CORSOrigins    []string
@@ -80,6 +81,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&c.BlobStore, "blob-store", env("CRM_BLOB_STORE", "disk"), "where uploaded files are kept: disk (under the data folder) or database (CRM_BLOB_STORE)")
 	fs.StringVar(&c.Addr, "addr", env("CRM_ADDR", ":8080"), "listen address (CRM_ADDR)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("CRM_METRICS_ADDR", "127.0.0.1:9090"), "listen address of /metrics, loopback by default; off for none (CRM_METRICS_ADDR)")
+	fs.BoolVar(&c.Pprof, "pprof", env("CRM_PPROF", "") == "true", "also serve Go's profiler, /debug/pprof/, on the metrics listener (CRM_PPROF=true)")
 	fs.StringVar(&c.DataDir, "data-dir", env("CRM_DATA_DIR", "./data"), "data folder (CRM_DATA_DIR)")
 	fs.StringVar(&c.PublicURL, "public-url", env("CRM_PUBLIC_URL", ""), "base of links sent to customers (CRM_PUBLIC_URL); default http://localhost<addr>")
 	fs.StringVar(&cors, "cors-origins", env("CRM_CORS_ORIGINS", ""), "comma-separated origins allowed by CORS (CRM_CORS_ORIGINS)")

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"path/filepath"
 	"time"
 
@@ -104,7 +105,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	errc := make(chan error, 2)
 	go func() { errc <- srv.ListenAndServe() }()
 	log.Info("listening", "addr", c.Addr, "public_url", c.PublicURL, "docs", c.PublicURL+"/docs")
-	stopMetrics, err := serveMetrics(c.MetricsAddr, a.Metrics, errc, log)
+	stopMetrics, err := serveMetrics(c.MetricsAddr, c.Pprof, a.Metrics, errc, log)
 	if err != nil {
 		return err
 	}
@@ -138,7 +139,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 // (loopback by default), until the returned stop; "off" serves nothing.
 // The address is bound before serve goes on, so that a taken port fails
 // the start instead of hiding the metrics.
-func serveMetrics(addr string, h http.Handler, errc chan<- error, log *slog.Logger) (stop func(), err error) {
+func serveMetrics(addr string, profiler bool, h http.Handler, errc chan<- error, log *slog.Logger) (stop func(), err error) {
 	if addr == "off" {
 		return func() {}, nil
 	}
@@ -148,6 +149,11 @@ func serveMetrics(addr string, h http.Handler, errc chan<- error, log *slog.Logg
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", h)
+	if profiler { // loopback by default, like the metrics
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
