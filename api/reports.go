@@ -201,7 +201,7 @@ func (s *Server) forecast(c echo.Context) error {
 // dashboard godoc
 //
 //	@Summary		The caller's sales dashboard
-//	@Description	Totals per phase of the default pipeline, the weighted forecast for this month and the next 11, won this month and quarter (UTC calendar), win rate over the last 90 days (won per closed, basis points), the caller's open tasks (count and first five, overdue first), per source over opportunities created in the last 365 days: created, won, won amount, win rate; and invoicing per currency: invoiced this month and quarter (issue dates in the workspace's time zone, net of credit notes, VAT included), outstanding and overdue (count and amount due).
+//	@Description	Totals per phase of the default pipeline, the weighted forecast for this month and the next 11, won this month and quarter (UTC calendar), win rate over the closes since midnight UTC 90 days ago (won per closed, basis points), the caller's open tasks (count and first five, overdue first), per source over the opportunities created since midnight UTC a year ago: created, won, won amount, win rate (whole UTC days, today as far as it has come); and invoicing per currency: invoiced this month and quarter (issue dates in the workspace's time zone, net of credit notes, VAT included), outstanding and overdue (count and amount due).
 //	@Tags			reports
 //	@ID				dashboard
 //	@Produce		json

@@ -352,10 +352,10 @@ func TestBoardTotalsFollowEveryChange(t *testing.T) {
 	}
 }
 
-// The dashboard counts whole days from the daily totals and the start of
-// its ranges (the last 90 days' closes, the last year's new opportunities)
-// from the opportunities: one closed and created just inside each range
-// counts, one just outside does not.
+// The dashboard counts whole UTC days: the win rate over the closes since
+// midnight 90 days ago, the sources over the opportunities created since
+// midnight a year ago. One closed and created just after each midnight
+// counts, one just before does not, however close to now's time of day.
 func TestDashboardRangeEdges(t *testing.T) {
 	t.Parallel()
 	env := testenv.New(t)
@@ -367,8 +367,11 @@ func TestDashboardRangeEdges(t *testing.T) {
 			"estimated_amount": 1000 * (i + 1)}).ID)
 	}
 	for id, shift := range map[string]string{ids[0]: "+", ids[1]: "-"} {
-		if _, err := env.DB.SQL().Exec(`UPDATE opportunities SET closed_at = now() - interval '90 days' `+shift+` interval '10 minutes',
-			created_at = now() - interval '1 year' `+shift+` interval '10 minutes' WHERE id = $1`, id); err != nil {
+		// The midnights as the server counts them: its clock's UTC day.
+		if _, err := env.DB.SQL().Exec(`UPDATE opportunities SET
+			closed_at = (date_trunc('day', now() AT TIME ZONE 'UTC') - interval '90 days') AT TIME ZONE 'UTC' `+shift+` interval '1 second',
+			created_at = (date_trunc('day', now() AT TIME ZONE 'UTC') - interval '1 year') AT TIME ZONE 'UTC' `+shift+` interval '1 second'
+			WHERE id = $1`, id); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -381,9 +384,9 @@ func TestDashboardRangeEdges(t *testing.T) {
 	}
 	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/dashboard", Token: a.Token}).Decode(t, &d)
 	if d.WinRate.Won != 2 || d.WinRate.Closed != 2 {
-		t.Errorf("win rate: got %+v, want 2 won of 2 closed (the one closed 90 days and 10 minutes ago left out)", d.WinRate)
+		t.Errorf("win rate: got %+v, want 2 won of 2 closed (the one closed a second before midnight 90 days ago left out)", d.WinRate)
 	}
 	if len(d.Sources) != 1 || d.Sources[0].Created != 2 || d.Sources[0].Won != 2 {
-		t.Errorf("sources: got %+v, want 2 created and won (the one created a year and 10 minutes ago left out)", d.Sources)
+		t.Errorf("sources: got %+v, want 2 created and won (the one created a second before midnight a year ago left out)", d.Sources)
 	}
 }

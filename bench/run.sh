@@ -262,16 +262,12 @@ seed() {
 	OPPORTUNITY_ID=$(psql "$DB_URL" -XAtc "SELECT id FROM opportunities WHERE workspace_id = '$WS_ID' ORDER BY id OFFSET $((SIZE / 2)) LIMIT 1")
 	FROM=$(date -u +%Y-%m-01)
 	TO=$(date -u -d "$FROM +12 months -1 day" +%Y-%m-%d)
-	# The dashboard's moments, as the server computes them (UTC workspace).
+	# The dashboard's moments, as the server computes them (UTC workspace;
+	# its ranges are whole UTC days).
 	NOW=$(date -u '+%Y-%m-%d %H:%M:%S+00')
 	QUARTER=$(date -u -d "$(date -u +%Y)-$(printf '%02d' $((($(date -u +%-m) - 1) / 3 * 3 + 1)))-01" +%Y-%m-%d)
-	SINCE_90D=$(date -u -d '90 days ago' '+%Y-%m-%d %H:%M:%S+00')
-	SINCE_1Y=$(date -u -d '1 year ago' '+%Y-%m-%d %H:%M:%S+00')
-	# The days after each moment's: whole days come from the daily totals.
-	MONTH_NEXT=$(date -u -d "$FROM +1 day" +%Y-%m-%d)
-	QUARTER_NEXT=$(date -u -d "$QUARTER +1 day" +%Y-%m-%d)
-	SINCE_90D_NEXT=$(date -u -d "${SINCE_90D%% *} +1 day" +%Y-%m-%d)
-	SINCE_1Y_NEXT=$(date -u -d "${SINCE_1Y%% *} +1 day" +%Y-%m-%d)
+	SINCE_90D_DAY=$(date -u -d "$(date -u +%Y-%m-%d) -90 days" +%Y-%m-%d)
+	SINCE_1Y_DAY=$(date -u -d "$(date -u +%Y-%m-%d) -1 year" +%Y-%m-%d)
 }
 
 # ---- endpoints --------------------------------------------------------------------
@@ -338,16 +334,14 @@ load_endpoint() {
 # one transaction per iteration, as the endpoint runs them one per request.
 # Placeholders: {{ws}}, {{user}} (the bench admin), {{pipeline}},
 # {{opportunity}}, {{from}} and {{to}} (this month and eleven more),
-# {{to_month}} (the first day of the last), {{now}}, {{month}} and
-# {{quarter}} (their first days), {{since_90d}} and {{since_1y}}.
+# {{to_month}} (the first day of the last), {{now}}, and the dashboard's
+# first days: {{month_day}}, {{quarter_day}}, {{since_90d_day}}, {{since_1y_day}}.
 load_raw() {
 	local name=$1 sql=$2
 	sed -e "s/{{ws}}/$WS_ID/g" -e "s/{{user}}/$USER_ID/g" -e "s/{{pipeline}}/$PIPELINE_ID/g" \
 		-e "s/{{opportunity}}/$OPPORTUNITY_ID/g" -e "s/{{from}}/$FROM/g" -e "s/{{to}}/$TO/g" \
-		-e "s/{{to_month}}/${TO%-*}-01/g" -e "s/{{now}}/$NOW/g" -e "s/{{month}}/$FROM 00:00:00+00/g" -e "s/{{quarter}}/$QUARTER 00:00:00+00/g" \
-		-e "s/{{since_90d}}/$SINCE_90D/g" -e "s/{{since_1y}}/$SINCE_1Y/g" \
-		-e "s/{{month_next}}/$MONTH_NEXT/g" -e "s/{{quarter_next}}/$QUARTER_NEXT/g" \
-		-e "s/{{since_90d_next}}/$SINCE_90D_NEXT/g" -e "s/{{since_1y_next}}/$SINCE_1Y_NEXT/g" "$ROOT/bench/sql/$sql.sql" >"$TMP/$sql.sql"
+		-e "s/{{to_month}}/${TO%-*}-01/g" -e "s/{{now}}/$NOW/g" -e "s/{{month_day}}/$FROM/g" -e "s/{{quarter_day}}/$QUARTER/g" \
+		-e "s/{{since_90d_day}}/$SINCE_90D_DAY/g" -e "s/{{since_1y_day}}/$SINCE_1Y_DAY/g" "$ROOT/bench/sql/$sql.sql" >"$TMP/$sql.sql"
 	log "raw SQL of $name with pgbench"
 	rm -rf "$TMP/rawlog" && mkdir -p "$TMP/rawlog"
 	timeout $((SECONDS_PER_RUN + 60)) pgbench -n -M prepared -c "$CONNS" -j "$THREADS" -T "$SECONDS_PER_RUN" \

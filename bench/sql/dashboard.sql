@@ -6,27 +6,18 @@ SELECT json_build_object(
 	'board', COALESCE((SELECT json_agg(x ORDER BY x.currency) FROM (SELECT phase_id, currency, count, amount::bigint AS amount, round(weighted / 100)::bigint AS weighted
 	FROM board_totals WHERE workspace_id = '{{ws}}' AND pipeline_id = '{{pipeline}}' AND count > 0) x), '[]'::json),
 	'won_month', COALESCE((SELECT json_agg(x ORDER BY x.currency) FROM (SELECT currency, sum(count)::bigint AS count, sum(amount)::bigint AS amount, sum(amount)::bigint AS weighted
-	FROM (SELECT currency, count, amount FROM closed_totals WHERE workspace_id = '{{ws}}' AND status = 'won' AND day >= CAST('{{month_next}}' AS date)
-		UNION ALL
-		SELECT o.currency, 1, o.estimated_amount FROM opportunities o WHERE o.workspace_id = '{{ws}}' AND o.closed_at >= '{{month}}' AND o.closed_at < '{{month_next}} 00:00:00+00' AND o.status = 'won') w
-	GROUP BY currency) x), '[]'::json),
+		FROM closed_totals WHERE workspace_id = '{{ws}}' AND status = 'won' AND day >= CAST('{{month_day}}' AS date)
+		GROUP BY currency) x), '[]'::json),
 	'won_quarter', COALESCE((SELECT json_agg(x ORDER BY x.currency) FROM (SELECT currency, sum(count)::bigint AS count, sum(amount)::bigint AS amount, sum(amount)::bigint AS weighted
-	FROM (SELECT currency, count, amount FROM closed_totals WHERE workspace_id = '{{ws}}' AND status = 'won' AND day >= CAST('{{quarter_next}}' AS date)
-		UNION ALL
-		SELECT o.currency, 1, o.estimated_amount FROM opportunities o WHERE o.workspace_id = '{{ws}}' AND o.closed_at >= '{{quarter}}' AND o.closed_at < '{{quarter_next}} 00:00:00+00' AND o.status = 'won') w
-	GROUP BY currency) x), '[]'::json),
+		FROM closed_totals WHERE workspace_id = '{{ws}}' AND status = 'won' AND day >= CAST('{{quarter_day}}' AS date)
+		GROUP BY currency) x), '[]'::json),
 	'win_rate', (SELECT json_build_object('won', COALESCE(sum(count) FILTER (WHERE status = 'won'), 0), 'closed', COALESCE(sum(count), 0))
-	FROM (SELECT status, count FROM closed_totals WHERE workspace_id = '{{ws}}' AND day >= CAST('{{since_90d_next}}' AS date)
-		UNION ALL
-		SELECT o.status, 1 FROM opportunities o WHERE o.workspace_id = '{{ws}}' AND o.closed_at >= '{{since_90d}}' AND o.closed_at < '{{since_90d_next}} 00:00:00+00' AND o.status <> 'open') c),
+		FROM closed_totals WHERE workspace_id = '{{ws}}' AND day >= CAST('{{since_90d_day}}' AS date)),
 	'sources', COALESCE((SELECT json_agg(x ORDER BY x.position NULLS LAST, x.name, x.currency) FROM (SELECT c.source_id, s.name, s.position, c.currency, sum(c.created)::bigint AS created,
-		sum(c.won)::bigint AS won, sum(c.closed)::bigint AS closed, sum(c.won_amount)::bigint AS won_amount
-	FROM (SELECT source_id, currency, created, won, closed, won_amount FROM created_totals WHERE workspace_id = '{{ws}}' AND day >= CAST('{{since_1y_next}}' AS date)
-		UNION ALL
-		SELECT o.source_id, o.currency, 1, (o.status = 'won')::int, (o.status <> 'open')::int, CASE WHEN o.status = 'won' THEN o.estimated_amount ELSE 0 END
-		FROM opportunities o WHERE o.workspace_id = '{{ws}}' AND o.created_at >= '{{since_1y}}' AND o.created_at < '{{since_1y_next}} 00:00:00+00') c
-	LEFT JOIN sources s ON s.id = c.source_id
-	GROUP BY c.source_id, s.name, s.position, c.currency) x), '[]'::json),
+			sum(c.won)::bigint AS won, sum(c.closed)::bigint AS closed, sum(c.won_amount)::bigint AS won_amount
+		FROM created_totals c LEFT JOIN sources s ON s.id = c.source_id
+		WHERE c.workspace_id = '{{ws}}' AND c.day >= CAST('{{since_1y_day}}' AS date)
+		GROUP BY c.source_id, s.name, s.position, c.currency) x), '[]'::json),
 	'forecast', COALESCE((SELECT json_agg(x ORDER BY x.key, x.currency) FROM (SELECT to_char(f.month, 'YYYY-MM') AS key, to_char(f.month, 'YYYY-MM') AS label, f.currency, sum(f.count)::bigint AS count,
 		sum(f.amount)::bigint AS amount, round(sum(f.weighted) / 100)::bigint AS weighted
 	FROM (SELECT month, NULL::uuid AS pipeline_id, NULL::uuid AS phase_id, NULL::uuid AS owner_id,

@@ -231,42 +231,25 @@ func wholeMonths(from, to time.Time) (time.Time, time.Time) {
 const (
 	boardTotalsSQL = `SELECT phase_id, currency, count, amount::bigint AS amount, round(weighted / 100)::bigint AS weighted
 		FROM board_totals WHERE workspace_id = ? AND pipeline_id = ? AND count > 0`
-	// The won figures, the win rate and the sources count whole days from
-	// the trigger-kept daily totals (closed_totals, created_totals) and the
-	// part of the day their range starts in from the opportunities: each
-	// takes (ws, the day after the start, ws, the start, the day after as
-	// a time); see sinceArgs.
+	// The won figures, the win rate and the sources count whole days (UTC)
+	// from the trigger-kept daily totals (closed_totals, created_totals):
+	// each takes (ws, the first day); see sinceArgs.
 	wonSQL = `SELECT currency, sum(count)::bigint AS count, sum(amount)::bigint AS amount, sum(amount)::bigint AS weighted
-		FROM (SELECT currency, count, amount FROM closed_totals
-				WHERE workspace_id = ? AND status = 'won' AND day >= CAST(? AS date)
-			UNION ALL
-			SELECT o.currency, 1, o.estimated_amount FROM opportunities o
-				WHERE o.workspace_id = ? AND o.closed_at >= ? AND o.closed_at < ? AND o.status = 'won') w
+		FROM closed_totals WHERE workspace_id = ? AND status = 'won' AND day >= CAST(? AS date)
 		GROUP BY currency`
 	winRateSQL = `SELECT json_build_object('won', COALESCE(sum(count) FILTER (WHERE status = 'won'), 0), 'closed', COALESCE(sum(count), 0))
-		FROM (SELECT status, count FROM closed_totals WHERE workspace_id = ? AND day >= CAST(? AS date)
-			UNION ALL
-			SELECT o.status, 1 FROM opportunities o
-				WHERE o.workspace_id = ? AND o.closed_at >= ? AND o.closed_at < ? AND o.status <> 'open') c`
+		FROM closed_totals WHERE workspace_id = ? AND day >= CAST(? AS date)`
 	sourcesSQL = `SELECT c.source_id, s.name, s.position, c.currency, sum(c.created)::bigint AS created,
 			sum(c.won)::bigint AS won, sum(c.closed)::bigint AS closed, sum(c.won_amount)::bigint AS won_amount
-		FROM (SELECT source_id, currency, created, won, closed, won_amount FROM created_totals
-				WHERE workspace_id = ? AND day >= CAST(? AS date)
-			UNION ALL
-			SELECT o.source_id, o.currency, 1, (o.status = 'won')::int, (o.status <> 'open')::int,
-					CASE WHEN o.status = 'won' THEN o.estimated_amount ELSE 0 END
-				FROM opportunities o WHERE o.workspace_id = ? AND o.created_at >= ? AND o.created_at < ?) c
-		LEFT JOIN sources s ON s.id = c.source_id
+		FROM created_totals c LEFT JOIN sources s ON s.id = c.source_id
+		WHERE c.workspace_id = ? AND c.day >= CAST(? AS date)
 		GROUP BY c.source_id, s.name, s.position, c.currency`
 )
 
-// sinceArgs are the arguments of a part counting from since: the daily
-// totals from the day after since's (UTC) day, and the opportunities from
-// since to that day's start.
+// sinceArgs are the arguments of a part counting from since, a midnight
+// UTC (DashboardQuery's moments are whole days).
 func sinceArgs(ws uuid.UUID, since time.Time) []any {
-	u := since.UTC()
-	next := time.Date(u.Year(), u.Month(), u.Day()+1, 0, 0, 0, 0, time.UTC)
-	return []any{ws, next.Format(time.DateOnly), ws, since, next}
+	return []any{ws, since.UTC().Format(time.DateOnly)}
 }
 
 // jsonRows aggregates a query's rows into a JSON array in order.

@@ -178,7 +178,8 @@ type SourceStats struct {
 // DashboardQuery says which figures the dashboard reads: the board totals
 // of Pipeline, opportunities won since Month and since Quarter, the win rate
 // of those closed since WinRateSince, the sources of those created since
-// SourcesSince, and the forecast of Forecast.
+// SourcesSince, and the forecast of Forecast. The four moments are whole
+// days: midnight UTC.
 type DashboardQuery struct {
 	Pipeline                                   Pipeline
 	Month, Quarter, WinRateSince, SourcesSince time.Time
@@ -231,8 +232,12 @@ type Invoicing interface {
 	InvoiceSummary(ctx context.Context) (InvoiceSummary, error)
 }
 
-// Dashboard assembles the caller's dashboard; periods are calendar months
-// and quarters in UTC.
+// Dashboard assembles the caller's dashboard. Its periods are whole days in
+// UTC: this calendar month and quarter, the win rate over the closes since
+// midnight 90 days ago, the sources over the opportunities created since
+// midnight a year ago (today is counted as far as it has come). Whole days
+// are what the daily totals hold, so the figures cost the same however many
+// opportunities there are.
 func (s *Service) Dashboard(ctx context.Context) (Dashboard, error) {
 	p, err := identity.Caller(ctx)
 	if err != nil {
@@ -247,10 +252,12 @@ func (s *Service) Dashboard(ctx context.Context) (Dashboard, error) {
 	if err != nil {
 		return Dashboard{}, err
 	}
-	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
-	quarter := time.Date(now.Year(), (now.Month()-1)/3*3+1, 1, 0, 0, 0, 0, time.UTC)
+	u := now.UTC()
+	today := time.Date(u.Year(), u.Month(), u.Day(), 0, 0, 0, 0, time.UTC)
+	month := time.Date(u.Year(), u.Month(), 1, 0, 0, 0, 0, time.UTC)
+	quarter := time.Date(u.Year(), (u.Month()-1)/3*3+1, 1, 0, 0, 0, 0, time.UTC)
 	f, err := s.store.DashboardFigures(ctx, DashboardQuery{Pipeline: d.Pipeline, Month: month, Quarter: quarter,
-		WinRateSince: now.AddDate(0, 0, -90), SourcesSince: now.AddDate(-1, 0, 0), Forecast: fq})
+		WinRateSince: today.AddDate(0, 0, -90), SourcesSince: today.AddDate(-1, 0, 0), Forecast: fq})
 	if err != nil {
 		return Dashboard{}, err
 	}
