@@ -44,7 +44,7 @@ func OpportunitiesBothWays(ctx context.Context, db *DB, ws uuid.UUID) (raw, scan
 }
 
 // TimelineBothWays reads the first page of an opportunity's timeline
-// twice, once from its binary values (decodeTimelineEvent) and once
+// twice, once from its binary values (timelineScan.decode) and once
 // through pgx's Scan; found is false when neither read a row.
 func TimelineBothWays(ctx context.Context, db *DB, ws, opp uuid.UUID) (raw, scanned []activity.TimelineEvent, found bool, err error) {
 	read := func(useScan bool) ([]activity.TimelineEvent, bool, error) {

@@ -161,7 +161,27 @@ type timelineScan struct {
 	at                               pgtype.Timestamptz
 	id, actor, ref                   pgtype.UUID
 	raw                              int8 // 1: read the rows' binary values (rawReadable), -1: Scan; 0: not known yet
+	// actors are the first actors of the page read from binary values:
+	// a page's events are mostly by a few people, whose id and name its
+	// events share instead of each allocating its own.
+	actors  [8]timelineActor
+	nActors int
 }
+
+type timelineActor struct {
+	id   *uuid.UUID
+	name string
+}
+
+// timelineTexts are the types and ref types of the sources, which rows
+// read from binary values share instead of allocating each.
+var timelineTexts = func() map[string]string {
+	m := map[string]string{}
+	for _, src := range timelineSources {
+		m[src.typ], m[src.refType] = src.typ, src.refType
+	}
+	return m
+}()
 
 // scan reads the current row; ok is false for the row of NULLs that
 // stands for an opportunity without events.
@@ -174,7 +194,7 @@ func (s *timelineScan) scan(rows interface{ Scan(dest ...any) error }) (e activi
 			}
 		}
 		if s.raw == 1 {
-			return decodeTimelineEvent(raw.RawValues())
+			return s.decode(raw.RawValues())
 		}
 	}
 	if err := rows.Scan(&s.typ, &s.at, &s.id, &s.actor, &s.actorName, &s.summary, &s.refType, &s.ref); err != nil {
@@ -195,17 +215,45 @@ func (s *timelineScan) scan(rows interface{ Scan(dest ...any) error }) (e activi
 	return e, true, nil
 }
 
-// decodeTimelineEvent reads one row of the timeline statement from its
-// binary values (see rawReadable), as scan's destinations would.
-func decodeTimelineEvent(v [][]byte) (activity.TimelineEvent, bool, error) {
+// decode reads one row of the timeline statement from its binary values
+// (see rawReadable), as scan's destinations would.
+func (s *timelineScan) decode(v [][]byte) (activity.TimelineEvent, bool, error) {
 	if v[0] == nil {
 		return activity.TimelineEvent{}, false, nil
 	}
 	r := rawValues{v: v}
-	e := activity.TimelineEvent{Type: r.text(0), OccurredAt: r.time(1), ID: r.uuid(2), ActorID: r.nullUUID(3),
-		ActorName: string(v[4]), Summary: r.text(5), RefType: r.text(6), RefID: r.uuid(7)}
+	e := activity.TimelineEvent{Type: knownText(&r, 0), OccurredAt: r.time(1), ID: r.uuid(2), Summary: r.text(5),
+		RefType: knownText(&r, 6), RefID: r.uuid(7)}
+	if v[3] != nil {
+		e.ActorID, e.ActorName = s.actorOf(r.uuid(3), v[4])
+	}
 	if r.err != nil {
 		return activity.TimelineEvent{}, false, r.err
 	}
 	return e, true, nil
+}
+
+// knownText reads column i as r.text does, sharing the string when it is
+// one of timelineTexts.
+func knownText(r *rawValues, i int) string {
+	if t, ok := timelineTexts[string(r.v[i])]; ok {
+		return t
+	}
+	return r.text(i)
+}
+
+// actorOf returns the actor's id and name, shared with the page's earlier
+// events by the same actor.
+func (s *timelineScan) actorOf(id uuid.UUID, name []byte) (*uuid.UUID, string) {
+	for _, a := range s.actors[:s.nActors] {
+		if *a.id == id && a.name == string(name) {
+			return a.id, a.name
+		}
+	}
+	a := timelineActor{id: &id, name: string(name)}
+	if s.nActors < len(s.actors) {
+		s.actors[s.nActors] = a
+		s.nActors++
+	}
+	return a.id, a.name
 }
