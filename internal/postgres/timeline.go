@@ -84,11 +84,11 @@ func timelineSQL(withCursor bool) string {
   '%s' AS ref_type, %s AS ref_id FROM %s x WHERE %s ORDER BY %s DESC, x.id DESC LIMIT $3)`,
 			src.typ, src.at, src.actor, src.summary, src.refType, ref, src.table, cond, src.at)
 	}
-	return `SELECT t.type, t.occurred_at, t.id, t.actor_id, u.name, t.summary, t.ref_type, t.ref_id
+	return `SELECT t.type, t.occurred_at, t.id, t.actor_id, t.actor_name, t.summary, t.ref_type, t.ref_id
 FROM opportunities o
-LEFT JOIN LATERAL (SELECT * FROM (` + strings.Join(parts, "\nUNION ALL\n") + `) s
+LEFT JOIN LATERAL (SELECT s.*, u.name AS actor_name FROM (` + strings.Join(parts, "\nUNION ALL\n") + `) s
+LEFT JOIN users u ON u.workspace_id = $1 AND u.id = s.actor_id
 ORDER BY s.occurred_at DESC, s.id DESC LIMIT $3) t ON true
-LEFT JOIN users u ON u.workspace_id = $1 AND u.id = t.actor_id
 WHERE o.workspace_id = $1 AND o.id = $2
 ORDER BY t.occurred_at DESC, t.id DESC`
 }
