@@ -11,9 +11,9 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// The hottest lists (opportunities, the board) are written by hand-written
-// appendJSON methods instead of encoding/json's reflection, which was a
-// third of their CPU. Their output is byte for byte what Echo's c.JSON
+// The hottest lists (opportunities, the board, the quotes, the timeline)
+// are written by hand-written appendJSON methods instead of
+// encoding/json's reflection, which was a third of their CPU. Their output is byte for byte what Echo's c.JSON
 // writes (encoding/json with HTML escaping, then a newline); the fuzz and
 // table tests in jsonappend_test.go hold them to that. Anything the fast
 // path cannot write identically (?pretty, Echo's debug mode, a time that

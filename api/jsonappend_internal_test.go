@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
+	"github.com/acme/crm/internal/activity"
 	"github.com/acme/crm/internal/money"
 	"github.com/acme/crm/internal/sales"
 )
@@ -169,6 +170,33 @@ func randBoardPage(r *rand.Rand) boardPage {
 	return bp
 }
 
+func randTimelineEvent(r *rand.Rand) TimelineEvent {
+	e := TimelineEvent{Type: randString(r), OccurredAt: randTime(r), Summary: randString(r),
+		Ref: TimelineRef{Type: randString(r), ID: randUUID(r)}}
+	if r.IntN(3) > 0 {
+		e.Actor = &TimelineActor{ID: randUUID(r), Name: randString(r)}
+	}
+	return e
+}
+
+// randTimelinePage is a page of events as the store returns them.
+func randTimelinePage(r *rand.Rand) timelinePage {
+	p := timelinePage{next: maybe(r, randString(r))}
+	if r.IntN(5) == 0 {
+		return p
+	}
+	p.items = make([]activity.TimelineEvent, r.IntN(4))
+	for i := range p.items {
+		d := randTimelineEvent(r)
+		p.items[i] = activity.TimelineEvent{ID: randUUID(r), Type: d.Type, OccurredAt: d.OccurredAt,
+			ActorName: randString(r), Summary: d.Summary, RefType: d.Ref.Type, RefID: d.Ref.ID}
+		if d.Actor != nil {
+			p.items[i].ActorID, p.items[i].ActorName = &d.Actor.ID, d.Actor.Name
+		}
+	}
+	return p
+}
+
 // sameAsEncodingJSON fails unless fast writes exactly what json.Marshal
 // writes of v, or fails where it fails.
 func sameAsEncodingJSON(t *testing.T, v any, fast func([]byte) ([]byte, error)) {
@@ -186,8 +214,9 @@ func sameAsEncodingJSON(t *testing.T, v any, fast func([]byte) ([]byte, error)) 
 }
 
 // TestAppendJSONIsEncodingJSON compares the hand-written JSON with
-// encoding/json's for many random values: the opportunity DTO itself (any
-// time zone), and the list and the board as the handlers build them.
+// encoding/json's for many random values: the opportunity and timeline
+// event DTOs themselves (any time zone), and the list, the board and the
+// timeline as the handlers build them.
 func TestAppendJSONIsEncodingJSON(t *testing.T) {
 	t.Parallel()
 	r := rand.New(rand.NewPCG(14, 2026))
@@ -198,6 +227,10 @@ func TestAppendJSONIsEncodingJSON(t *testing.T) {
 		sameAsEncodingJSON(t, p.list(), p.appendJSON)
 		bp := randBoardPage(r)
 		sameAsEncodingJSON(t, toBoard(bp.pipeline, bp.cols), bp.appendJSON)
+		e := randTimelineEvent(r)
+		sameAsEncodingJSON(t, e, e.appendJSON)
+		tp := randTimelinePage(r)
+		sameAsEncodingJSON(t, tp.list(), tp.appendJSON)
 	}
 }
 
@@ -238,6 +271,11 @@ func FuzzAppendJSON(f *testing.F) {
 			Phase:  sales.Phase{Name: desc, Kind: sales.PhaseKind(title)},
 			Totals: []sales.Figures{{Currency: currency, Amount: amount}}, Opportunities: []sales.Opportunity{so}}}}
 		sameAsEncodingJSON(t, toBoard(bp.pipeline, bp.cols), bp.appendJSON)
+		e := TimelineEvent{Type: title, OccurredAt: at, Actor: &TimelineActor{Name: desc}, Summary: desc, Ref: TimelineRef{Type: currency}}
+		sameAsEncodingJSON(t, e, e.appendJSON)
+		tp := timelinePage{items: []activity.TimelineEvent{{Type: title, OccurredAt: at, ActorID: &uuid.UUID{}, ActorName: currency,
+			Summary: desc, RefType: currency}, {Type: desc, OccurredAt: at.Add(time.Duration(nanos)), Summary: title}}, next: &title}
+		sameAsEncodingJSON(t, tp.list(), tp.appendJSON)
 	})
 }
 
@@ -254,6 +292,8 @@ func TestWriteJSONIsCJSON(t *testing.T) {
 	page := opportunityPage{items: randSalesOpportunities(r), next: new("next")}
 	bad := opportunityPage{items: []sales.Opportunity{{CreatedAt: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}}}
 	board := randBoardPage(r)
+	timeline := randTimelinePage(r)
+	badTimeline := timelinePage{items: []activity.TimelineEvent{{OccurredAt: time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC)}}}
 	for i, c := range []struct {
 		fast jsonAppender
 		dto  any
@@ -262,6 +302,9 @@ func TestWriteJSONIsCJSON(t *testing.T) {
 		{&opportunityPage{}, (&opportunityPage{}).list()},
 		{&bad, bad.list()},
 		{&board, toBoard(board.pipeline, board.cols)},
+		{&timeline, timeline.list()},
+		{&timelinePage{}, (&timelinePage{}).list()},
+		{&badTimeline, badTimeline.list()},
 	} {
 		for _, target := range []string{"/x", "/x?pretty"} {
 			want, got := httptest.NewRecorder(), httptest.NewRecorder()

@@ -42,9 +42,16 @@ type TimelineList struct {
 } // @name TimelineList
 
 func toTimelineEvent(e activity.TimelineEvent) TimelineEvent {
+	return timelineEventOf(&e, new(TimelineActor))
+}
+
+// timelineEventOf is toTimelineEvent with the actor, if any, written into
+// *actor: a page written by hand reuses one for every event.
+func timelineEventOf(e *activity.TimelineEvent, actor *TimelineActor) TimelineEvent {
 	out := TimelineEvent{Type: e.Type, OccurredAt: utc(e.OccurredAt), Summary: e.Summary, Ref: TimelineRef{Type: e.RefType, ID: e.RefID}}
 	if e.ActorID != nil {
-		out.Actor = &TimelineActor{ID: *e.ActorID, Name: e.ActorName}
+		*actor = TimelineActor{ID: *e.ActorID, Name: e.ActorName}
+		out.Actor = actor
 	}
 	return out
 }
@@ -76,5 +83,5 @@ func (s *Server) opportunityTimeline(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, TimelineList{Data: mapSlice(p.Items, toTimelineEvent), NextCursor: s.nextCursor(req, p.Next)})
+	return writeJSON(c, http.StatusOK, &timelinePage{items: p.Items, next: s.nextCursor(req, p.Next)})
 }

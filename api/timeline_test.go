@@ -1,9 +1,13 @@
 package api_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/acme/crm/api"
 	"github.com/acme/crm/internal/testenv"
 )
 
@@ -76,6 +80,61 @@ func TestTimeline(t *testing.T) {
 	}
 	if res := env.Do(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + newID() + "/timeline", Token: a.Token}); res.Status != 404 {
 		t.Errorf("missing opportunity: got %s, want 404", res)
+	}
+}
+
+// TestTimelineMissingOrEmpty: another workspace's opportunity and a
+// made-up id answer 404; an opportunity without events an empty page.
+func TestTimelineMissingOrEmpty(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	a, b := env.Signup(), env.Signup()
+	theirs := newOpportunity(t, env, b, nil)
+	for name, id := range map[string]string{"another workspace's": theirs.ID, "a made-up": newID()} {
+		res := env.Do(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + id + "/timeline", Token: a.Token})
+		if res.Status != http.StatusNotFound {
+			t.Errorf("%s opportunity: got %s, want 404", name, res)
+		}
+	}
+	o := newOpportunity(t, env, a, nil)
+	for _, table := range []string{"phase_changes", "tasks"} { // the first phase and the follow-up
+		if _, err := env.DB.SQL().Exec(`DELETE FROM `+table+` WHERE opportunity_id = $1`, o.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := env.OK(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + o.ID + "/timeline", Token: a.Token})
+	if got, want := string(res.Body), `{"data":[],"next_cursor":null}`+"\n"; got != want {
+		t.Errorf("opportunity without events: got %q, want %q", got, want)
+	}
+}
+
+// TestTimelineIsCJSON: the timeline's body is byte for byte what c.JSON
+// writes of the same TimelineList (HTML escaping, times, null actors and
+// cursors), for a page with a next cursor and one without.
+func TestTimelineIsCJSON(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	a := env.Signup()
+	o := newOpportunity(t, env, a, nil)
+	createNote(t, env, a, o.ID, "Åsa's <b>offer</b> & \u2028 \"quoted\" \\ \t")
+	if _, err := env.DB.SQL().Exec(`INSERT INTO tasks (id, workspace_id, title, assignee_id, opportunity_id, status, completed_at, created_by, created_at)
+		VALUES (gen_random_uuid(), $1, 'Done <by> nobody', $2, $3, 'done', now(), $2, now() - interval '1 hour')`, a.WorkspaceID, a.UserID, o.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/timeline", "/timeline?limit=2"} {
+		res := env.OK(testenv.Request{Method: "GET", Path: "/api/v1/opportunities/" + o.ID + path, Token: a.Token})
+		var list api.TimelineList
+		res.Decode(t, &list)
+		want, err := json.Marshal(list)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want = append(want, '\n'); !bytes.Equal(res.Body, want) {
+			t.Errorf("%s:\ngot  %s\nwant %s", path, res.Body, want)
+		}
+		if path == "/timeline" && (!bytes.Contains(res.Body, []byte(`"actor":null`)) || !bytes.Contains(res.Body, []byte(`\u003cb\u003e`))) {
+			t.Errorf("%s: got %s, want an event without actor and the note's escaped HTML", path, res.Body)
+		}
 	}
 }
 

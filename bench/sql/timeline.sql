@@ -1,5 +1,6 @@
-SELECT count(*) FROM opportunities WHERE workspace_id = '{{ws}}' AND id = '{{opportunity}}';
-SELECT t.*, u.name AS actor_name FROM ((SELECT 'note' AS type, x.created_at AS occurred_at, x.id AS id, x.author_id AS actor_id, left(x.body, 200) AS summary,
+SELECT t.type, t.occurred_at, t.id, t.actor_id, t.actor_name, t.summary, t.ref_type, t.ref_id
+FROM opportunities o
+LEFT JOIN LATERAL (SELECT s.*, u.name AS actor_name FROM ((SELECT 'note' AS type, x.created_at AS occurred_at, x.id AS id, x.author_id AS actor_id, left(x.body, 200) AS summary,
   'note' AS ref_type, x.id AS ref_id FROM notes x WHERE x.workspace_id = '{{ws}}' AND x.opportunity_id = '{{opportunity}}' ORDER BY x.created_at DESC, x.id DESC LIMIT 51)
 UNION ALL
 (SELECT 'attachment' AS type, x.created_at AS occurred_at, x.id AS id, x.uploaded_by AS actor_id, x.file_name AS summary,
@@ -27,6 +28,8 @@ UNION ALL
 (SELECT 'invoice' AS type, x.occurred_at AS occurred_at, x.id AS id, CASE WHEN x.actor_kind = 'user' THEN x.actor_id END AS actor_id, CASE WHEN x.payload->>'kind' = 'credit_note' THEN 'Credit note ' ELSE 'Invoice ' END ||
   coalesce(x.payload->>'number', '') || ' ' || split_part(x.type, '.', 2) ||
   CASE WHEN x.type = 'invoice.credited' THEN ' by ' || coalesce(x.payload->>'credit_note_number', '') ELSE '' END AS summary,
-  'invoice' AS ref_type, x.subject_id AS ref_id FROM events x WHERE x.workspace_id = '{{ws}}' AND x.opportunity_id = '{{opportunity}}' AND x.type LIKE 'invoice.%' ORDER BY x.occurred_at DESC, x.id DESC LIMIT 51)) t
-LEFT JOIN users u ON u.workspace_id = '{{ws}}' AND u.id = t.actor_id
-ORDER BY t.occurred_at DESC, t.id DESC LIMIT 51;
+  'invoice' AS ref_type, x.subject_id AS ref_id FROM events x WHERE x.workspace_id = '{{ws}}' AND x.opportunity_id = '{{opportunity}}' AND x.type LIKE 'invoice.%' ORDER BY x.occurred_at DESC, x.id DESC LIMIT 51)) s
+LEFT JOIN users u ON u.workspace_id = '{{ws}}' AND u.id = s.actor_id
+ORDER BY s.occurred_at DESC, s.id DESC LIMIT 51) t ON true
+WHERE o.workspace_id = '{{ws}}' AND o.id = '{{opportunity}}'
+ORDER BY t.occurred_at DESC, t.id DESC;

@@ -43,9 +43,10 @@ type TimelineEvent struct {
 
 // TimelineStore reads the merged events of an opportunity.
 type TimelineStore interface {
-	OpportunityExists(ctx context.Context, id uuid.UUID) error
 	// Timeline returns one page of events, newest first (by OccurredAt,
-	// then ID), at a cost that does not grow with the number of events.
+	// then ID), at a cost that does not grow with the number of events;
+	// errs.NotFound when the opportunity is missing, an empty page when
+	// it has no events.
 	Timeline(ctx context.Context, opportunityID uuid.UUID, req page.Request) (page.Page[TimelineEvent], error)
 }
 
@@ -57,10 +58,7 @@ type Timeline struct{ store TimelineStore }
 func NewTimeline(store TimelineStore) *Timeline { return &Timeline{store: store} }
 
 // List returns a page of the opportunity's events, newest first; NotFound
-// when the opportunity is missing.
+// when the opportunity is missing. The store answers both in one read.
 func (s *Timeline) List(ctx context.Context, opportunityID uuid.UUID, req page.Request) (page.Page[TimelineEvent], error) {
-	if err := s.store.OpportunityExists(ctx, opportunityID); err != nil {
-		return page.Page[TimelineEvent]{}, err
-	}
 	return s.store.Timeline(ctx, opportunityID, req)
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/acme/crm/internal/activity"
 	"github.com/acme/crm/internal/errs"
@@ -56,17 +57,21 @@ var timelineSources = []timelineSource{
 		refType: "invoice", ref: "x.subject_id", where: "x.type LIKE 'invoice.%'"},
 }
 
-// timelineSQL builds the query: each source's newest rows before the
-// cursor (LIMIT n each), merged with UNION ALL and cut to n again.
+// timelineSQL builds the statement: the opportunity, and on it each
+// source's newest rows before the cursor (LIMIT n each), merged with UNION
+// ALL and cut to n again. One round trip answers both questions: no row
+// when the opportunity is not in the workspace, one row of NULLs when it
+// has no events. $1 is the workspace, $2 the opportunity, $3 the number
+// of rows, and with a cursor $4 and $5 its time and id.
 func timelineSQL(withCursor bool) string {
 	parts := make([]string, len(timelineSources))
 	for i, src := range timelineSources {
-		cond := "x.workspace_id = @ws AND x.opportunity_id = @opp"
+		cond := "x.workspace_id = $1 AND x.opportunity_id = $2"
 		if src.where != "" {
 			cond += " AND " + src.where
 		}
 		if withCursor {
-			cond += fmt.Sprintf(" AND (%s, x.id) < (@at, @id)", src.at)
+			cond += fmt.Sprintf(" AND (%s, x.id) < ($4, $5)", src.at)
 		}
 		ref := "x.id"
 		switch {
@@ -76,43 +81,31 @@ func timelineSQL(withCursor bool) string {
 			ref = "x.opportunity_id"
 		}
 		parts[i] = fmt.Sprintf(`(SELECT '%s' AS type, %s AS occurred_at, x.id AS id, %s AS actor_id, %s AS summary,
-  '%s' AS ref_type, %s AS ref_id FROM %s x WHERE %s ORDER BY %s DESC, x.id DESC LIMIT @n)`,
+  '%s' AS ref_type, %s AS ref_id FROM %s x WHERE %s ORDER BY %s DESC, x.id DESC LIMIT $3)`,
 			src.typ, src.at, src.actor, src.summary, src.refType, ref, src.table, cond, src.at)
 	}
-	return `SELECT t.*, u.name AS actor_name FROM (` + strings.Join(parts, "\nUNION ALL\n") + `) t
-LEFT JOIN users u ON u.workspace_id = @ws AND u.id = t.actor_id
-ORDER BY t.occurred_at DESC, t.id DESC LIMIT @n`
+	return `SELECT t.type, t.occurred_at, t.id, t.actor_id, t.actor_name, t.summary, t.ref_type, t.ref_id
+FROM opportunities o
+LEFT JOIN LATERAL (SELECT s.*, u.name AS actor_name FROM (` + strings.Join(parts, "\nUNION ALL\n") + `) s
+LEFT JOIN users u ON u.workspace_id = $1 AND u.id = s.actor_id
+ORDER BY s.occurred_at DESC, s.id DESC LIMIT $3) t ON true
+WHERE o.workspace_id = $1 AND o.id = $2
+ORDER BY t.occurred_at DESC, t.id DESC`
 }
 
 var timelineQueries = [2]string{timelineSQL(false), timelineSQL(true)}
 
-type timelineRow struct {
-	Type       string
-	OccurredAt time.Time
-	ID         uuid.UUID
-	ActorID    *uuid.UUID
-	ActorName  *string
-	Summary    string
-	RefType    string
-	RefID      uuid.UUID
-}
-
-func (r timelineRow) domain() activity.TimelineEvent {
-	e := activity.TimelineEvent{ID: r.ID, Type: r.Type, OccurredAt: r.OccurredAt, ActorID: r.ActorID, Summary: r.Summary,
-		RefType: r.RefType, RefID: r.RefID}
-	if r.ActorName != nil {
-		e.ActorName = *r.ActorName
-	}
-	return e
-}
-
-// Timeline implements activity.TimelineStore.
+// Timeline implements activity.TimelineStore: errs.NotFound when the
+// opportunity is not in the context's workspace. It is one statement run
+// natively on pgx (readQuery) and scanned by hand, like the opportunity
+// list.
 func (r *Activity) Timeline(ctx context.Context, opportunityID uuid.UUID, req page.Request) (page.Page[activity.TimelineEvent], error) {
 	ws, err := wsID(ctx)
 	if err != nil {
 		return page.Page[activity.TimelineEvent]{}, err
 	}
-	args := map[string]any{"ws": ws, "opp": opportunityID, "n": req.Limit + 1}
+	args := make([]any, 3, 5)
+	args[0], args[1], args[2] = pgUUID(ws), pgUUID(opportunityID), req.Limit+1
 	query := timelineQueries[0]
 	if c := req.Cursor; c != nil {
 		if c.Value == nil {
@@ -122,11 +115,145 @@ func (r *Activity) Timeline(ctx context.Context, opportunityID uuid.UUID, req pa
 		if err != nil {
 			return page.Page[activity.TimelineEvent]{}, errs.New(errs.BadRequest, "invalid cursor")
 		}
-		args["at"], args["id"], query = at, c.ID, timelineQueries[1]
+		args, query = append(args, at, pgUUID(c.ID)), timelineQueries[1]
 	}
-	var rows []timelineRow
-	if err := r.db.reader(ctx).Raw(query, args).Scan(&rows).Error; err != nil {
+	events, found, err := readTimeline(ctx, r.db, req.Limit+1, query, args...)
+	if err != nil {
 		return page.Page[activity.TimelineEvent]{}, translate(err)
 	}
-	return pageOf(rows, req, timelineRow.domain, func(t timelineRow) (uuid.UUID, string) { return t.ID, cursorText(t.OccurredAt) }), nil
+	if !found {
+		return page.Page[activity.TimelineEvent]{}, translate(errNoRows)
+	}
+	return cutPage(events, req, func(e activity.TimelineEvent) (uuid.UUID, string) { return e.ID, cursorText(e.OccurredAt) }), nil
+}
+
+// readTimeline runs a timeline statement; found is false when it returned
+// no row (no such opportunity).
+func readTimeline(ctx context.Context, db *DB, n int, query string, args ...any) (events []activity.TimelineEvent, found bool, err error) {
+	rows, err := db.readQuery(ctx, query, args...)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	events = make([]activity.TimelineEvent, 0, n)
+	var s timelineScan
+	for rows.Next() {
+		found = true
+		e, ok, err := s.scan(rows)
+		if err != nil {
+			return nil, false, err
+		}
+		if ok {
+			events = append(events, e)
+		}
+	}
+	return events, found, rows.Err()
+}
+
+// timelineKinds are the kinds of the timeline statement's columns: type,
+// occurred_at, id, actor_id, the actor's name, summary, ref_type, ref_id.
+var timelineKinds = []rawKind{rawText, rawTime, rawUUID, rawUUID, rawText, rawText, rawText, rawUUID}
+
+// timelineScan holds the destinations of a timeline statement's rows; a
+// page reuses one for all its rows.
+type timelineScan struct {
+	typ, actorName, summary, refType pgtype.Text
+	at                               pgtype.Timestamptz
+	id, actor, ref                   pgtype.UUID
+	raw                              int8 // 1: read the rows' binary values (rawReadable), -1: Scan; 0: not known yet
+	// actors are the first actors of the page read from binary values:
+	// a page's events are mostly by a few people, whose id and name its
+	// events share instead of each allocating its own.
+	actors  [8]timelineActor
+	nActors int
+}
+
+type timelineActor struct {
+	id   *uuid.UUID
+	name string
+}
+
+// timelineTexts are the types and ref types of the sources, which rows
+// read from binary values share instead of allocating each.
+var timelineTexts = func() map[string]string {
+	m := map[string]string{}
+	for _, src := range timelineSources {
+		m[src.typ], m[src.refType] = src.typ, src.refType
+	}
+	return m
+}()
+
+// scan reads the current row; ok is false for the row of NULLs that
+// stands for an opportunity without events.
+func (s *timelineScan) scan(rows interface{ Scan(dest ...any) error }) (e activity.TimelineEvent, ok bool, err error) {
+	if raw, isRaw := rows.(rawRows); isRaw {
+		if s.raw == 0 {
+			s.raw = -1
+			if rawReadable(raw.FieldDescriptions(), timelineKinds) {
+				s.raw = 1
+			}
+		}
+		if s.raw == 1 {
+			return s.decode(raw.RawValues())
+		}
+	}
+	if err := rows.Scan(&s.typ, &s.at, &s.id, &s.actor, &s.actorName, &s.summary, &s.refType, &s.ref); err != nil {
+		return e, false, err
+	}
+	if !s.typ.Valid {
+		return e, false, nil
+	}
+	if !s.at.Valid || s.at.InfinityModifier != pgtype.Finite || !s.id.Valid || !s.summary.Valid || !s.refType.Valid || !s.ref.Valid {
+		return e, false, fmt.Errorf("timeline event %s: %w", uuid.UUID(s.id.Bytes), errRawNull)
+	}
+	e = activity.TimelineEvent{ID: s.id.Bytes, Type: s.typ.String, OccurredAt: s.at.Time, ActorName: s.actorName.String,
+		Summary: s.summary.String, RefType: s.refType.String, RefID: s.ref.Bytes}
+	if s.actor.Valid {
+		id := uuid.UUID(s.actor.Bytes)
+		e.ActorID = &id
+	}
+	return e, true, nil
+}
+
+// decode reads one row of the timeline statement from its binary values
+// (see rawReadable), as scan's destinations would.
+func (s *timelineScan) decode(v [][]byte) (activity.TimelineEvent, bool, error) {
+	if v[0] == nil {
+		return activity.TimelineEvent{}, false, nil
+	}
+	r := rawValues{v: v}
+	e := activity.TimelineEvent{Type: knownText(&r, 0), OccurredAt: r.time(1), ID: r.uuid(2), Summary: r.text(5),
+		RefType: knownText(&r, 6), RefID: r.uuid(7)}
+	if v[3] != nil {
+		e.ActorID, e.ActorName = s.actorOf(r.uuid(3), v[4])
+	}
+	if r.err != nil {
+		return activity.TimelineEvent{}, false, r.err
+	}
+	return e, true, nil
+}
+
+// knownText reads column i as r.text does, sharing the string when it is
+// one of timelineTexts.
+func knownText(r *rawValues, i int) string {
+	if t, ok := timelineTexts[string(r.v[i])]; ok {
+		return t
+	}
+	return r.text(i)
+}
+
+// actorOf returns the actor's id and name, shared with the page's earlier
+// events by the same actor.
+func (s *timelineScan) actorOf(id uuid.UUID, name []byte) (*uuid.UUID, string) {
+	for _, a := range s.actors[:s.nActors] {
+		if *a.id == id && a.name == string(name) {
+			return a.id, a.name
+		}
+	}
+	a := timelineActor{id: &id, name: string(name)}
+	if s.nActors < len(s.actors) {
+		s.actors[s.nActors] = a
+		s.nActors++
+	}
+	return a.id, a.name
 }

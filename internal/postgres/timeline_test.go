@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"testing"
 
 	"github.com/google/uuid"
@@ -38,7 +39,7 @@ func BenchmarkTimeline(b *testing.B) {
 
 // seedTimeline creates an opportunity through the API and n notes on it
 // in one statement.
-func seedTimeline(b *testing.B, env *testenv.Env, a testenv.Account, n int) uuid.UUID {
+func seedTimeline(b testing.TB, env *testenv.Env, a testenv.Account, n int) uuid.UUID {
 	b.Helper()
 	res := env.Do(testenv.Request{Method: "POST", Path: "/api/v1/opportunities", Token: a.Token,
 		Body: map[string]any{"title": "Bench", "organization": map[string]any{"name": "Bench Org"}}})
@@ -56,4 +57,52 @@ func seedTimeline(b *testing.B, env *testenv.Env, a testenv.Account, n int) uuid
 		b.Fatal(err)
 	}
 	return opp
+}
+
+// TestTimelineRawDecode: reading a timeline's binary values gives what
+// pgx's Scan gives, for events with and without an actor; an opportunity
+// without events gives one row that is no event, and a missing one (or
+// another workspace's) no row at all.
+func TestTimelineRawDecode(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	a, other := env.Signup(), env.Signup()
+	ws := uuid.MustParse(a.WorkspaceID)
+	ctx := tenant.With(t.Context(), ws)
+	opp := seedTimeline(t, env, a, 3)
+	_, err := env.DB.SQL().Exec(`INSERT INTO tasks (id, workspace_id, title, assignee_id, opportunity_id, status, completed_at, created_by)
+		VALUES (gen_random_uuid(), $1, 'Åsa''s <task> &  ', $2, $3, 'done', now(), $2)`, a.WorkspaceID, a.UserID, opp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, scanned, found, err := postgres.TimelineBothWays(ctx, env.DB, ws, opp)
+	if err != nil || !found {
+		t.Fatalf("got found %v, %v; want the opportunity", found, err)
+	}
+	if !reflect.DeepEqual(raw, scanned) {
+		t.Errorf("events:\nraw     %+v\nscanned %+v", raw, scanned)
+	}
+	actors := map[bool]int{}
+	for _, e := range raw {
+		actors[e.ActorID != nil]++
+	}
+	if len(raw) < 6 || actors[true] == 0 || actors[false] == 0 {
+		t.Errorf("got %d events, %d with an actor and %d without; want some of each", len(raw), actors[true], actors[false])
+	}
+
+	empty := seedTimeline(t, env, a, 0)
+	for _, table := range []string{"phase_changes", "tasks"} { // the first phase and the follow-up
+		if _, err := env.DB.SQL().Exec(`DELETE FROM `+table+` WHERE opportunity_id = $1`, empty); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw, scanned, found, err = postgres.TimelineBothWays(ctx, env.DB, ws, empty)
+	if err != nil || !found || len(raw) != 0 || len(scanned) != 0 {
+		t.Errorf("opportunity without events: got %d and %d events, found %v, %v; want none, found", len(raw), len(scanned), found, err)
+	}
+	for name, id := range map[string]uuid.UUID{"another workspace's": seedTimeline(t, env, other, 1), "a made-up": uuid.New()} {
+		if _, _, found, err := postgres.TimelineBothWays(ctx, env.DB, ws, id); err != nil || found {
+			t.Errorf("%s opportunity: got found %v, %v; want no row", name, found, err)
+		}
+	}
 }
