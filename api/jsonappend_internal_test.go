@@ -180,6 +180,26 @@ func randTimelineEvent(r *rand.Rand) TimelineEvent {
 }
 
 // randTimelinePage is a page of events as the store returns them.
+// randForecast is a forecast DTO, nil rows or totals included (as
+// encoding/json writes them: null).
+func randForecast(r *rand.Rand) Forecast {
+	f := Forecast{GroupBy: randString(r), From: Date{randTime(r)}, To: Date{randTime(r)}}
+	if r.IntN(5) > 0 {
+		f.Rows = make([]ForecastRow, r.IntN(4))
+		for i := range f.Rows {
+			f.Rows[i] = ForecastRow{Key: maybe(r, randString(r)), Label: randString(r), Currency: randString(r),
+				Count: r.IntN(1000) - 10, Amount: r.Int64() - r.Int64(), WeightedAmount: r.Int64N(1 << 40)}
+		}
+	}
+	if r.IntN(5) > 0 {
+		f.Totals = make([]Figures, r.IntN(3))
+		for i := range f.Totals {
+			f.Totals[i] = Figures{Currency: randString(r), Count: r.IntN(9), Amount: r.Int64(), WeightedAmount: -r.Int64()}
+		}
+	}
+	return f
+}
+
 func randTimelinePage(r *rand.Rand) timelinePage {
 	p := timelinePage{next: maybe(r, randString(r))}
 	if r.IntN(5) == 0 {
@@ -231,6 +251,8 @@ func TestAppendJSONIsEncodingJSON(t *testing.T) {
 		sameAsEncodingJSON(t, e, e.appendJSON)
 		tp := randTimelinePage(r)
 		sameAsEncodingJSON(t, tp.list(), tp.appendJSON)
+		f := randForecast(r)
+		sameAsEncodingJSON(t, f, f.appendJSON)
 	}
 }
 
@@ -276,6 +298,10 @@ func FuzzAppendJSON(f *testing.F) {
 		tp := timelinePage{items: []activity.TimelineEvent{{Type: title, OccurredAt: at, ActorID: &uuid.UUID{}, ActorName: currency,
 			Summary: desc, RefType: currency}, {Type: desc, OccurredAt: at.Add(time.Duration(nanos)), Summary: title}}, next: &title}
 		sameAsEncodingJSON(t, tp.list(), tp.appendJSON)
+		f := Forecast{GroupBy: title, From: Date{at}, To: Date{at.AddDate(int(version%20000), 0, 0)},
+			Rows:   []ForecastRow{{Key: &desc, Label: title, Currency: currency, Count: offset, Amount: amount, WeightedAmount: unix}},
+			Totals: []Figures{{Currency: currency, Count: int(nanos), Amount: -amount}}}
+		sameAsEncodingJSON(t, f, f.appendJSON)
 	})
 }
 
@@ -293,6 +319,7 @@ func TestWriteJSONIsCJSON(t *testing.T) {
 	bad := opportunityPage{items: []sales.Opportunity{{CreatedAt: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}}}
 	board := randBoardPage(r)
 	timeline := randTimelinePage(r)
+	forecast := randForecast(r)
 	badTimeline := timelinePage{items: []activity.TimelineEvent{{OccurredAt: time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC)}}}
 	for i, c := range []struct {
 		fast jsonAppender
@@ -305,6 +332,8 @@ func TestWriteJSONIsCJSON(t *testing.T) {
 		{&timeline, timeline.list()},
 		{&timelinePage{}, (&timelinePage{}).list()},
 		{&badTimeline, badTimeline.list()},
+		{&forecast, forecast},
+		{&Forecast{}, Forecast{}},
 	} {
 		for _, target := range []string{"/x", "/x?pretty"} {
 			want, got := httptest.NewRecorder(), httptest.NewRecorder()

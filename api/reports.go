@@ -195,7 +195,8 @@ func (s *Server) forecast(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toForecast(f))
+	out := toForecast(f)
+	return writeJSON(c, http.StatusOK, &out)
 }
 
 // dashboard godoc

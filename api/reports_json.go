@@ -82,3 +82,62 @@ func (f Figures) appendJSON(b []byte) []byte {
 	b = strconv.AppendInt(b, f.WeightedAmount, 10)
 	return append(b, '}')
 }
+
+// appendJSON writes the forecast as encoding/json does: GET /forecast is
+// one cheap read of trigger-kept totals, so its JSON is a good part of
+// its cost.
+func (f *Forecast) appendJSON(b []byte) ([]byte, error) {
+	b = append(b, `{"group_by":`...)
+	b = appendJSONString(b, f.GroupBy)
+	b = append(b, `,"from":`...)
+	b = f.From.appendJSON(b)
+	b = append(b, `,"to":`...)
+	b = f.To.appendJSON(b)
+	b = append(b, `,"rows":`...)
+	if f.Rows == nil { // as encoding/json writes a nil slice
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i := range f.Rows {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = f.Rows[i].appendJSON(b)
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"totals":`...)
+	return append(appendFigures(b, f.Totals), '}'), nil
+}
+
+func (r *ForecastRow) appendJSON(b []byte) []byte {
+	b = append(b, `{"key":`...)
+	b = appendJSONStringPtr(b, r.Key)
+	b = append(b, `,"label":`...)
+	b = appendJSONString(b, r.Label)
+	b = append(b, `,"currency":`...)
+	b = appendJSONString(b, r.Currency)
+	b = append(b, `,"count":`...)
+	b = strconv.AppendInt(b, int64(r.Count), 10)
+	b = append(b, `,"amount":`...)
+	b = strconv.AppendInt(b, r.Amount, 10)
+	b = append(b, `,"weighted_amount":`...)
+	b = strconv.AppendInt(b, r.WeightedAmount, 10)
+	return append(b, '}')
+}
+
+// appendFigures writes a slice of figures as encoding/json does (nil as
+// null).
+func appendFigures(b []byte, fs []Figures) []byte {
+	if fs == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i, f := range fs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = f.appendJSON(b)
+	}
+	return append(b, ']')
+}

@@ -82,6 +82,16 @@ func (r *peekedRows) Next() bool {
 // none.
 func (db *DB) one(ctx context.Context, scan func(rowScanner) error, query string, args ...any) error {
 	rows, err := db.query(ctx, query, args...)
+	return firstRow(rows, err, scan)
+}
+
+// readOne is one for a heavy read (readQuery: a replica when there is one).
+func (db *DB) readOne(ctx context.Context, scan func(rowScanner) error, query string, args ...any) error {
+	rows, err := db.readQuery(ctx, query, args...)
+	return firstRow(rows, err, scan)
+}
+
+func firstRow(rows rowScanner, err error, scan func(rowScanner) error) error {
 	if err != nil {
 		return translate(err)
 	}
