@@ -11,13 +11,14 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// The hottest lists (opportunities, the board, the quotes, the timeline)
-// are written by hand-written appendJSON methods instead of
-// encoding/json's reflection, which was a third of their CPU. Their output is byte for byte what Echo's c.JSON
-// writes (encoding/json with HTML escaping, then a newline); the fuzz and
-// table tests in jsonappend_test.go hold them to that. Anything the fast
-// path cannot write identically (?pretty, Echo's debug mode, a time that
-// encoding/json refuses) goes through c.JSON.
+// The hottest reads (the opportunity lists, the board, the quotes, the
+// timeline, the forecast, /me) are written by hand-written appendJSON
+// methods instead of encoding/json's reflection, which was a third of the
+// lists' CPU. Their output is byte for byte what Echo's c.JSON writes
+// (encoding/json with HTML escaping, then a newline); the randomized, fuzz
+// and table tests in jsonappend_internal_test.go hold them to that.
+// Anything the fast path cannot write identically (?pretty, Echo's debug
+// mode, a time that encoding/json refuses) goes through c.JSON.
 
 // jsonAppender is a response DTO that can write itself as JSON.
 type jsonAppender interface {

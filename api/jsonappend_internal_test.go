@@ -180,6 +180,18 @@ func randTimelineEvent(r *rand.Rand) TimelineEvent {
 }
 
 // randTimelinePage is a page of events as the store returns them.
+// randMe is the caller's profile DTO, any time zone and odd text included.
+func randMe(r *rand.Rand) Me {
+	last := randTime(r)
+	return Me{User: User{ID: randUUID(r), Email: randString(r), Name: randString(r), Role: randString(r), Active: r.IntN(2) == 0,
+		Language: randString(r), EmailNotifications: r.IntN(2) == 0, LastLoginAt: maybe(r, last), Version: r.Int64() - r.Int64(),
+		CreatedAt: randTime(r), UpdatedAt: randTime(r)},
+		Workspace: Workspace{ID: randUUID(r), Name: randString(r), DefaultCurrency: randString(r), FollowUpDays: r.IntN(30) - 3,
+			TimeZone: randString(r), ExpireOpportunities: r.IntN(2) == 0, InvoiceNumberFormat: randString(r),
+			PaymentTermsDays: r.IntN(90), CreatedAt: randTime(r)},
+		UnreadNotifications: r.IntN(1000)}
+}
+
 // randForecast is a forecast DTO, nil rows or totals included (as
 // encoding/json writes them: null).
 func randForecast(r *rand.Rand) Forecast {
@@ -253,6 +265,8 @@ func TestAppendJSONIsEncodingJSON(t *testing.T) {
 		sameAsEncodingJSON(t, tp.list(), tp.appendJSON)
 		f := randForecast(r)
 		sameAsEncodingJSON(t, f, f.appendJSON)
+		m := randMe(r)
+		sameAsEncodingJSON(t, m, m.appendJSON)
 	}
 }
 
@@ -302,6 +316,10 @@ func FuzzAppendJSON(f *testing.F) {
 			Rows:   []ForecastRow{{Key: &desc, Label: title, Currency: currency, Count: offset, Amount: amount, WeightedAmount: unix}},
 			Totals: []Figures{{Currency: currency, Count: int(nanos), Amount: -amount}}}
 		sameAsEncodingJSON(t, f, f.appendJSON)
+		m := Me{User: User{Email: title, Name: desc, Role: currency, Language: desc, LastLoginAt: &at, Version: version,
+			CreatedAt: at, UpdatedAt: at.UTC()}, Workspace: Workspace{Name: title, DefaultCurrency: currency, TimeZone: desc,
+			InvoiceNumberFormat: title, FollowUpDays: offset, CreatedAt: at}, UnreadNotifications: int(amount)}
+		sameAsEncodingJSON(t, m, m.appendJSON)
 	})
 }
 
@@ -320,6 +338,8 @@ func TestWriteJSONIsCJSON(t *testing.T) {
 	board := randBoardPage(r)
 	timeline := randTimelinePage(r)
 	forecast := randForecast(r)
+	me := randMe(r)
+	badMe := Me{User: User{CreatedAt: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}}
 	badTimeline := timelinePage{items: []activity.TimelineEvent{{OccurredAt: time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC)}}}
 	for i, c := range []struct {
 		fast jsonAppender
@@ -334,6 +354,8 @@ func TestWriteJSONIsCJSON(t *testing.T) {
 		{&badTimeline, badTimeline.list()},
 		{&forecast, forecast},
 		{&Forecast{}, Forecast{}},
+		{&me, me},
+		{&badMe, badMe},
 	} {
 		for _, target := range []string{"/x", "/x?pretty"} {
 			want, got := httptest.NewRecorder(), httptest.NewRecorder()

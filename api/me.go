@@ -119,7 +119,9 @@ func (s *Server) me(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return ok(c, p.User.Version, Me{User: toUser(p.User), Workspace: toWorkspace(p.Workspace), UnreadNotifications: p.UnreadNotifications})
+	setETag(c, p.User.Version)
+	out := Me{User: toUser(p.User), Workspace: toWorkspace(p.Workspace), UnreadNotifications: p.UnreadNotifications}
+	return writeJSON(c, http.StatusOK, &out)
 }
 
 // updateMe godoc
