@@ -31,7 +31,7 @@ var errJSONFallback = errors.New("api: value needs encoding/json")
 
 var jsonBufs = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
 
-// writeJSON writes v as c.JSON(code, v) would.
+// writeJSON writes v as c.JSON(code, v) would, with a Content-Length.
 func writeJSON(c echo.Context, code int, v jsonAppender) error {
 	if !fastJSON(c) {
 		return c.JSON(code, v)
@@ -43,6 +43,10 @@ func writeJSON(c echo.Context, code int, v jsonAppender) error {
 		return c.JSON(code, v)
 	}
 	b = append(b, '\n') // json.Encoder ends every value with one
+	// With its length known, net/http sends the body as it is instead of
+	// in chunks (it does so itself only below 2 KiB): fewer bytes and
+	// writes for a list, less parsing for the client.
+	c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(len(b)))
 	err = c.Blob(code, echo.MIMEApplicationJSON, b)
 	if cap(b) <= 1<<20 {
 		*bp = b

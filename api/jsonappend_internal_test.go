@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -363,6 +364,15 @@ func TestWriteJSONIsCJSON(t *testing.T) {
 			gotErr := writeJSON(e.NewContext(httptest.NewRequest(http.MethodGet, target, nil), got), http.StatusOK, c.fast)
 			if (gotErr == nil) != (wantErr == nil) {
 				t.Errorf("%d %s: got error %v, want %v", i, target, gotErr, wantErr)
+			}
+			// The one difference: the fast path says how long the body is.
+			if n := got.Header().Get(echo.HeaderContentLength); n != "" {
+				if n != strconv.Itoa(got.Body.Len()) {
+					t.Errorf("%d %s: Content-Length %s for a body of %d bytes", i, target, n, got.Body.Len())
+				}
+				got.Header().Del(echo.HeaderContentLength)
+			} else if _, err := c.fast.appendJSON(nil); err == nil && target == "/x" {
+				t.Errorf("%d %s: no Content-Length from the fast path", i, target)
 			}
 			if got.Code != want.Code || !bytes.Equal(got.Body.Bytes(), want.Body.Bytes()) ||
 				!equalHeaders(got.Header(), want.Header()) {
