@@ -335,6 +335,14 @@ func TestBoardTotalsFollowEveryChange(t *testing.T) {
 			FROM opportunities WHERE workspace_id = $1 GROUP BY 1, 2, 3),
 		kept AS (SELECT day, source_id, currency, created, won, closed, won_amount FROM created_totals WHERE workspace_id = $1 AND created <> 0)
 		SELECT count(*) FROM ((SELECT * FROM fresh EXCEPT SELECT * FROM kept) UNION ALL (SELECT * FROM kept EXCEPT SELECT * FROM fresh)) d`,
+		"created_month_totals": `
+		WITH fresh AS (
+			SELECT date_trunc('month', created_at AT TIME ZONE 'UTC')::date AS month, source_id, currency, count(*) AS created,
+			       count(*) FILTER (WHERE status = 'won') AS won, count(*) FILTER (WHERE status <> 'open') AS closed,
+			       COALESCE(sum(estimated_amount) FILTER (WHERE status = 'won'), 0) AS won_amount
+			FROM opportunities WHERE workspace_id = $1 GROUP BY 1, 2, 3),
+		kept AS (SELECT month, source_id, currency, created, won, closed, won_amount FROM created_month_totals WHERE workspace_id = $1 AND created <> 0)
+		SELECT count(*) FROM ((SELECT * FROM fresh EXCEPT SELECT * FROM kept) UNION ALL (SELECT * FROM kept EXCEPT SELECT * FROM fresh)) d`,
 	} {
 		if err := env.DB.SQL().QueryRow(sql, a.WorkspaceID).Scan(&diff); err != nil {
 			t.Fatal(err)
@@ -356,15 +364,23 @@ func TestBoardTotalsFollowEveryChange(t *testing.T) {
 // midnight 90 days ago, the sources over the opportunities created since
 // midnight a year ago. One closed and created just after each midnight
 // counts, one just before does not, however close to now's time of day.
+// The sources read whole months from created_month_totals and the first
+// month's days from created_totals: one opportunity is created on the first
+// day of the first whole month, one now.
 func TestDashboardRangeEdges(t *testing.T) {
 	t.Parallel()
 	env := testenv.New(t)
 	a := env.Signup()
 	p := defaultPipeline(t, env, a)
 	var ids []string
-	for i := range 3 {
+	for i := range 4 {
 		ids = append(ids, newOpportunity(t, env, a, map[string]any{"title": "W" + itoa(i), "phase_id": phaseNamed(t, p, "Won").ID,
 			"estimated_amount": 1000 * (i + 1)}).ID)
+	}
+	if _, err := env.DB.SQL().Exec(`UPDATE opportunities SET created_at =
+		(date_trunc('month', date_trunc('day', now() AT TIME ZONE 'UTC') - interval '1 year' - interval '1 day') + interval '1 month') AT TIME ZONE 'UTC'
+		WHERE id = $1`, ids[3]); err != nil {
+		t.Fatal(err)
 	}
 	for id, shift := range map[string]string{ids[0]: "+", ids[1]: "-"} {
 		// The midnights as the server counts them: its clock's UTC day.
@@ -383,10 +399,10 @@ func TestDashboardRangeEdges(t *testing.T) {
 		}
 	}
 	env.OK(testenv.Request{Method: "GET", Path: "/api/v1/dashboard", Token: a.Token}).Decode(t, &d)
-	if d.WinRate.Won != 2 || d.WinRate.Closed != 2 {
-		t.Errorf("win rate: got %+v, want 2 won of 2 closed (the one closed a second before midnight 90 days ago left out)", d.WinRate)
+	if d.WinRate.Won != 3 || d.WinRate.Closed != 3 {
+		t.Errorf("win rate: got %+v, want 3 won of 3 closed (the one closed a second before midnight 90 days ago left out)", d.WinRate)
 	}
-	if len(d.Sources) != 1 || d.Sources[0].Created != 2 || d.Sources[0].Won != 2 {
-		t.Errorf("sources: got %+v, want 2 created and won (the one created a second before midnight a year ago left out)", d.Sources)
+	if len(d.Sources) != 1 || d.Sources[0].Created != 3 || d.Sources[0].Won != 3 {
+		t.Errorf("sources: got %+v, want 3 created and won (the one created a second before midnight a year ago left out)", d.Sources)
 	}
 }

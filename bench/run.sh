@@ -273,6 +273,8 @@ seed() {
 	QUARTER=$(date -u -d "$(date -u +%Y)-$(printf '%02d' $((($(date -u +%-m) - 1) / 3 * 3 + 1)))-01" +%Y-%m-%d)
 	SINCE_90D_DAY=$(date -u -d "$(date -u +%Y-%m-%d) -90 days" +%Y-%m-%d)
 	SINCE_1Y_DAY=$(date -u -d "$(date -u +%Y-%m-%d) -1 year" +%Y-%m-%d)
+	# The sources' first whole month: that day's month when it is the first.
+	SINCE_1Y_MONTH=$(date -u -d "$(date -u -d "$SINCE_1Y_DAY -1 day" +%Y-%m-01) +1 month" +%Y-%m-%d)
 }
 
 # ---- endpoints --------------------------------------------------------------------
@@ -340,13 +342,15 @@ load_endpoint() {
 # Placeholders: {{ws}}, {{user}} (the bench admin), {{pipeline}},
 # {{opportunity}}, {{from}} and {{to}} (this month and eleven more),
 # {{to_month}} (the first day of the last), {{now}}, and the dashboard's
-# first days: {{month_day}}, {{quarter_day}}, {{since_90d_day}}, {{since_1y_day}}.
+# first days: {{month_day}}, {{quarter_day}}, {{since_90d_day}}, {{since_1y_day}}
+# and {{since_1y_month}} (the first whole month of the sources' year).
 load_raw() {
 	local name=$1 sql=$2
 	sed -e "s/{{ws}}/$WS_ID/g" -e "s/{{user}}/$USER_ID/g" -e "s/{{pipeline}}/$PIPELINE_ID/g" \
 		-e "s/{{opportunity}}/$OPPORTUNITY_ID/g" -e "s/{{from}}/$FROM/g" -e "s/{{to}}/$TO/g" \
 		-e "s/{{to_month}}/${TO%-*}-01/g" -e "s/{{now}}/$NOW/g" -e "s/{{month_day}}/$FROM/g" -e "s/{{quarter_day}}/$QUARTER/g" \
-		-e "s/{{since_90d_day}}/$SINCE_90D_DAY/g" -e "s/{{since_1y_day}}/$SINCE_1Y_DAY/g" "$ROOT/bench/sql/$sql.sql" >"$TMP/$sql.sql"
+		-e "s/{{since_90d_day}}/$SINCE_90D_DAY/g" -e "s/{{since_1y_day}}/$SINCE_1Y_DAY/g" \
+		-e "s/{{since_1y_month}}/$SINCE_1Y_MONTH/g" "$ROOT/bench/sql/$sql.sql" >"$TMP/$sql.sql"
 	log "raw SQL of $name with pgbench"
 	rm -rf "$TMP/rawlog" && mkdir -p "$TMP/rawlog"
 	timeout $((SECONDS_PER_RUN + 60)) pgbench -n -M prepared -c "$CONNS" -j "$THREADS" -T "$SECONDS_PER_RUN" \

@@ -15,8 +15,12 @@ SELECT json_build_object(
 		FROM closed_totals WHERE workspace_id = '{{ws}}' AND day >= CAST('{{since_90d_day}}' AS date)),
 	'sources', COALESCE((SELECT json_agg(x ORDER BY x.position NULLS LAST, x.name, x.currency) FROM (SELECT c.source_id, s.name, s.position, c.currency, sum(c.created)::bigint AS created,
 			sum(c.won)::bigint AS won, sum(c.closed)::bigint AS closed, sum(c.won_amount)::bigint AS won_amount
-		FROM created_totals c LEFT JOIN sources s ON s.id = c.source_id
-		WHERE c.workspace_id = '{{ws}}' AND c.day >= CAST('{{since_1y_day}}' AS date)
+		FROM (SELECT source_id, currency, created, won, closed, won_amount FROM created_month_totals
+				WHERE workspace_id = '{{ws}}' AND month >= CAST('{{since_1y_month}}' AS date)
+			UNION ALL
+			SELECT source_id, currency, created, won, closed, won_amount FROM created_totals
+				WHERE workspace_id = '{{ws}}' AND day >= CAST('{{since_1y_day}}' AS date) AND day < CAST('{{since_1y_month}}' AS date)) c
+		LEFT JOIN sources s ON s.id = c.source_id
 		GROUP BY c.source_id, s.name, s.position, c.currency) x), '[]'::json),
 	'forecast', COALESCE((SELECT json_agg(x ORDER BY x.key, x.currency) FROM (SELECT to_char(f.month, 'YYYY-MM') AS key, to_char(f.month, 'YYYY-MM') AS label, f.currency, sum(f.count)::bigint AS count,
 		sum(f.amount)::bigint AS amount, round(sum(f.weighted) / 100)::bigint AS weighted

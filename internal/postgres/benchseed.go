@@ -79,7 +79,7 @@ func SeedBenchOpportunities(ctx context.Context, db *DB, workspaceID uuid.UUID, 
 	if err := tx.Commit(ctx); err != nil {
 		return 0, err
 	}
-	_, err = conn.Exec(ctx, `ANALYZE opportunities; ANALYZE organizations; ANALYZE quotes; ANALYZE board_totals; ANALYZE forecast_totals; ANALYZE forecast_month_totals; ANALYZE closed_totals; ANALYZE created_totals`)
+	_, err = conn.Exec(ctx, `ANALYZE opportunities; ANALYZE organizations; ANALYZE quotes; ANALYZE board_totals; ANALYZE forecast_totals; ANALYZE forecast_month_totals; ANALYZE closed_totals; ANALYZE created_totals; ANALYZE created_month_totals`)
 	return add, err
 }
 

@@ -249,12 +249,32 @@ const (
 		GROUP BY currency`
 	winRateSQL = `SELECT json_build_object('won', COALESCE(sum(count) FILTER (WHERE status = 'won'), 0), 'closed', COALESCE(sum(count), 0))
 		FROM closed_totals WHERE workspace_id = ? AND day >= CAST(? AS date)`
+	// The sources read the whole months of their range from
+	// created_month_totals and the days of its first month from
+	// created_totals: (ws, the first whole month, ws, the first day, the
+	// first whole month); see sourcesArgs.
 	sourcesSQL = `SELECT c.source_id, s.name, s.position, c.currency, sum(c.created)::bigint AS created,
 			sum(c.won)::bigint AS won, sum(c.closed)::bigint AS closed, sum(c.won_amount)::bigint AS won_amount
-		FROM created_totals c LEFT JOIN sources s ON s.id = c.source_id
-		WHERE c.workspace_id = ? AND c.day >= CAST(? AS date)
+		FROM (SELECT source_id, currency, created, won, closed, won_amount FROM created_month_totals
+				WHERE workspace_id = ? AND month >= CAST(? AS date)
+			UNION ALL
+			SELECT source_id, currency, created, won, closed, won_amount FROM created_totals
+				WHERE workspace_id = ? AND day >= CAST(? AS date) AND day < CAST(? AS date)) c
+		LEFT JOIN sources s ON s.id = c.source_id
 		GROUP BY c.source_id, s.name, s.position, c.currency`
 )
+
+// sourcesArgs are the arguments of sourcesSQL counting from since, a
+// midnight UTC: its month is whole when since is the first.
+func sourcesArgs(ws uuid.UUID, since time.Time) []any {
+	u := since.UTC()
+	month := time.Date(u.Year(), u.Month(), 1, 0, 0, 0, 0, time.UTC)
+	if !month.Equal(u) {
+		month = month.AddDate(0, 1, 0)
+	}
+	day, first := u.Format(time.DateOnly), month.Format(time.DateOnly)
+	return []any{ws, first, ws, day, first}
+}
 
 // sinceArgs are the arguments of a part counting from since, a midnight
 // UTC (DashboardQuery's moments are whole days).
@@ -308,7 +328,7 @@ func (r *Sales) DashboardFigures(ctx context.Context, q sales.DashboardQuery) (s
 		'sources', ` + jsonRows(sourcesSQL, "x.position NULLS LAST, x.name, x.currency") + `,
 		'forecast', ` + jsonRows(forecast, "x.key, x.currency") + `)`
 	args := slices.Concat([]any{ws, q.Pipeline.ID}, sinceArgs(ws, q.Month), sinceArgs(ws, q.Quarter),
-		sinceArgs(ws, q.WinRateSince), sinceArgs(ws, q.SourcesSince), fargs)
+		sinceArgs(ws, q.WinRateSince), sourcesArgs(ws, q.SourcesSince), fargs)
 	var raw []byte
 	if err := r.db.readOne(ctx, func(row rowScanner) error { return row.Scan(&raw) }, numbered(sql), args...); err != nil {
 		return sales.DashboardFigures{}, err
