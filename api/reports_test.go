@@ -97,6 +97,9 @@ func TestForecastFigures(t *testing.T) {
 		// A (Jan 10) and H (Mar 31) fall outside.
 		{"group_by=month&from=2027-01-15&to=2027-03-15", "2027-01 SEK 2 334 167; 2027-02 EUR 1 20000 8000 | SEK 2 334 167; EUR 1 20000 8000"},
 		{"group_by=owner&from=2027-01-11&to=2027-01-31", "Admin SEK 2 334 167 | SEK 2 334 167"},
+		// A filter and partial months: its placeholder stands in every part.
+		{"group_by=month&owner_id=me&from=2027-01-15&to=2027-03-31", "2027-01 SEK 2 334 167; 2027-02 EUR 1 20000 8000 | SEK 2 334 167; EUR 1 20000 8000"},
+		{"group_by=month&owner_id=" + member.UserID + "&from=2027-01-15&to=2027-03-31", "2027-03 USD 1 12345 11111 | USD 1 12345 11111"},
 	} {
 		if got := forecast(tc.query); got != tc.want {
 			t.Errorf("?%s:\n got %s\nwant %s", tc.query, got, tc.want)

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -120,8 +118,8 @@ func (r *Sales) Forecast(ctx context.Context, q sales.ForecastQuery) ([]sales.Fo
 	if !ok {
 		return nil, fmt.Errorf("forecast: unknown grouping %q", q.GroupBy)
 	}
-	sql, args := forecastSQL(ws, q, g)
-	rows, err := r.db.readQuery(ctx, numbered(sql), args...)
+	var a sqlArgs
+	rows, err := r.db.readQuery(ctx, forecastSQL(a.add(pgUUID(ws)), q, g, &a), a...)
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -139,28 +137,10 @@ func (r *Sales) Forecast(ctx context.Context, q sales.ForecastQuery) ([]sales.Fo
 	return out, translate(rows.Err())
 }
 
-// numbered turns the ? placeholders of a query built for GORM into $1,
-// $2…, for readQuery. The queries it is given have no ? of their own
-// (no jsonb ? operators, no ? in literals).
-func numbered(sql string) string {
-	var b strings.Builder
-	b.Grow(len(sql) + 16)
-	n := 0
-	for i := 0; i < len(sql); i++ {
-		if sql[i] != '?' {
-			b.WriteByte(sql[i])
-			continue
-		}
-		n++
-		b.WriteByte('$')
-		b.WriteString(strconv.Itoa(n))
-	}
-	return b.String()
-}
-
-// forecastSQL is the forecast's grouped query.
-func forecastSQL(ws uuid.UUID, q sales.ForecastQuery, g struct{ key, label, join string }) (string, []any) {
-	src, args := forecastSource(ws, q)
+// forecastSQL is the forecast's grouped query, its arguments added to a;
+// ws is the workspace's placeholder.
+func forecastSQL(ws string, q sales.ForecastQuery, g struct{ key, label, join string }, a *sqlArgs) string {
+	src := forecastSource(ws, q, a)
 	order := "label, key, f.currency"
 	if q.GroupBy == sales.ByMonth {
 		order = "key, f.currency"
@@ -170,57 +150,53 @@ func forecastSQL(ws uuid.UUID, q sales.ForecastQuery, g struct{ key, label, join
 	return fmt.Sprintf(`SELECT %s AS key, %s AS label, f.currency, sum(f.count)::bigint AS count,
 			sum(f.amount)::bigint AS amount, round(sum(f.weighted) / 100)::bigint AS weighted
 		FROM (%s) f %s GROUP BY 1, 2, f.currency HAVING sum(f.count) > 0 ORDER BY %s`,
-		g.key, g.label, src, g.join, order), args
+		g.key, g.label, src, g.join, order)
 }
 
 // forecastSource is the SQL of the forecast's rows: the whole months of
 // [From, To] from forecast_totals (forecast_month_totals by month over the
 // whole workspace), and the days before and after them from
 // the opportunities (each a narrow range of the date index).
-func forecastSource(ws uuid.UUID, q sales.ForecastQuery) (string, []any) {
-	filters, fargs := "", []any{}
+func forecastSource(w string, q sales.ForecastQuery, a *sqlArgs) string {
+	filters := ""
 	if q.PipelineID != nil {
-		filters += " AND pipeline_id = ?"
-		fargs = append(fargs, *q.PipelineID)
+		filters += " AND pipeline_id = " + a.add(pgUUID(*q.PipelineID))
 	}
 	if q.OwnerID != nil {
-		filters += " AND owner_id = ?"
-		fargs = append(fargs, *q.OwnerID)
+		filters += " AND owner_id = " + a.add(pgUUID(*q.OwnerID))
 	}
-	day := func(t time.Time) string { return t.Format(time.DateOnly) }
+	day := func(t time.Time) string { return dateArg(a, t) }
 	var parts []string
-	var args []any
 	raw := func(from, to time.Time) {
 		parts = append(parts, `SELECT date_trunc('month', expected_order_date)::date AS month, pipeline_id, phase_id,
 				owner_id, source_id, currency, 1 AS count, estimated_amount::numeric AS amount,
 				estimated_amount::numeric * probability AS weighted
-			FROM opportunities WHERE workspace_id = ? AND status = 'open'
-				AND expected_order_date BETWEEN CAST(? AS date) AND CAST(? AS date)`+filters)
-		args = append(append(args, ws, day(from), day(to)), fargs...)
+			FROM opportunities WHERE workspace_id = `+w+` AND status = 'open'
+				AND expected_order_date BETWEEN CAST(`+day(from)+` AS date) AND CAST(`+day(to)+` AS date)`+filters)
 	}
 	fullFrom, fullTo := wholeMonths(q.From, q.To)
 	if fullFrom.After(fullTo) { // no whole month in the range
 		raw(q.From, q.To)
-		return parts[0], args
+		return parts[0]
 	}
+	months := "month BETWEEN CAST(" + day(fullFrom) + " AS date) AND CAST(" + day(fullTo) + " AS date)"
 	if q.GroupBy == sales.ByMonth && filters == "" {
 		// By month over the whole workspace: month and currency are all
 		// it needs, a few rows a month instead of thousands.
 		parts = append(parts, `SELECT month, NULL::uuid AS pipeline_id, NULL::uuid AS phase_id, NULL::uuid AS owner_id,
 				NULL::uuid AS source_id, currency, count, amount, weighted
-			FROM forecast_month_totals WHERE workspace_id = ? AND month BETWEEN CAST(? AS date) AND CAST(? AS date)`)
+			FROM forecast_month_totals WHERE workspace_id = `+w+` AND `+months)
 	} else {
 		parts = append(parts, `SELECT month, pipeline_id, phase_id, owner_id, source_id, currency, count, amount, weighted
-			FROM forecast_totals WHERE workspace_id = ? AND month BETWEEN CAST(? AS date) AND CAST(? AS date)`+filters)
+			FROM forecast_totals WHERE workspace_id = `+w+` AND `+months+filters)
 	}
-	args = append(append(args, ws, day(fullFrom), day(fullTo)), fargs...)
 	if q.From.Before(fullFrom) {
 		raw(q.From, fullFrom.AddDate(0, 0, -1))
 	}
 	if end := fullTo.AddDate(0, 1, -1); q.To.After(end) {
 		raw(end.AddDate(0, 0, 1), q.To)
 	}
-	return strings.Join(parts, " UNION ALL "), args
+	return strings.Join(parts, " UNION ALL ")
 }
 
 // wholeMonths returns the first days of the first and last whole months in
@@ -237,50 +213,53 @@ func wholeMonths(from, to time.Time) (time.Time, time.Time) {
 	return first, last
 }
 
-// The parts of the dashboard's one statement, each a JSON value.
-const (
-	boardTotalsSQL = `SELECT phase_id, currency, count, amount::bigint AS amount, round(weighted / 100)::bigint AS weighted
-		FROM board_totals WHERE workspace_id = ? AND pipeline_id = ? AND count > 0`
-	// The won figures, the win rate and the sources count whole days (UTC)
-	// from the trigger-kept daily totals (closed_totals, created_totals):
-	// each takes (ws, the first day); see sinceArgs.
-	wonSQL = `SELECT currency, sum(count)::bigint AS count, sum(amount)::bigint AS amount, sum(amount)::bigint AS weighted
-		FROM closed_totals WHERE workspace_id = ? AND status = 'won' AND day >= CAST(? AS date)
-		GROUP BY currency`
-	winRateSQL = `SELECT json_build_object('won', COALESCE(sum(count) FILTER (WHERE status = 'won'), 0), 'closed', COALESCE(sum(count), 0))
-		FROM closed_totals WHERE workspace_id = ? AND day >= CAST(? AS date)`
-	// The sources read the whole months of their range from
-	// created_month_totals and the days of its first month from
-	// created_totals: (ws, the first whole month, ws, the first day, the
-	// first whole month); see sourcesArgs.
-	sourcesSQL = `SELECT c.source_id, s.name, s.position, c.currency, sum(c.created)::bigint AS created,
-			sum(c.won)::bigint AS won, sum(c.closed)::bigint AS closed, sum(c.won_amount)::bigint AS won_amount
-		FROM (SELECT source_id, currency, created, won, closed, won_amount FROM created_month_totals
-				WHERE workspace_id = ? AND month >= CAST(? AS date)
-			UNION ALL
-			SELECT source_id, currency, created, won, closed, won_amount FROM created_totals
-				WHERE workspace_id = ? AND day >= CAST(? AS date) AND day < CAST(? AS date)) c
-		LEFT JOIN sources s ON s.id = c.source_id
-		GROUP BY c.source_id, s.name, s.position, c.currency`
-)
+// The parts of the dashboard's one statement, each a JSON value; their
+// arguments are placeholders of the statement's sqlArgs (ws: the
+// workspace's).
 
-// sourcesArgs are the arguments of sourcesSQL counting from since, a
-// midnight UTC: its month is whole when since is the first.
-func sourcesArgs(ws uuid.UUID, since time.Time) []any {
+func boardTotalsSQL(ws, pipeline string) string {
+	return `SELECT phase_id, currency, count, amount::bigint AS amount, round(weighted / 100)::bigint AS weighted
+		FROM board_totals WHERE workspace_id = ` + ws + ` AND pipeline_id = ` + pipeline + ` AND count > 0`
+}
+
+// The won figures, the win rate and the sources count whole days (UTC,
+// DashboardQuery's moments are midnights) from the trigger-kept totals.
+
+func wonSQL(ws, firstDay string) string {
+	return `SELECT currency, sum(count)::bigint AS count, sum(amount)::bigint AS amount, sum(amount)::bigint AS weighted
+		FROM closed_totals WHERE workspace_id = ` + ws + ` AND status = 'won' AND day >= CAST(` + firstDay + ` AS date)
+		GROUP BY currency`
+}
+
+func winRateSQL(ws, firstDay string) string {
+	return `SELECT json_build_object('won', COALESCE(sum(count) FILTER (WHERE status = 'won'), 0), 'closed', COALESCE(sum(count), 0))
+		FROM closed_totals WHERE workspace_id = ` + ws + ` AND day >= CAST(` + firstDay + ` AS date)`
+}
+
+// sourcesSQL reads the whole months of the range starting at since from
+// created_month_totals and the days of its first month from created_totals;
+// since's month is whole when since is the first.
+func sourcesSQL(ws string, since time.Time, a *sqlArgs) string {
 	u := since.UTC()
 	month := time.Date(u.Year(), u.Month(), 1, 0, 0, 0, 0, time.UTC)
 	if !month.Equal(u) {
 		month = month.AddDate(0, 1, 0)
 	}
-	day, first := u.Format(time.DateOnly), month.Format(time.DateOnly)
-	return []any{ws, first, ws, day, first}
+	firstDay, firstMonth := dateArg(a, u), dateArg(a, month)
+	return `SELECT c.source_id, s.name, s.position, c.currency, sum(c.created)::bigint AS created,
+			sum(c.won)::bigint AS won, sum(c.closed)::bigint AS closed, sum(c.won_amount)::bigint AS won_amount
+		FROM (SELECT source_id, currency, created, won, closed, won_amount FROM created_month_totals
+				WHERE workspace_id = ` + ws + ` AND month >= CAST(` + firstMonth + ` AS date)
+			UNION ALL
+			SELECT source_id, currency, created, won, closed, won_amount FROM created_totals
+				WHERE workspace_id = ` + ws + ` AND day >= CAST(` + firstDay + ` AS date) AND day < CAST(` + firstMonth + ` AS date)) c
+		LEFT JOIN sources s ON s.id = c.source_id
+		GROUP BY c.source_id, s.name, s.position, c.currency`
 }
 
-// sinceArgs are the arguments of a part counting from since, a midnight
-// UTC (DashboardQuery's moments are whole days).
-func sinceArgs(ws uuid.UUID, since time.Time) []any {
-	return []any{ws, since.UTC().Format(time.DateOnly)}
-}
+// dateArg adds t's UTC date as text, cast to date in the SQL: a time.Time
+// would be a timestamptz.
+func dateArg(a *sqlArgs, t time.Time) string { return a.add(t.UTC().Format(time.DateOnly)) }
 
 // jsonRows aggregates a query's rows into a JSON array in order.
 func jsonRows(sql, order string) string {
@@ -319,18 +298,18 @@ func (r *Sales) DashboardFigures(ctx context.Context, q sales.DashboardQuery) (s
 	if err != nil {
 		return sales.DashboardFigures{}, err
 	}
-	forecast, fargs := forecastSQL(ws, q.Forecast, forecastGroups[q.Forecast.GroupBy])
+	var a sqlArgs
+	w := a.add(pgUUID(ws))
+	forecast := forecastSQL(w, q.Forecast, forecastGroups[q.Forecast.GroupBy], &a)
 	sql := `SELECT json_build_object(
-		'board', ` + jsonRows(boardTotalsSQL, "x.currency") + `,
-		'won_month', ` + jsonRows(wonSQL, "x.currency") + `,
-		'won_quarter', ` + jsonRows(wonSQL, "x.currency") + `,
-		'win_rate', (` + winRateSQL + `),
-		'sources', ` + jsonRows(sourcesSQL, "x.position NULLS LAST, x.name, x.currency") + `,
+		'board', ` + jsonRows(boardTotalsSQL(w, a.add(pgUUID(q.Pipeline.ID))), "x.currency") + `,
+		'won_month', ` + jsonRows(wonSQL(w, dateArg(&a, q.Month)), "x.currency") + `,
+		'won_quarter', ` + jsonRows(wonSQL(w, dateArg(&a, q.Quarter)), "x.currency") + `,
+		'win_rate', (` + winRateSQL(w, dateArg(&a, q.WinRateSince)) + `),
+		'sources', ` + jsonRows(sourcesSQL(w, q.SourcesSince, &a), "x.position NULLS LAST, x.name, x.currency") + `,
 		'forecast', ` + jsonRows(forecast, "x.key, x.currency") + `)`
-	args := slices.Concat([]any{ws, q.Pipeline.ID}, sinceArgs(ws, q.Month), sinceArgs(ws, q.Quarter),
-		sinceArgs(ws, q.WinRateSince), sourcesArgs(ws, q.SourcesSince), fargs)
 	var raw []byte
-	if err := r.db.readOne(ctx, func(row rowScanner) error { return row.Scan(&raw) }, numbered(sql), args...); err != nil {
+	if err := r.db.readOne(ctx, func(row rowScanner) error { return row.Scan(&raw) }, sql, a...); err != nil {
 		return sales.DashboardFigures{}, err
 	}
 	var doc struct {
