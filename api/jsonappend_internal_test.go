@@ -213,6 +213,45 @@ func randForecast(r *rand.Rand) Forecast {
 	return f
 }
 
+// randList is nil one time in five, else up to three elements of one.
+func randList[T any](r *rand.Rand, one func(*rand.Rand) T) []T {
+	if r.IntN(5) == 0 {
+		return nil
+	}
+	out := make([]T, r.IntN(4))
+	for i := range out {
+		out[i] = one(r)
+	}
+	return out
+}
+
+// randDashboard is a dashboard as the handler builds it (its board from
+// randBoardPage), nil lists and odd times included.
+func randDashboard(r *rand.Rand) dashboardPage {
+	bp := randBoardPage(r)
+	figures := func(r *rand.Rand) Figures {
+		return Figures{Currency: randString(r), Count: randInt(r), Amount: randInt64(r), WeightedAmount: randInt64(r)}
+	}
+	invoiced := func(r *rand.Rand) InvoiceFigures {
+		return InvoiceFigures{Currency: randString(r), Count: randInt(r), Amount: randInt64(r)}
+	}
+	d := Dashboard{Pipeline: toBoard(bp.pipeline, bp.cols), Forecast: randForecast(r),
+		WonThisMonth: randList(r, figures), WonThisQuarter: randList(r, figures),
+		WinRate90Days: WinRate{Won: randInt(r), Closed: randInt(r), Rate: maybe(r, randInt(r))},
+		MyOpenTasks: MyOpenTasks{Count: randInt(r), First: randList(r, func(r *rand.Rand) TaskSummary {
+			return TaskSummary{ID: randUUID(r), Title: randString(r), DueAt: maybe(r, randTime(r)),
+				OpportunityID: maybe(r, randUUID(r)), Overdue: r.IntN(2) == 0}
+		})},
+		Sources: randList(r, func(r *rand.Rand) SourceStats {
+			return SourceStats{SourceID: maybe(r, randUUID(r)), Name: randString(r), Created: randInt(r), Won: randInt(r),
+				WonAmount: randList(r, figures), WinRate: maybe(r, randInt(r))}
+		}),
+		Invoicing: DashboardInvoicing{InvoicedThisMonth: randList(r, invoiced), InvoicedThisQuarter: randList(r, invoiced),
+			Outstanding: randList(r, invoiced), Overdue: randList(r, invoiced)},
+		GeneratedAt: randTime(r)}
+	return dashboardPage{Dashboard: d, board: bp}
+}
+
 func randTimelinePage(r *rand.Rand) timelinePage {
 	p := timelinePage{next: maybe(r, randString(r))}
 	if r.IntN(5) == 0 {
@@ -268,6 +307,8 @@ func TestAppendJSONIsEncodingJSON(t *testing.T) {
 		sameAsEncodingJSON(t, f, f.appendJSON)
 		m := randMe(r)
 		sameAsEncodingJSON(t, m, m.appendJSON)
+		d := randDashboard(r)
+		sameAsEncodingJSON(t, d.Dashboard, d.appendJSON)
 	}
 }
 
@@ -341,6 +382,9 @@ func TestWriteJSONIsCJSON(t *testing.T) {
 	forecast := randForecast(r)
 	me := randMe(r)
 	badMe := Me{User: User{CreatedAt: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}}
+	dashboard := randDashboard(r)
+	badDashboard := randDashboard(r)
+	badDashboard.GeneratedAt = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
 	badTimeline := timelinePage{items: []activity.TimelineEvent{{OccurredAt: time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC)}}}
 	for i, c := range []struct {
 		fast jsonAppender
@@ -357,6 +401,8 @@ func TestWriteJSONIsCJSON(t *testing.T) {
 		{&Forecast{}, Forecast{}},
 		{&me, me},
 		{&badMe, badMe},
+		{&dashboard, dashboard.Dashboard},
+		{&badDashboard, badDashboard.Dashboard},
 	} {
 		for _, target := range []string{"/x", "/x?pretty"} {
 			want, got := httptest.NewRecorder(), httptest.NewRecorder()

@@ -57,7 +57,8 @@ func benchGET(b *testing.B, env *testenv.Env, token, path string) {
 // BenchmarkReads measures the hot read paths through the router: one
 // opportunity (with line totals), a page of 50, the page of 50 that bench/
 // run.sh loads (one pipeline's open ones, last updated first), the board
-// (20 cards per phase, as bench/run.sh asks for) and /me.
+// (20 cards per phase, as bench/run.sh asks for), /me, the forecast by month
+// and the dashboard.
 func BenchmarkReads(b *testing.B) {
 	env, a, ids, pipeline := readBench(b)
 	b.Run("GetOpportunity", func(b *testing.B) { benchGET(b, env, a.Token, "/api/v1/opportunities/"+ids[7]) })
@@ -67,4 +68,6 @@ func BenchmarkReads(b *testing.B) {
 	})
 	b.Run("Board", func(b *testing.B) { benchGET(b, env, a.Token, "/api/v1/pipelines/"+pipeline+"/board") })
 	b.Run("Me", func(b *testing.B) { benchGET(b, env, a.Token, "/api/v1/me") })
+	b.Run("Forecast", func(b *testing.B) { benchGET(b, env, a.Token, "/api/v1/forecast?group_by=month") })
+	b.Run("Dashboard", func(b *testing.B) { benchGET(b, env, a.Token, "/api/v1/dashboard") })
 }

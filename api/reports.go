@@ -215,6 +215,7 @@ func (s *Server) dashboard(c echo.Context) error {
 		return err
 	}
 	now := d.GeneratedAt
+	board := boardPage{pipeline: d.Pipeline, cols: d.PipelineTotals}
 	out := Dashboard{Pipeline: toBoard(d.Pipeline, d.PipelineTotals), Forecast: toForecast(d.Forecast),
 		WonThisMonth: mapSlice(d.WonThisMonth, toFigures), WonThisQuarter: mapSlice(d.WonThisQuarter, toFigures),
 		WinRate90Days: WinRate{Won: d.WinRate90Days.Won, Closed: d.WinRate90Days.Closed, Rate: d.WinRate90Days.Rate},
@@ -230,5 +231,5 @@ func (s *Server) dashboard(c echo.Context) error {
 			InvoicedThisQuarter: toInvoiceFigures(d.Invoicing.InvoicedThisQuarter),
 			Outstanding:         toInvoiceFigures(d.Invoicing.Outstanding), Overdue: toInvoiceFigures(d.Invoicing.Overdue)},
 		GeneratedAt: utc(now)}
-	return c.JSON(http.StatusOK, out)
+	return writeJSON(c, http.StatusOK, &dashboardPage{Dashboard: out, board: board})
 }

@@ -2,8 +2,8 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -213,7 +213,7 @@ func wholeMonths(from, to time.Time) (time.Time, time.Time) {
 	return first, last
 }
 
-// The parts of the dashboard's one statement, each a JSON value; their
+// The parts of the dashboard's one statement (see dashPart); their
 // arguments are placeholders of the statement's sqlArgs (ws: the
 // workspace's).
 
@@ -232,7 +232,7 @@ func wonSQL(ws, firstDay string) string {
 }
 
 func winRateSQL(ws, firstDay string) string {
-	return `SELECT json_build_object('won', COALESCE(sum(count) FILTER (WHERE status = 'won'), 0), 'closed', COALESCE(sum(count), 0))
+	return `SELECT COALESCE(sum(count) FILTER (WHERE status = 'won'), 0) AS won, COALESCE(sum(count), 0) AS closed
 		FROM closed_totals WHERE workspace_id = ` + ws + ` AND day >= CAST(` + firstDay + ` AS date)`
 }
 
@@ -261,19 +261,12 @@ func sourcesSQL(ws string, since time.Time, a *sqlArgs) string {
 // would be a timestamptz.
 func dateArg(a *sqlArgs, t time.Time) string { return a.add(t.UTC().Format(time.DateOnly)) }
 
-// jsonRows aggregates a query's rows into a JSON array in order.
-func jsonRows(sql, order string) string {
-	return "COALESCE((SELECT json_agg(x ORDER BY " + order + ") FROM (" + sql + ") x), '[]'::json)"
-}
-
 type figuresDoc struct {
-	PhaseID  uuid.UUID `json:"phase_id"`
-	Key      *string   `json:"key"`
-	Label    *string   `json:"label"`
-	Currency string    `json:"currency"`
-	Count    int       `json:"count"`
-	Amount   int64     `json:"amount"`
-	Weighted int64     `json:"weighted"`
+	PhaseID  uuid.UUID
+	Currency string
+	Count    int
+	Amount   int64
+	Weighted int64
 }
 
 func (f figuresDoc) figures() sales.Figures {
@@ -281,18 +274,29 @@ func (f figuresDoc) figures() sales.Figures {
 }
 
 type sourceDoc struct {
-	SourceID  *uuid.UUID `json:"source_id"`
-	Name      *string    `json:"name"`
-	Currency  string     `json:"currency"`
-	Created   int        `json:"created"`
-	Won       int        `json:"won"`
-	Closed    int        `json:"closed"`
-	WonAmount int64      `json:"won_amount"`
+	SourceID  *uuid.UUID
+	Name      *string
+	Currency  string
+	Created   int
+	Won       int
+	Closed    int
+	WonAmount int64
 }
 
-// DashboardFigures implements sales.Store: every figure in one statement
-// (each part a JSON value), so the dashboard costs one round trip however
-// many parts it has.
+// The parts of the dashboard's statement, in the order of its rows.
+const (
+	dashBoard = iota + 1
+	dashWonMonth
+	dashWonQuarter
+	dashWinRate
+	dashSources
+	dashForecast
+)
+
+// DashboardFigures implements sales.Store: every figure in one statement,
+// so the dashboard costs one round trip however many parts it has. Each
+// part's rows are put in one shape (part, its order, an id, key, label,
+// currency and five numbers) and read by hand, natively on pgx.
 func (r *Sales) DashboardFigures(ctx context.Context, q sales.DashboardQuery) (sales.DashboardFigures, error) {
 	ws, err := wsID(ctx)
 	if err != nil {
@@ -301,40 +305,84 @@ func (r *Sales) DashboardFigures(ctx context.Context, q sales.DashboardQuery) (s
 	var a sqlArgs
 	w := a.add(pgUUID(ws))
 	forecast := forecastSQL(w, q.Forecast, forecastGroups[q.Forecast.GroupBy], &a)
-	sql := `SELECT json_build_object(
-		'board', ` + jsonRows(boardTotalsSQL(w, a.add(pgUUID(q.Pipeline.ID))), "x.currency") + `,
-		'won_month', ` + jsonRows(wonSQL(w, dateArg(&a, q.Month)), "x.currency") + `,
-		'won_quarter', ` + jsonRows(wonSQL(w, dateArg(&a, q.Quarter)), "x.currency") + `,
-		'win_rate', (` + winRateSQL(w, dateArg(&a, q.WinRateSince)) + `),
-		'sources', ` + jsonRows(sourcesSQL(w, q.SourcesSince, &a), "x.position NULLS LAST, x.name, x.currency") + `,
-		'forecast', ` + jsonRows(forecast, "x.key, x.currency") + `)`
-	var raw []byte
-	if err := r.db.readOne(ctx, func(row rowScanner) error { return row.Scan(&raw) }, sql, a...); err != nil {
-		return sales.DashboardFigures{}, err
+	sql := dashPart(dashBoard, "x.currency", "x.phase_id, NULL, NULL, x.currency, x.count, x.amount, x.weighted, 0, 0",
+		boardTotalsSQL(w, a.add(pgUUID(q.Pipeline.ID)))) +
+		" UNION ALL " + dashPart(dashWonMonth, "x.currency", wonColumns, wonSQL(w, dateArg(&a, q.Month))) +
+		" UNION ALL " + dashPart(dashWonQuarter, "x.currency", wonColumns, wonSQL(w, dateArg(&a, q.Quarter))) +
+		" UNION ALL " + dashPart(dashWinRate, "x.won", "NULL, NULL, NULL, NULL, 0, 0, 0, x.won, x.closed",
+		winRateSQL(w, dateArg(&a, q.WinRateSince))) +
+		" UNION ALL " + dashPart(dashSources, "x.position NULLS LAST, x.name, x.currency",
+		"x.source_id, NULL, x.name, x.currency, x.created, x.won_amount, 0, x.won, x.closed",
+		sourcesSQL(w, q.SourcesSince, &a)) +
+		" UNION ALL " + dashPart(dashForecast, "x.key, x.currency",
+		"NULL, x.key, x.label, x.currency, x.count, x.amount, x.weighted, 0, 0", forecast) +
+		" ORDER BY 1, 2"
+	rows, err := r.db.readQuery(ctx, sql, a...)
+	if err != nil {
+		return sales.DashboardFigures{}, translate(err)
 	}
-	var doc struct {
-		Board      []figuresDoc              `json:"board"`
-		WonMonth   []figuresDoc              `json:"won_month"`
-		WonQuarter []figuresDoc              `json:"won_quarter"`
-		WinRate    struct{ Won, Closed int } `json:"win_rate"`
-		Sources    []sourceDoc               `json:"sources"`
-		Forecast   []figuresDoc              `json:"forecast"`
+	defer rows.Close()
+	var (
+		out                  sales.DashboardFigures
+		board                []figuresDoc
+		sources              []sourceDoc
+		part, n              int
+		id                   *uuid.UUID
+		key, label, currency pgtype.Text
+		count                int
+		amount, weighted     int64
+		won, closed          int
+	)
+	for rows.Next() {
+		if err := rows.Scan(&part, &n, nullUUIDDst{&id}, &key, &label, &currency, &count, &amount, &weighted,
+			&won, &closed); err != nil {
+			return sales.DashboardFigures{}, translate(err)
+		}
+		f := sales.Figures{Currency: currency.String, Count: count, Amount: amount, Weighted: weighted}
+		switch part {
+		case dashBoard:
+			if id != nil {
+				board = append(board, figuresDoc{PhaseID: *id, Currency: f.Currency, Count: count, Amount: amount, Weighted: weighted})
+			}
+		case dashWonMonth:
+			out.WonThisMonth = append(out.WonThisMonth, f)
+		case dashWonQuarter:
+			out.WonThisQuarter = append(out.WonThisQuarter, f)
+		case dashWinRate:
+			out.WinRate = sales.WinRate{Won: won, Closed: closed}
+		case dashSources:
+			s := sourceDoc{SourceID: id, Currency: f.Currency, Created: count, Won: won, Closed: closed, WonAmount: amount}
+			if label.Valid {
+				name := label.String
+				s.Name = &name
+			}
+			sources = append(sources, s)
+		case dashForecast:
+			out.Forecast = append(out.Forecast, sales.ForecastLine{Key: key.String, Label: label.String, Figures: f})
+		}
 	}
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return sales.DashboardFigures{}, fmt.Errorf("read dashboard: %w", err)
+	if err := rows.Err(); err != nil {
+		return sales.DashboardFigures{}, translate(err)
 	}
-	out := sales.DashboardFigures{WinRate: sales.WinRate{Won: doc.WinRate.Won, Closed: doc.WinRate.Closed},
-		PipelineTotals: boardColumns(q.Pipeline, doc.Board), Sources: sourceStats(doc.Sources)}
-	for _, f := range doc.WonMonth {
-		out.WonThisMonth = append(out.WonThisMonth, f.figures())
-	}
-	for _, f := range doc.WonQuarter {
-		out.WonThisQuarter = append(out.WonThisQuarter, f.figures())
-	}
-	for _, f := range doc.Forecast {
-		out.Forecast = append(out.Forecast, sales.ForecastLine{Key: deref(f.Key), Label: deref(f.Label), Figures: f.figures()})
-	}
+	out.PipelineTotals, out.Sources = boardColumns(q.Pipeline, board), sourceStats(sources)
 	return out, nil
+}
+
+// wonColumns are the dashboard's columns of a wonSQL part.
+const wonColumns = "NULL, NULL, NULL, x.currency, x.count, x.amount, x.weighted, 0, 0"
+
+// dashPart is one part of the dashboard's statement in its common shape:
+// the part's number, its rows' order within it, then columns (an id, key,
+// label, currency, count, amount, weighted, won, closed) over the rows x
+// of sql. The casts give every part's columns the same types.
+func dashPart(part int, order, columns, sql string) string {
+	c := strings.Split(columns, ", ")
+	types := []string{"uuid", "text", "text", "text", "bigint", "bigint", "bigint", "bigint", "bigint"}
+	for i := range c {
+		c[i] = "CAST(" + c[i] + " AS " + types[i] + ")"
+	}
+	return "(SELECT " + strconv.Itoa(part) + ", row_number() OVER (ORDER BY " + order + "), " +
+		strings.Join(c, ", ") + " FROM (" + sql + ") x)"
 }
 
 // boardColumns puts the totals per phase and currency into the pipeline's

@@ -156,33 +156,44 @@ func (r *Activity) DeleteTask(ctx context.Context, id uuid.UUID, ifVersion *int6
 	return deleteVersioned[taskRow](r.db.conn(ctx), id, ifVersion)
 }
 
-type openTaskRow struct {
-	Task  taskRow `gorm:"embedded"`
-	Total int
-}
-
 // OpenTasks implements activity.TaskStore: the count comes from a window over
-// the same rows as the page, so both describe one snapshot.
+// the same rows as the page, so both describe one snapshot. The dashboard
+// reads it on every request: it runs natively on pgx, scanned by hand.
 func (r *Activity) OpenTasks(ctx context.Context, assignee uuid.UUID, limit int) (int, []activity.Task, error) {
-	q := r.db.reader(ctx).Model(&taskRow{}).Where("tasks.assignee_id = ? AND tasks.status = 'open'", assignee)
 	if limit == 0 {
 		var n int64
-		if err := q.Count(&n).Error; err != nil {
+		err := r.db.reader(ctx).Model(&taskRow{}).Where("tasks.assignee_id = ? AND tasks.status = 'open'", assignee).Count(&n).Error
+		if err != nil {
 			return 0, nil, translate(err)
 		}
 		return int(n), []activity.Task{}, nil
 	}
-	var rows []openTaskRow
-	err := q.Select("tasks.*, count(*) OVER () AS total").Order(taskDue + ", tasks.id").Limit(limit).Find(&rows).Error
+	ws, err := wsID(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
+	rows, err := r.db.readQuery(ctx, `SELECT id, title, description, due_at, assignee_id, opportunity_id, status,
+			completed_at, created_by, version, created_at, updated_at, count(*) OVER ()
+		FROM tasks WHERE workspace_id = $1 AND assignee_id = $2 AND status = 'open'
+		ORDER BY `+taskDue+`, id LIMIT $3`, pgUUID(ws), pgUUID(assignee), limit)
 	if err != nil {
 		return 0, nil, translate(err)
 	}
-	tasks := make([]activity.Task, len(rows))
+	defer rows.Close()
+	tasks := make([]activity.Task, 0, limit)
 	total := 0
-	for i, row := range rows {
-		tasks[i], total = row.Task.domain(), row.Total
+	for rows.Next() {
+		var t activity.Task
+		var status string
+		if err := rows.Scan(uuidDst{&t.ID}, &t.Title, &t.Description, nullTimeDst{&t.DueAt}, uuidDst{&t.AssigneeID},
+			nullUUIDDst{&t.OpportunityID}, &status, nullTimeDst{&t.CompletedAt}, uuidDst{&t.CreatedBy}, &t.Version,
+			&t.CreatedAt, &t.UpdatedAt, &total); err != nil {
+			return 0, nil, translate(err)
+		}
+		t.Status = activity.Status(status)
+		tasks = append(tasks, t)
 	}
-	return total, tasks, nil
+	return total, tasks, translate(rows.Err())
 }
 
 // AddEvents implements activity.TaskStore.
