@@ -167,7 +167,8 @@ func (s *Server) getOpportunity(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return ok(c, o.Version, toOpportunity(o))
+	out := toOpportunity(o)
+	return okJSON(c, o.Version, &out)
 }
 
 // updateOpportunity godoc
@@ -204,7 +205,8 @@ func (s *Server) updateOpportunity(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return ok(c, o.Version, toOpportunity(o))
+	out := toOpportunity(o)
+	return okJSON(c, o.Version, &out)
 }
 
 // deleteOpportunity godoc

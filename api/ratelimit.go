@@ -2,9 +2,8 @@ package api
 
 import (
 	"context"
-	"fmt"
 	"math"
-	"time"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -46,8 +45,8 @@ func (s *Server) limitRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		reset := int(math.Ceil(d.Reset.Seconds()))
 		h := c.Response().Header()
-		h.Set("RateLimit-Policy", fmt.Sprintf("%s;q=%d;w=%d", limitPolicy, d.Limit, int(time.Minute.Seconds())))
-		h.Set("RateLimit", fmt.Sprintf("%s;r=%d;t=%d", limitPolicy, d.Remaining, reset))
+		h["Ratelimit-Policy"] = []string{limitPolicy + ";q=" + strconv.Itoa(d.Limit) + ";w=60"}
+		h["Ratelimit"] = []string{limitPolicy + ";r=" + strconv.Itoa(d.Remaining) + ";t=" + strconv.Itoa(reset)}
 		if !d.Allowed {
 			e := errs.New(errs.RateLimited, "more than %d requests a minute; retry in %d s", d.Limit, max(reset, 1))
 			e.RetryAfter = max(reset, 1)

@@ -12,6 +12,12 @@ func ok(c echo.Context, version int64, body any) error {
 	return c.JSON(http.StatusOK, body)
 }
 
+// okJSON is ok for a resource that writes its own JSON (see writeJSON).
+func okJSON(c echo.Context, version int64, body jsonAppender) error {
+	setETag(c, version)
+	return writeJSON(c, http.StatusOK, body)
+}
+
 // createdAt writes a new resource that has no row version with its
 // Location: every 201 names what it created.
 func createdAt(c echo.Context, location string, body any) error {
