@@ -46,7 +46,7 @@ const (
 // does to its successful responses.
 type handler struct {
 	name    string
-	ok      bool            // answers 200 through ok(): ETag
+	ok      bool            // answers 200 through ok() or okJSON(): ETag
 	created bool            // answers 201 through created(): ETag and Location
 	ifMatch bool            // reads If-Match
 	headers map[string]bool // headers it sets by name on its 2xx responses
@@ -198,7 +198,7 @@ func handlers(p *packages.Package) map[string]*handler {
 				}
 				if callee.Parent() == scope { // package-level functions
 					switch callee.Name() {
-					case "ok":
+					case "ok", "okJSON":
 						n.h.ok = true
 						return true
 					case "created":
