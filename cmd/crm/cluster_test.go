@@ -376,6 +376,12 @@ func eventually(t *testing.T, within time.Duration, what string, cond func() boo
 // queryInt runs a query returning one integer on dsn.
 func queryInt(t *testing.T, dsn, sql string, args ...any) int {
 	t.Helper()
+	return queryOne[int](t, dsn, sql, args...)
+}
+
+// queryOne returns the single value sql selects.
+func queryOne[T any](t *testing.T, dsn, sql string, args ...any) T {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	conn, err := pgx.Connect(ctx, dsn)
@@ -383,11 +389,11 @@ func queryInt(t *testing.T, dsn, sql string, args ...any) int {
 		t.Fatalf("connect: %v", err)
 	}
 	defer conn.Close(ctx)
-	var n int
-	if err := conn.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
+	var v T
+	if err := conn.QueryRow(ctx, sql, args...).Scan(&v); err != nil {
 		t.Fatalf("%s: %v", strings.TrimSpace(sql), err)
 	}
-	return n
+	return v
 }
 
 var (
