@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -95,62 +94,6 @@ func (s *Server) listChanges(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, FeedPage{Data: data, NextCursor: s.encodeChangeCursor(p.Next), HasMore: p.More})
-}
-
-// changeItems turns changes into their representations, leaving out the
-// records deleted since (their tombstones follow in the feed).
-func (s *Server) changeItems(ctx context.Context, cs []changes.Change) ([]FeedChange, error) {
-	out := make([]FeedChange, 0, len(cs))
-	for _, ch := range cs {
-		item := FeedChange{Type: string(ch.Type), ID: ch.ID, Cursor: s.encodeChangeCursor(ch.Position), ChangedAt: ch.ChangedAt.UTC()}
-		if ch.Deleted {
-			at := ch.ChangedAt.UTC()
-			item.DeletedAt = &at
-			out = append(out, item)
-			continue
-		}
-		rec, err := s.loadRecord(ctx, ch.Type, ch.ID)
-		if errs.Is(err, errs.NotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		item.Record = rec
-		out = append(out, item)
-	}
-	return out, nil
-}
-
-// loadRecord reads a record as its GET answers it.
-func (s *Server) loadRecord(ctx context.Context, t changes.Type, id uuid.UUID) (any, error) {
-	switch t {
-	case changes.Opportunity:
-		o, err := s.sales.Opportunity(ctx, id)
-		return toOpportunity(o), err
-	case changes.Organization:
-		o, err := s.relations.Organization(ctx, id)
-		return toOrganization(o), err
-	case changes.Person:
-		p, err := s.relations.Person(ctx, id)
-		return toPerson(p), err
-	case changes.Product:
-		p, err := s.catalog.Product(ctx, id)
-		return toProduct(p), err
-	case changes.Task:
-		tk, err := s.activity.Task(ctx, id)
-		return toTask(time.Now())(tk), err
-	case changes.Note:
-		n, err := s.notes.Note(ctx, id)
-		return toNote(n), err
-	case changes.Appointment:
-		a, err := s.appointments.Appointment(ctx, id)
-		return toAppointment(a), err
-	case changes.Quote:
-		q, err := s.quoting.Quote(ctx, id)
-		return toQuote(q), err
-	}
-	return nil, errs.New(errs.Internal, "unknown change type %q", t)
 }
 
 // changeCursor is the signed form of a feed position and the time it was

@@ -71,6 +71,10 @@ type AppointmentStore interface {
 	WithTx(ctx context.Context, fn func(ctx context.Context) error) error
 	CreateAppointment(ctx context.Context, a Appointment) error
 	Appointment(ctx context.Context, id uuid.UUID) (Appointment, error)
+	// AppointmentsByID reads the appointments of ids with their
+	// participants in a fixed number of queries, in no particular order:
+	// missing ids are skipped.
+	AppointmentsByID(ctx context.Context, ids []uuid.UUID) ([]Appointment, error)
 	// SaveAppointment writes every changeable field and the lists if the
 	// version is still ifVersion (any when nil), bumps it and returns the
 	// stored appointment.
@@ -133,6 +137,12 @@ func (s *Appointments) Create(ctx context.Context, in NewAppointment) (Appointme
 // Appointment returns one appointment.
 func (s *Appointments) Appointment(ctx context.Context, id uuid.UUID) (Appointment, error) {
 	return s.store.Appointment(ctx, id)
+}
+
+// AppointmentsByID returns the appointments of ids, each as Appointment
+// returns it, in no particular order; missing ids are skipped.
+func (s *Appointments) AppointmentsByID(ctx context.Context, ids []uuid.UUID) ([]Appointment, error) {
+	return s.store.AppointmentsByID(ctx, ids)
 }
 
 // Update applies a patch; PreconditionFailed when ifVersion is stale or,

@@ -35,6 +35,9 @@ type NoteStore interface {
 	OpportunityExists(ctx context.Context, id uuid.UUID) error
 	CreateNote(ctx context.Context, n Note) error
 	Note(ctx context.Context, id uuid.UUID) (Note, error)
+	// NotesByID reads the notes of ids in one query, in no particular
+	// order: missing ids are skipped.
+	NotesByID(ctx context.Context, ids []uuid.UUID) ([]Note, error)
 	// Notes lists an opportunity's notes newest first.
 	Notes(ctx context.Context, opportunityID uuid.UUID, req page.Request) (page.Page[Note], error)
 	// SaveNote writes the body and updated_at if the version is still
@@ -90,6 +93,12 @@ func (s *Notes) Create(ctx context.Context, opportunityID uuid.UUID, body string
 
 // Note returns one note.
 func (s *Notes) Note(ctx context.Context, id uuid.UUID) (Note, error) { return s.store.Note(ctx, id) }
+
+// NotesByID returns the notes of ids, each as Note returns it, in no
+// particular order; missing ids are skipped.
+func (s *Notes) NotesByID(ctx context.Context, ids []uuid.UUID) ([]Note, error) {
+	return s.store.NotesByID(ctx, ids)
+}
 
 // List lists an opportunity's notes newest first (NotFound when the
 // opportunity is missing).

@@ -20,6 +20,9 @@ type TaskStore interface {
 
 	CreateTask(ctx context.Context, t Task) error
 	Task(ctx context.Context, id uuid.UUID) (Task, error)
+	// TasksByID reads the tasks of ids in one query, in no particular
+	// order: missing ids are skipped.
+	TasksByID(ctx context.Context, ids []uuid.UUID) ([]Task, error)
 	// LockTask reads a task FOR UPDATE, serialising changes to it.
 	LockTask(ctx context.Context, id uuid.UUID) (Task, error)
 	// ListTasks sorts by req.Sort: due_at (undated last), created_at or
@@ -126,6 +129,12 @@ func (s *Tasks) create(ctx context.Context, t Task, actor uuid.UUID) error {
 // Task returns one task.
 func (s *Tasks) Task(ctx context.Context, id uuid.UUID) (Task, error) {
 	return s.store.Task(ctx, id)
+}
+
+// TasksByID returns the tasks of ids, each as Task returns it, in no
+// particular order; missing ids are skipped.
+func (s *Tasks) TasksByID(ctx context.Context, ids []uuid.UUID) ([]Task, error) {
+	return s.store.TasksByID(ctx, ids)
 }
 
 // ListTasks lists the workspace's tasks matching f. Sorting by due_at (the

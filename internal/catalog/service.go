@@ -22,6 +22,9 @@ type Store interface {
 	// type-ahead order (Rank, then code or name).
 	ListProducts(ctx context.Context, f Filter, req page.Request) (page.Page[Product], error)
 	Product(ctx context.Context, id uuid.UUID) (Product, error)
+	// ProductsByID reads the products of ids in one query, in no particular
+	// order: missing ids are skipped.
+	ProductsByID(ctx context.Context, ids []uuid.UUID) ([]Product, error)
 	// LockProduct reads a product FOR UPDATE.
 	LockProduct(ctx context.Context, id uuid.UUID) (Product, error)
 	// CreateProduct returns errs.Conflict when the code is taken.
@@ -76,6 +79,12 @@ func (s *Service) Products(ctx context.Context, f Filter, req page.Request) (pag
 // Product returns one product (errs.NotFound when missing).
 func (s *Service) Product(ctx context.Context, id uuid.UUID) (Product, error) {
 	return s.store.Product(ctx, id)
+}
+
+// ProductsByID returns the products of ids, each as Product returns it, in
+// no particular order; missing ids are skipped.
+func (s *Service) ProductsByID(ctx context.Context, ids []uuid.UUID) ([]Product, error) {
+	return s.store.ProductsByID(ctx, ids)
 }
 
 // CreateProduct adds a product (admins: errs.Forbidden otherwise). Invalid

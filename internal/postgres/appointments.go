@@ -118,6 +118,16 @@ func (r *Activity) Appointment(ctx context.Context, id uuid.UUID) (activity.Appo
 	return out[0], nil
 }
 
+// AppointmentsByID implements activity.AppointmentStore: three queries
+// (the appointments, then their attendees and persons) for any number.
+func (r *Activity) AppointmentsByID(ctx context.Context, ids []uuid.UUID) ([]activity.Appointment, error) {
+	rows, err := rowsByID[appointmentRow](r.db.conn(ctx), ids)
+	if err != nil {
+		return nil, err
+	}
+	return r.withParticipants(ctx, rows)
+}
+
 // withParticipants converts rows and loads their attendees and persons in
 // two queries.
 func (r *Activity) withParticipants(ctx context.Context, rows []appointmentRow) ([]activity.Appointment, error) {

@@ -145,16 +145,3 @@ func (r *Sales) SetLinePositions(ctx context.Context, opportunityID uuid.UUID, i
 		WHERE l.id = o.id AND l.workspace_id = ? AND l.opportunity_id = ? AND l.position <> o.pos - 1`,
 		at, uuidArray(ids), ws, opportunityID).Error)
 }
-
-// uuidArray renders ids as a PostgreSQL array literal.
-func uuidArray(ids []uuid.UUID) string {
-	b := make([]byte, 0, len(ids)*37+2)
-	b = append(b, '{')
-	for i, id := range ids {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, id.String()...)
-	}
-	return string(append(b, '}'))
-}

@@ -62,6 +62,11 @@ func (r *Activity) Note(ctx context.Context, id uuid.UUID) (activity.Note, error
 	return row.domain(), nil
 }
 
+// NotesByID implements activity.NoteStore.
+func (r *Activity) NotesByID(ctx context.Context, ids []uuid.UUID) ([]activity.Note, error) {
+	return byID(r.db.conn(ctx), ids, noteRow.domain)
+}
+
 var noteSorts = map[string]sortCol{"created_at": {"notes.created_at", "timestamptz"}}
 
 // Notes implements activity.NoteStore: newest first, by the

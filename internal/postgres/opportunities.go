@@ -97,9 +97,40 @@ func (r *Sales) Opportunity(ctx context.Context, id uuid.UUID) (sales.Opportunit
 	err = r.db.one(ctx, func(row rowScanner) (err error) {
 		o, err = scanOpportunity(row)
 		return err
-	}, "SELECT "+opportunityColumns+" FROM opportunities WHERE workspace_id = $1 AND id = $2", ws, id)
+	}, opportunitiesOfWorkspace+"id = $2", ws, id)
 	return o, err
 }
+
+// OpportunitiesByID implements sales.Store with one query, scoped like
+// Opportunity.
+func (r *Sales) OpportunitiesByID(ctx context.Context, ids []uuid.UUID) ([]sales.Opportunity, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	ws, err := wsID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := r.db.query(ctx, opportunitiesOfWorkspace+"id = ANY($2::uuid[])", ws, uuidArray(ids))
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []sales.Opportunity
+	scan := newOpportunityScan()
+	for rows.Next() {
+		o, err := scan.scan(rows)
+		if err != nil {
+			return nil, translate(err)
+		}
+		out = append(out, o)
+	}
+	return out, translate(rows.Err())
+}
+
+// opportunitiesOfWorkspace is the reads by id's SQL up to the condition on
+// the id ($2); $1 is the workspace.
+const opportunitiesOfWorkspace = "SELECT " + opportunityColumns + " FROM opportunities WHERE workspace_id = $1 AND "
 
 // opportunityColumns are the columns scanOpportunity reads, in its order.
 const opportunityColumns = `opportunities.id, opportunities.title, opportunities.organization_id, opportunities.person_id,

@@ -63,6 +63,11 @@ func (r *Catalog) Product(ctx context.Context, id uuid.UUID) (catalog.Product, e
 	return row.domain(), nil
 }
 
+// ProductsByID implements catalog.Store.
+func (r *Catalog) ProductsByID(ctx context.Context, ids []uuid.UUID) ([]catalog.Product, error) {
+	return byID(r.db.conn(ctx), ids, productRow.domain)
+}
+
 // LockProduct implements catalog.Store.
 func (r *Catalog) LockProduct(ctx context.Context, id uuid.UUID) (catalog.Product, error) {
 	var row productRow

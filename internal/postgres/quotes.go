@@ -155,6 +155,21 @@ func (r *Quoting) Quote(ctx context.Context, id uuid.UUID) (quoting.Quote, error
 	return r.takeQuote(r.db.conn(ctx), "id = ?", id)
 }
 
+// QuotesByID implements quoting.Store.
+func (r *Quoting) QuotesByID(ctx context.Context, ids []uuid.UUID) ([]quoting.Quote, error) {
+	rows, err := rowsByID[quoteRow](r.db.conn(ctx), ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]quoting.Quote, len(rows))
+	for i, row := range rows {
+		if out[i], err = row.domain(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // LockQuote implements quoting.Store.
 func (r *Quoting) LockQuote(ctx context.Context, id uuid.UUID) (quoting.Quote, error) {
 	return r.takeQuote(r.db.conn(ctx).Clauses(clause.Locking{Strength: "UPDATE"}), "id = ?", id)

@@ -102,6 +102,11 @@ func (r *Relations) Organization(ctx context.Context, id uuid.UUID) (relations.O
 	return row.domain(), nil
 }
 
+// OrganizationsByID implements relations.Store.
+func (r *Relations) OrganizationsByID(ctx context.Context, ids []uuid.UUID) ([]relations.Organization, error) {
+	return byID(r.db.conn(ctx), ids, organizationRow.domain)
+}
+
 // LockOrganization implements relations.Store.
 func (r *Relations) LockOrganization(ctx context.Context, id uuid.UUID) (relations.Organization, error) {
 	var row organizationRow
@@ -205,6 +210,11 @@ func (r *Relations) Person(ctx context.Context, id uuid.UUID) (relations.Person,
 		return relations.Person{}, translate(err)
 	}
 	return row.domain(), nil
+}
+
+// PersonsByID implements relations.Store.
+func (r *Relations) PersonsByID(ctx context.Context, ids []uuid.UUID) ([]relations.Person, error) {
+	return byID(r.db.conn(ctx), ids, personRow.domain)
 }
 
 // LockPerson implements relations.Store.

@@ -93,6 +93,11 @@ func (r *Activity) Task(ctx context.Context, id uuid.UUID) (activity.Task, error
 	return row.domain(), nil
 }
 
+// TasksByID implements activity.TaskStore.
+func (r *Activity) TasksByID(ctx context.Context, ids []uuid.UUID) ([]activity.Task, error) {
+	return byID(r.db.conn(ctx), ids, taskRow.domain)
+}
+
 // LockTask implements activity.TaskStore.
 func (r *Activity) LockTask(ctx context.Context, id uuid.UUID) (activity.Task, error) {
 	var row taskRow

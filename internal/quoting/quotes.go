@@ -154,6 +154,16 @@ func (s *Service) Quote(ctx context.Context, id uuid.UUID) (Quote, error) {
 	return s.withURL(q), err
 }
 
+// QuotesByID returns the quote versions of ids, each as Quote returns it,
+// in no particular order; missing ids are skipped.
+func (s *Service) QuotesByID(ctx context.Context, ids []uuid.UUID) ([]Quote, error) {
+	qs, err := s.store.QuotesByID(ctx, ids)
+	for i := range qs {
+		qs[i] = s.withURL(qs[i])
+	}
+	return qs, err
+}
+
 // Quotes lists quote versions in the order req asks for (the API defaults
 // to created_at, oldest first, like every list).
 func (s *Service) Quotes(ctx context.Context, f QuoteFilter, req page.Request) (page.Page[Quote], error) {

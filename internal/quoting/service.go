@@ -88,6 +88,9 @@ type Store interface {
 	NextQuoteNumber(ctx context.Context, year int) (int, error)
 	CreateQuote(ctx context.Context, q Quote) error
 	Quote(ctx context.Context, id uuid.UUID) (Quote, error)
+	// QuotesByID reads the versions of ids in one query, in no particular
+	// order: missing ids are skipped.
+	QuotesByID(ctx context.Context, ids []uuid.UUID) ([]Quote, error)
 	// LockQuote reads a quote FOR UPDATE.
 	LockQuote(ctx context.Context, id uuid.UUID) (Quote, error)
 	// QuoteVersion reads the version v of a quote number.

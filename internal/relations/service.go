@@ -25,6 +25,9 @@ type Store interface {
 
 	CreateOrganization(ctx context.Context, o Organization) error
 	Organization(ctx context.Context, id uuid.UUID) (Organization, error)
+	// OrganizationsByID and PersonsByID read the records of ids in one
+	// query, in no particular order: missing ids are skipped.
+	OrganizationsByID(ctx context.Context, ids []uuid.UUID) ([]Organization, error)
 	// LockOrganization reads the organization FOR UPDATE.
 	LockOrganization(ctx context.Context, id uuid.UUID) (Organization, error)
 	ListOrganizations(ctx context.Context, f OrganizationFilter, req page.Request) (page.Page[Organization], error)
@@ -42,6 +45,7 @@ type Store interface {
 	// organization_id when the organization is not in the workspace.
 	CreatePerson(ctx context.Context, p Person) error
 	Person(ctx context.Context, id uuid.UUID) (Person, error)
+	PersonsByID(ctx context.Context, ids []uuid.UUID) ([]Person, error)
 	// LockPerson reads the person FOR UPDATE.
 	LockPerson(ctx context.Context, id uuid.UUID) (Person, error)
 	ListPersons(ctx context.Context, f PersonFilter, req page.Request) (page.Page[Person], error)
@@ -112,6 +116,12 @@ func (s *Service) CreateOrganization(ctx context.Context, in NewOrganization) (O
 func (s *Service) Organization(ctx context.Context, id uuid.UUID) (Organization, error) {
 	o, err := s.store.Organization(ctx, id)
 	return o, notFound(err, "organization")
+}
+
+// OrganizationsByID returns the organizations of ids, each as Organization
+// returns it, in no particular order; missing ids are skipped.
+func (s *Service) OrganizationsByID(ctx context.Context, ids []uuid.UUID) ([]Organization, error) {
+	return s.store.OrganizationsByID(ctx, ids)
 }
 
 // ListOrganizations returns a page of organizations matching f.
@@ -193,6 +203,12 @@ func (s *Service) CreatePerson(ctx context.Context, in NewPerson) (Person, error
 func (s *Service) Person(ctx context.Context, id uuid.UUID) (Person, error) {
 	p, err := s.store.Person(ctx, id)
 	return p, notFound(err, "person")
+}
+
+// PersonsByID returns the persons of ids, each as Person returns it, in no
+// particular order; missing ids are skipped.
+func (s *Service) PersonsByID(ctx context.Context, ids []uuid.UUID) ([]Person, error) {
+	return s.store.PersonsByID(ctx, ids)
 }
 
 // ListPersons returns a page of persons matching f.

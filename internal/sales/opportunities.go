@@ -228,6 +228,17 @@ func (s *Service) Opportunity(ctx context.Context, id uuid.UUID) (Opportunity, e
 	return s.saved(ctx, id)
 }
 
+// OpportunitiesByID returns the opportunities of ids, each as Opportunity
+// returns it, in no particular order; missing ids are skipped. It reads
+// them and their totals in at most two queries.
+func (s *Service) OpportunitiesByID(ctx context.Context, ids []uuid.UUID) ([]Opportunity, error) {
+	opps, err := s.store.OpportunitiesByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	return opps, s.withTotals(ctx, opps)
+}
+
 // OpportunityFilter narrows a list of opportunities; zero fields do not filter.
 type OpportunityFilter struct {
 	PipelineID     *uuid.UUID

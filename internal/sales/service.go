@@ -49,6 +49,9 @@ type PipelineStore interface {
 type OpportunityStore interface {
 	CreateOpportunity(ctx context.Context, o Opportunity) error
 	Opportunity(ctx context.Context, id uuid.UUID) (Opportunity, error)
+	// OpportunitiesByID reads the opportunities of ids in one query, like
+	// Opportunity, in no particular order: missing ids are skipped.
+	OpportunitiesByID(ctx context.Context, ids []uuid.UUID) ([]Opportunity, error)
 	// LockOpportunity reads an opportunity FOR UPDATE.
 	LockOpportunity(ctx context.Context, id uuid.UUID) (Opportunity, error)
 	ListOpportunities(ctx context.Context, f OpportunityFilter, req page.Request) (page.Page[Opportunity], error)
