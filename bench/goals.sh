@@ -63,6 +63,19 @@ goal_flat() {
 	goal_line "$pass" "$name flat (req/s at $small ÷ at $large ≤ 1.3)" "$figures"
 }
 
+# goal_rss: the server's resident memory after every endpoint's load is at
+# most 100 MB (PocketBase's rows are its own process).
+goal_rss() {
+	local max
+	max=$(printf '%s\n' "${ROWS[@]}" | awk -F'|' '$2 !~ /^pocketbase/ && $8 ~ /^[0-9]+$/ { if ($8 > m) m = $8; n++ }
+		END { if (n) print m }')
+	if [ -z "$max" ]; then
+		goal_line "" "server RSS ≤ 100 MB under the load" ""
+		return
+	fi
+	goal_line "$((max <= 100 ? 1 : 0))" "server RSS ≤ 100 MB under the load" "at most $max MB"
+}
+
 # goals prints the goals block. The forecast and dashboard goal is read as
 # throughput: the API's req/s ≥ its raw SQL's tps ÷ 1.2 (its time per
 # request at most 1.2 × the raw statements' under the same load).
@@ -85,6 +98,7 @@ goals() {
 			[ -z "$name" ] || goal_flat "$name"
 		done < <(endpoints)
 	fi
+	goal_rss
 	if [ -n "${POCKETBASE_RECORDS:-}" ]; then
 		goal_ratio "opportunities-list ≥ 5 × PocketBase's list of 50 (${POCKETBASE_RECORDS} records)" \
 			opportunities-list 'pocketbase list 50 sorted' 5

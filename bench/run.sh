@@ -324,17 +324,26 @@ load_endpoint() {
 	api "$method" "$path" "$body" >/dev/null || die "$name: the check request failed, not loading it"
 	log "loading $name: $method $path, $CONNS connections, ${SECONDS_PER_RUN}s"
 	wrk_script "$method" "$body" "$TMP/$name.lua"
+	local cpu0
+	cpu0=$(cpu_ticks "$SERVER_PID")
 	timeout $((SECONDS_PER_RUN + 60)) wrk -t "$THREADS" -c "$CONNS" -d "${SECONDS_PER_RUN}s" --timeout 10s \
 		--latency -s "$TMP/$name.lua" "$BASE$path" >"$TMP/$name.wrk"
 	local requests duration p50 p99 errors
 	read -r _ requests duration p50 p99 errors < <(grep '^BENCH ' "$TMP/$name.wrk") ||
 		{ cat "$TMP/$name.wrk" >&2; die "$name: no result line from wrk"; }
-	local rps rss
+	local rps rss cpu
 	rps=$(awk -v n="$requests" -v us="$duration" 'BEGIN { printf "%.0f", n / (us / 1e6) }')
 	# The server's resident memory right after the load, in MB.
 	rss=$(ps -o rss= -p "$SERVER_PID" 2>/dev/null | awk '{ printf "%.0f", $1 / 1024 }')
-	ROWS+=("$SIZE|$name|$method ${path%%\?*}|$rps|$p50|$p99|$errors|${rss:-?}")
+	cpu=$(awk -v a="$cpu0" -v b="$(cpu_ticks "$SERVER_PID")" -v hz="$(getconf CLK_TCK)" -v n="$requests" \
+		'BEGIN { if (a != "" && b != "" && n > 0) printf "%.0f", (b - a) / hz * 1e6 / n }')
+	ROWS+=("$SIZE|$name|$method ${path%%\?*}|$rps|$p50|$p99|$errors|${rss:-?}|${cpu:-?}")
 }
+
+# cpu_ticks prints the user and system CPU a process has used so far, in
+# clock ticks (/proc/PID/stat's utime + stime; its second field, the
+# command, has no spaces here).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null; }
 
 # load_raw runs an endpoint's SQL with pgbench against the API's database,
 # with the same connections and duration. A file of several statements is
@@ -420,14 +429,17 @@ machine() {
 # table prints the rows as a markdown table. The last two columns are the
 # row's req/s divided by pgbench -S's transactions/s, and an endpoint's req/s
 # divided by its own SQL's (the raw row that follows it); RSS is the server's
-# resident memory after the endpoint's load.
+# resident memory after the endpoint's load, and CPU the server's own CPU
+# time per request over the load (user and system, microseconds: its fixed
+# cost per request, which wrk's and PostgreSQL's shares of the cores do not
+# blur as they blur req/s).
 table() {
-	printf '| opportunities | endpoint | request | req/s | p50 ms | p99 ms | errors | RSS MB | ÷ pgbench -S tps | ÷ its raw SQL |\n'
-	printf '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n'
-	local i row size name req rps p50 p99 errors rss ratio raw next
+	printf '| opportunities | endpoint | request | req/s | p50 ms | p99 ms | errors | RSS MB | server CPU µs/req | ÷ pgbench -S tps | ÷ its raw SQL |\n'
+	printf '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n'
+	local i row size name req rps p50 p99 errors rss cpu ratio raw next
 	for i in "${!ROWS[@]}"; do
 		row=${ROWS[$i]}
-		IFS='|' read -r size name req rps p50 p99 errors rss <<<"$row"
+		IFS='|' read -r size name req rps p50 p99 errors rss cpu <<<"$row"
 		ratio=$(awk -v a="$rps" -v b="$PGBENCH_TPS" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "n/a" }')
 		raw=""
 		next=${ROWS[$((i + 1))]:-}
@@ -435,7 +447,7 @@ table() {
 			raw=$(awk -v a="$rps" -v b="$(cut -d'|' -f4 <<<"$next")" 'BEGIN { if (b > 0) printf "%.3f", a / b }')
 		fi
 		# shellcheck disable=SC2016 # the backquotes are markdown
-		printf '| %s | %s | `%s` | %s | %s | %s | %s | %s | %s | %s |\n' "$size" "$name" "$req" "$rps" "$p50" "$p99" "$errors" "${rss:--}" "$ratio" "${raw:--}"
+		printf '| %s | %s | `%s` | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$size" "$name" "$req" "$rps" "$p50" "$p99" "$errors" "${rss:--}" "${cpu:--}" "$ratio" "${raw:--}"
 	done
 }
 
